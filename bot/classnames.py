@@ -1,0 +1,140 @@
+"""Class names as teachers write them (pure).
+
+A class is (grade, number). Teachers write 三年级二班 as 三(2)班, 3年2班, 3.2班, 302班,
+三2班 … ; ``find_classes`` finds all of those in a message and ``canonical`` turns a
+(grade, number) back into the roster's own spelling.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_DIGITS = "零一二三四五六七八九"
+_CN_VALUE = {c: i for i, c in enumerate(CN_DIGITS)} | {"两": 2, "十": 10}
+
+# Grades a primary/middle school uses; 初一..初三 map to 7..9.
+_GRADE_WORDS = {"初一": 7, "初二": 8, "初三": 9, "七": 7, "八": 8, "九": 9}
+
+
+def cn_number(token: str) -> int | None:
+    """'3' / '三' / '十二' / '12' → int; None if it is not a small number."""
+    token = token.strip()
+    if not token:
+        return None
+    if token.isdigit():
+        return int(token)
+    if token == "十":
+        return 10
+    if len(token) == 2 and token[0] == "十" and token[1] in _CN_VALUE:
+        return 10 + _CN_VALUE[token[1]]
+    if len(token) == 2 and token[1] == "十" and token[0] in _CN_VALUE:
+        return _CN_VALUE[token[0]] * 10
+    if len(token) == 3 and token[1] == "十":
+        return _CN_VALUE.get(token[0], 0) * 10 + _CN_VALUE.get(token[2], 0)
+    if len(token) == 1 and token in _CN_VALUE:
+        return _CN_VALUE[token]
+    return None
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    grade: int
+    number: int
+
+    def canonical(self) -> str:
+        return f"{grade_word(self.grade)}年级{cn_int(self.number)}班"
+
+
+def cn_int(n: int) -> str:
+    if n < 10:
+        return CN_DIGITS[n]
+    if n < 20:
+        return "十" + (CN_DIGITS[n - 10] if n > 10 else "")
+    tens, ones = divmod(n, 10)
+    return CN_DIGITS[tens] + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+def grade_word(grade: int) -> str:
+    return cn_int(grade)
+
+
+_NUM = r"(?:\d{1,2}|[一二三四五六七八九十两]{1,3})"
+_OPEN = r"[(（]"
+_CLOSE = r"[)）]"
+
+# Ordered from most to least explicit; each has named groups g (grade) and n (number).
+_PATTERNS = [
+    # 初一(2)班, 初二3班
+    rf"(?P<g>初[一二三])\s*{_OPEN}?\s*(?P<n>{_NUM})\s*{_CLOSE}?\s*班",
+    # 三年级二班, 3年级2班, 三年级(2)班, 三年级（二）班, 三年级2班
+    rf"(?P<g>{_NUM})\s*年级\s*{_OPEN}?\s*(?P<n>{_NUM})\s*{_CLOSE}?\s*班",
+    # 三(2)班, 3（2）班, 三（二）班
+    rf"(?P<g>{_NUM})\s*{_OPEN}\s*(?P<n>{_NUM})\s*{_CLOSE}\s*班?",
+    # 3年2班, 三年二班
+    rf"(?P<g>{_NUM})\s*年\s*(?P<n>{_NUM})\s*班",
+    # 3.2班, 3-2班, 3·2班
+    r"(?<![\d.])(?P<g>\d)\s*[.\-·・]\s*(?P<n>\d{1,2})\s*班",
+    # 302班, 0302班 style: grade digit then two-digit number
+    r"(?<!\d)0?(?P<g>[1-9])(?P<n>0[1-9]|1[0-9])\s*班",
+    # 三2班, 三二班 (grade as Chinese numeral, number right after)
+    r"(?P<g>[一二三四五六七八九])\s*(?P<n>\d{1,2}|[一二三四五六七八九十])\s*班",
+]
+_COMPILED = [re.compile(p) for p in _PATTERNS]
+
+
+@dataclass(frozen=True)
+class ClassMention:
+    start: int
+    end: int
+    ref: ClassRef
+
+
+def _grade_value(token: str) -> int | None:
+    if token in _GRADE_WORDS:
+        return _GRADE_WORDS[token]
+    return cn_number(token)
+
+
+def find_classes(text: str) -> list[ClassMention]:
+    """All class mentions in ``text``, leftmost first, non-overlapping."""
+    found: list[ClassMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _COMPILED:
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            g = _grade_value(m.group("g"))
+            n = cn_number(m.group("n"))
+            if not g or not n or g > 12 or n > 30:
+                continue
+            found.append(ClassMention(s, e, ClassRef(g, n)))
+            taken.append((s, e))
+    return sorted(found, key=lambda c: c.start)
+
+
+def parse_class_name(name: str) -> ClassRef | None:
+    """A roster/config class name ('三年级二班') → ClassRef; None if it is not one."""
+    mentions = find_classes(name.strip())
+    if len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end == len(name.strip()):
+        return mentions[0].ref
+    return None
+
+
+def variants(name: str) -> list[str]:
+    """The spellings teachers use for a class, canonical first."""
+    ref = parse_class_name(name)
+    if ref is None:
+        return [name]
+    g, n = ref.grade, ref.number
+    gc, nc = grade_word(g), cn_int(n)
+    out = [
+        name,
+        f"{gc}({n})班", f"{gc}（{n}）班", f"{g}({n})班",
+        f"{g}年{n}班", f"{gc}年{nc}班", f"{g}年级{n}班", f"{gc}年级{n}班",
+        f"{g}.{n}班", f"{g}-{n}班", f"{g}{n:02d}班", f"{gc}{n}班", f"{gc}{nc}班",
+    ]
+    seen: dict[str, None] = {}
+    for v in out:
+        seen.setdefault(v, None)
+    return list(seen)

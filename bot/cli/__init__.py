@@ -1,0 +1,59 @@
+"""The ``schoolbot`` command line (typer). Subcommands live in modules beside this one."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from bot.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="保学小助手 schoolbot: attendance ledger, dropout alerts and aid FAQ for a school's WeChat groups.")
+
+
+class State:
+    settings: Settings
+
+
+state = State()
+
+
+@app.callback()
+def main_options(
+    school: Optional[Path] = typer.Option(None, "--school", envvar="SCHOOLBOT_SCHOOL",
+                                          help="school folder (school.toml + roster.csv); default: built-in demo"),
+    db: Optional[str] = typer.Option(None, "--db", envvar="SCHOOLBOT_DB",
+                                     help="database URL or SQLite path; default: sqlite:///schoolbot.db"),
+) -> None:
+    overrides = {k: v for k, v in (("school", school), ("db", db)) if v is not None}
+    state.settings = Settings(**overrides)
+
+
+def settings() -> Settings:
+    return state.settings
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def boot(*, seed_roster: bool = True):
+    """Bootstrap with the global options; a bad school folder is a readable error, not a traceback."""
+    from bot.runtime import bootstrap
+    from bot.school import SchoolConfigError
+
+    try:
+        return bootstrap(settings(), seed_roster=seed_roster)
+    except SchoolConfigError as e:
+        fail(str(e))
+
+
+def _register() -> None:
+    from bot.cli import db, parse, roster, run  # noqa: F401  (modules add their commands)
+
+
+def main() -> None:
+    _register()
+    app()

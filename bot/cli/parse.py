@@ -1,0 +1,69 @@
+"""schoolbot parse TEXT --from ID [--room TOPIC] [--date D] --json  |  --batch"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Optional
+
+import typer
+
+from bot.cli import app, boot, fail
+
+
+def _parse_one(b, roster, calendar, text: str, sender_id: str, room: Optional[str], day: dt.date) -> dict:
+    from bot.parsing import parse_report
+    from bot.router import identify
+    from bot.transports.base import IncomingMessage
+
+    msg = IncomingMessage("cli", room, sender_id, "", text, False, dt.datetime.combine(day, dt.time(8)))
+    sender, where = identify(msg, b.school)
+    result = parse_report(text, roster=roster, calendar=calendar, today=day, sender=sender.staff,
+                          room_class=where.class_name, staff_names=[s.name for s in b.school.staff])
+    return result.to_json()
+
+
+@app.command("parse")
+def parse_cmd(
+    text: Optional[str] = typer.Argument(None, help="the message"),
+    from_: Optional[str] = typer.Option(None, "--from", help="sender's chat id"),
+    room: Optional[str] = typer.Option(None, "--room", help="room topic (omit for a direct message)"),
+    date: Optional[str] = typer.Option(None, "--date", help="message date YYYY-MM-DD (default: today)"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON (the only output format)"),
+    batch: bool = typer.Option(False, "--batch", help="read JSON lines {id,text,from,room,date} from stdin"),
+) -> None:
+    """What the bot understands of one message, without storing it."""
+    from bot.clock import RealClock
+    from bot.schooldays import SchoolCalendar
+    from storage.queries import load_roster
+    from sqlmodel import Session
+
+    b = boot()
+    with Session(b.engine) as s:
+        roster = load_roster(s, b.school.id)
+    calendar = SchoolCalendar(b.school.term)
+    today = RealClock(b.school.timezone).today()
+
+    def day_of(value: Optional[str]) -> dt.date:
+        return dt.date.fromisoformat(value) if value else today
+
+    if batch:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                out = _parse_one(b, roster, calendar, item.get("text", ""), item.get("from", ""), item.get("room"),
+                                 day_of(item.get("date")))
+            except (ValueError, TypeError) as e:
+                out = {"error": f"bad input line: {e}"}
+                item = item if isinstance(locals().get("item"), dict) else {}
+            sys.stdout.write(json.dumps({"id": item.get("id"), **out}, ensure_ascii=False) + "\n")
+        return
+    if text is None or from_ is None:
+        fail("需要消息文字和 --from 发送人 / TEXT and --from are required (or --batch)")
+    try:
+        day = day_of(date)
+    except ValueError:
+        fail(f"--date 应为 YYYY-MM-DD，现在是 {date}")
+    sys.stdout.write(json.dumps(_parse_one(b, roster, calendar, text, from_, room, day), ensure_ascii=False) + "\n")

@@ -1,0 +1,38 @@
+"""schoolbot run: the bot itself, on Wechaty when configured, else a console chat."""
+from __future__ import annotations
+
+import typer
+
+from bot.cli import app, boot, settings
+
+
+@app.command("run")
+def run_cmd() -> None:
+    """Run the bot: Wechaty when an endpoint/token is configured, else a local console chat."""
+    from bot.runtime import build_app, configure_logging, make_clock, run_forever, run_live
+
+    s = settings()
+    configure_logging(s.log_level)
+    b = boot()
+    clock = make_clock(s, b.school)
+    if s.wechaty_endpoint or s.wechaty_token:
+        from bot.transports.wechaty import WechatyTransport
+        import datetime as dt
+
+        if not s.wechaty_endpoint:
+            typer.echo("只设置了 token 没有 endpoint：请设置 SCHOOLBOT_WECHATY_ENDPOINT=host:port / "
+                       "a token without an endpoint makes python-wechaty look it up on the internet", err=True)
+            raise typer.Exit(2)
+        typer.echo(f"保学小助手启动：{b.school.name}，通过 Wechaty 连接 {s.wechaty_endpoint} / "
+                   f"starting on Wechaty at {s.wechaty_endpoint}", err=True)
+        transport = WechatyTransport(s.wechaty_endpoint, s.wechaty_token or "", tls=s.wechaty_tls,
+                                     max_message_age=dt.timedelta(seconds=s.max_message_age_s), clock=clock)
+    else:
+        from bot.transports.console import ConsoleTransport
+
+        typer.echo(f"保学小助手启动：{b.school.name}（本地控制台聊天，未配置 Wechaty）/ "
+                   "no Wechaty endpoint configured: local console chat on this school.\n"
+                   "输入格式：@群名 发送人: 消息   或   发送人: 消息（私聊）。例如：\n"
+                   "  @青石镇中心小学教师群 王芳: 王小明今天没来\n  王芳: 帮助\nCtrl-D 退出。", err=True)
+        transport = ConsoleTransport(b.school, clock)
+    run_forever(run_live(build_app(b, transport, clock)))

@@ -1,0 +1,46 @@
+"""The one small interface every transport implements.
+
+It mirrors python-wechaty's ``Message`` (talker, room, text, mention_self, date, id) so
+the Wechaty transport is a thin adapter, and the in-memory and console transports can
+stand in for it in tests, ``simulate`` and ``run`` without an account.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Protocol
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    message_id: str          # transport id; a repeat is a re-delivery (the dedupe key)
+    room: str | None         # room topic, None for a direct message to the bot
+    sender_id: str           # sender's chat id (wxid)
+    sender_name: str         # display name
+    text: str
+    mentioned: bool          # the message @-mentions the bot
+    at: dt.datetime          # when it was sent (tz-aware)
+    is_text: bool = True     # False for images, voice, files …: the bot asks for text
+
+
+MessageCallback = Callable[[IncomingMessage], Awaitable[None]]
+
+
+class SendError(Exception):
+    """A send that failed; ``permanent`` when retrying cannot help (no such room)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Transport(Protocol):
+    name: str
+
+    async def start(self, on_message: MessageCallback) -> None:
+        """Connect and deliver incoming messages to ``on_message`` until stopped."""
+
+    async def send(self, *, room: str | None = None, contact: str | None = None, text: str) -> None:
+        """Send ``text`` to a room (by topic) or a contact (by chat id); raise SendError."""
+
+    async def stop(self) -> None: ...

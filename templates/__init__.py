@@ -1,0 +1,1 @@
+"""Every text the bot sends is a jinja2 template in this folder (shipped with the package)."""
