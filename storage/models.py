@@ -100,6 +100,25 @@ class Absence(SQLModel, table=True):
     created_at: dt.datetime
 
 
+class ClassReport(SQLModel, table=True):
+    """A class's attendance report for a day: a roll-call, 全勤, or absences named.
+
+    The roll-call reminder asks only the classes with no active report today.
+    """
+
+    __tablename__ = "class_report"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    class_name: str = Field(index=True)
+    day: dt.date = Field(index=True)
+    kind: str                       # rollcall | all_present | absences
+    expected: Optional[int] = None
+    present: Optional[int] = None
+    reported_by: str
+    inbound_id: Optional[int] = Field(default=None, foreign_key="inbound_message.id", index=True)
+    status: str = "active"          # active | undone
+    created_at: dt.datetime
+
+
 class Alert(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     student_id: str = Field(foreign_key="student.id", index=True)

@@ -51,7 +51,15 @@ def boot(*, seed_roster: bool = True):
 
 
 def _register() -> None:
-    from bot.cli import db, parse, roster, run  # noqa: F401  (modules add their commands)
+    import importlib
+
+    # Each module adds its commands to ``app`` when imported.
+    for name in ("db", "roster", "run", "parse", "faq", "sim", "digest", "export"):
+        try:
+            importlib.import_module(f"bot.cli.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"bot.cli.{name}":
+                raise
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 19:17:11.730826
+Create Date: 2026-11-22 19:21:39.125083
 """
 from typing import Sequence, Union
 
@@ -93,6 +93,25 @@ def upgrade() -> None:
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('class_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('class_name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('expected', sa.Integer(), nullable=True),
+    sa.Column('present', sa.Integer(), nullable=True),
+    sa.Column('reported_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('inbound_id', sa.Integer(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['inbound_id'], ['inbound_message.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('class_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_class_report_class_name'), ['class_name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_class_report_day'), ['day'], unique=False)
+        batch_op.create_index(batch_op.f('ix_class_report_inbound_id'), ['inbound_id'], unique=False)
+
     op.create_table('room',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('school_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -256,6 +275,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_room_school_id'))
 
     op.drop_table('room')
+    with op.batch_alter_table('class_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_class_report_inbound_id'))
+        batch_op.drop_index(batch_op.f('ix_class_report_day'))
+        batch_op.drop_index(batch_op.f('ix_class_report_class_name'))
+
+    op.drop_table('class_report')
     op.drop_table('school')
     with op.batch_alter_table('pending_question', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pending_question_status'))
