@@ -65,7 +65,7 @@ def queue_digest(app: "App", day: dt.date) -> None:
     with Session(app.engine, expire_on_commit=False) as session:
         text = render_digest(session, app, day)
         for to in _leader_recipients(app):
-            app.queue(session, f"digest:{day}:{to.label}", to, "digest/passthrough.j2", text=text)
+            app.queue(session, f"digest:{day}:{to.label}", to, "text.j2", text=text)
         session.commit()
 
 
@@ -89,5 +89,5 @@ def queue_weekly_summary(app: "App", day: dt.date) -> None:
     with Session(app.engine, expire_on_commit=False) as session:
         text = render("digest/weekly.j2", school=app.school, **weekly_data(session, app, day))
         for to in _leader_recipients(app):
-            app.queue(session, f"weekly:{day}:{to.label}", to, "digest/passthrough.j2", text=text)
+            app.queue(session, f"weekly:{day}:{to.label}", to, "text.j2", text=text)
         session.commit()

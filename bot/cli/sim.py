@@ -1,0 +1,44 @@
+"""schoolbot simulate SCENARIO.yaml  |  schoolbot demo"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+import typer
+
+from bot.cli import app, fail
+
+
+@app.command("simulate")
+def simulate_cmd(scenario: Path = typer.Argument(..., exists=True, dir_okay=False, help="scenario YAML")) -> None:
+    """Play a scenario through the whole bot on a virtual clock and a fresh database; print JSON lines."""
+    from bot.school import SchoolConfigError
+    from bot.simulate import ScenarioError, Simulation, load_scenario, sent_json
+
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        sim = Simulation(load_scenario(scenario))
+    except (ScenarioError, SchoolConfigError) as e:
+        fail(f"场景文件有误 bad scenario: {e}")
+
+    def emit(_step, sent) -> None:
+        for m in sent:
+            sys.stdout.write(json.dumps(sent_json(m), ensure_ascii=False) + "\n")
+
+    try:
+        asyncio.run(sim.play(emit))
+    except ScenarioError as e:
+        fail(f"场景文件有误 bad scenario: {e}")
+    sys.stdout.write(json.dumps({"state": sim.state()}, ensure_ascii=False) + "\n")
+
+
+@app.command("demo")
+def demo_cmd() -> None:
+    """A scripted week of the demo school, printed as a chat transcript (about a minute)."""
+    from bot.demo import run_demo
+
+    logging.basicConfig(level=logging.WARNING)
+    run_demo(sys.stdout)

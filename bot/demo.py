@@ -1,0 +1,114 @@
+"""``schoolbot demo``: a scripted week of the demo school, printed as a chat transcript.
+
+It runs the real bot (the simulate machinery: same handlers, rules, jobs, templates) on
+a virtual clock, so the week takes seconds. Routine 全勤 reports are marked quiet and
+summarised in one line, so the story stays readable.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import TextIO
+
+from bot.render import weekday
+from bot.simulate import Scenario, Simulation, Step
+from bot.school import School, load_school
+
+STAFF_ROOM = "青石镇中心小学教师群"
+WEEK = [dt.date(2026, 11, 23) + dt.timedelta(days=i) for i in range(5)]
+
+
+def _at(school: School, day: dt.date, hm: str) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+    h, m = map(int, hm.split(":"))
+    return dt.datetime.combine(day, dt.time(h, m), ZoneInfo(school.timezone))
+
+
+def demo_scenario(school: School) -> Scenario:
+    wang = next(s for s in school.staff if s.head_of == "三年级二班")
+    feng = next(s for s in school.staff if s.head_of == "四年级一班")
+    routine = [s for s in school.staff if s.head_of and s.head_of not in ("三年级二班", "四年级一班")]
+    steps: list[Step] = []
+
+    def say(day, hm, who, text, room=STAFF_ROOM, mention=False, quiet=False, name=None):
+        steps.append(Step(at=_at(school, day, hm), room=room, sender=who.wechat_id if hasattr(who, "wechat_id") else who,
+                          name=name or getattr(who, "name", ""), text=text, mention=mention, quiet=quiet))
+
+    for i, day in enumerate(WEEK):
+        # Most classes report early; on Monday two forget, and the 09:30 reminder asks them.
+        for j, teacher in enumerate(routine):
+            if i == 0 and j >= len(routine) - 2:
+                continue
+            say(day, f"07:{40 + j:02d}", teacher, "今天全勤", quiet=True)
+    mon, tue, wed, thu, fri = WEEK
+    say(mon, "08:05", wang, "王小明今天没来，电话打不通")
+    say(mon, "08:12", feng, "四(1)班 应到38 实到37，李静发烧请假两天")
+    say(mon, "08:14", feng, "更正一下，刚才报的李静应该是李婧")
+    say(mon, "10:05", routine[-1], "全勤")
+    say(mon, "10:06", routine[-2], "今天都到了")
+    say(tue, "08:10", wang, "没到")
+    say(tue, "12:20", "wxid_parent_demo_1", "@保学小助手 营养餐一天补助多少钱", room="三年级二班家长群",
+        mention=True, name="蒋天佑妈妈")
+    say(tue, "12:21", "wxid_parent_demo_2", "收到，谢谢老师", room="三年级二班家长群", name="高兴爸爸")
+    say(wed, "08:10", wang, "没到")
+    say(wed, "08:20", wang, "应到37 实到36")
+    say(thu, "08:10", wang, "没到")
+    say(thu, "08:15", feng, "李婧今天返校了")
+    say(thu, "15:40", wang, "已家访，爷爷说孩子去外省找打工的爸妈了，正在联系，家长答应下周一送回来")
+    say(fri, "08:10", wang, "还是没到")
+    say(fri, "09:00", wang, "预警", room=None)
+    steps.append(Step(at=_at(school, fri, "18:00"), until=True))
+    return Scenario(school, _at(school, mon, "07:00"), steps)
+
+
+class Transcript:
+    def __init__(self, school: School, out: TextIO) -> None:
+        self.school, self.out = school, out
+        self.day: dt.date | None = None
+        self.quiet: list[Step] = []
+
+    def _who(self, contact: str | None) -> str:
+        staff = self.school.staff_by_wechat(contact or "")
+        return staff.name if staff else (contact or "")
+
+    def _header(self, when: dt.datetime) -> None:
+        if when.date() != self.day:
+            self.day = when.date()
+            self.out.write(f"\n════ {when.month}月{when.day}日 {weekday(when.date())} ════\n")
+
+    def _flush_quiet(self) -> None:
+        if self.quiet:
+            first, last = self.quiet[0].at, self.quiet[-1].at
+            self.out.write(f"{first:%H:%M}–{last:%H:%M} （{len(self.quiet)} 位班主任在教师群报了全勤，小助手逐一确认，略）\n")
+            self.quiet = []
+
+    def on_step(self, step: Step | None, sent) -> None:
+        if step is not None and step.quiet:
+            self._header(step.at)
+            self.quiet.append(step)
+            return
+        self._flush_quiet()
+        if step is not None and not step.until:
+            self._header(step.at)
+            where = f"[{step.room}]" if step.room else "[私聊小助手]"
+            self.out.write(f"{step.at:%H:%M} {where} {step.name}：{step.text}\n")
+        for m in sent:
+            self._header(m.at)
+            where = f"[{m.room}]" if m.room else f"[私聊 {self._who(m.contact)}]"
+            text = m.text.replace("\n", "\n      ")
+            self.out.write(f"{m.at:%H:%M}   ↳ 保学小助手 → {where}：{text}\n")
+
+
+def run_demo(out: TextIO, db_url: str | None = None) -> Simulation:
+    school = load_school()
+    sim = Simulation(demo_scenario(school), db_url)
+    out.write(f"保学小助手演示：{school.name}，{WEEK[0].month}月{WEEK[0].day}日—{WEEK[-1].month}月{WEEK[-1].day}日一周"
+              "（虚拟时钟，内存传输，临时数据库；与 schoolbot run 用同一套处理、规则、定时任务和模板）\n")
+    printer = Transcript(school, out)
+    asyncio.run(sim.play(printer.on_step))
+    printer._flush_quiet()
+    state = sim.state()
+    out.write(f"\n演示结束：未关闭预警 {len(state['open_alerts'])} 个"
+              + "".join(f"（{a['class']} {a['name']}，连续{a['streak']}天）" for a in state["open_alerts"])
+              + f"；{WEEK[-1].month}月{WEEK[-1].day}日缺勤 {state['absences_today']} 人。\n")
+    return sim
