@@ -1,0 +1,51 @@
+"""Exact-match rate of the absence-report parser on its corpus (tests/parser/corpus.yaml).
+
+    .venv/bin/python benchmarks/parser_corpus.py [-v]
+
+Prints the number of messages, how many parse to exactly the expected object, and for
+each field of the `schoolbot parse` object how many messages got it wrong. With -v,
+every mismatch is shown.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.parser.corpus import FIELDS, demo, expected, load, run  # noqa: E402
+
+
+def main(argv: list[str]) -> int:
+    verbose = "-v" in argv
+    entries = load()
+    _, roster, _ = demo()
+    run(entries[0])                              # warm up (jieba dictionary)
+    exact, wrong = 0, Counter()
+    t0 = time.perf_counter()
+    for i, entry in enumerate(entries):
+        got, want = run(entry), expected(entry, roster)
+        if got == want:
+            exact += 1
+            continue
+        bad = [f for f in FIELDS if got.get(f) != want.get(f)]
+        wrong.update(bad)
+        if verbose:
+            print(f"#{i} {entry['text']!r} (from {entry.get('from')}, room {entry.get('room')}, {entry.get('date')})")
+            for f in bad:
+                print(f"   {f}: got  {json.dumps(got[f], ensure_ascii=False)}")
+                print(f"   {' ' * len(f)}  want {json.dumps(want[f], ensure_ascii=False)}")
+    elapsed = time.perf_counter() - t0
+    n = len(entries)
+    print(f"messages: {n}")
+    print(f"exact match: {exact}/{n} = {exact / n:.1%}")
+    print("mismatches per field: " + ", ".join(f"{f}={wrong.get(f, 0)}" for f in FIELDS))
+    print(f"time: {elapsed * 1000 / n:.1f} ms per message")
+    return 0 if exact == n else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
