@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+// A local Wechaty gateway for schoolbot's end-to-end tests and benchmark: the mock
+// puppet (no WeChat account) served over wechaty-puppet-service on 127.0.0.1, TLS off
+// (python-wechaty 0.10 speaks plaintext gRPC only), populated with the demo school.
+//
+//   node gateway.mjs --port 0 --token e2e-token [--school ../../bot/data/demo_school] [--tls on]
+//
+// stdin / stdout speak JSON lines (stdout carries nothing else; logs go to stderr):
+//   in : {"cmd":"say","from":ID,"room":TOPIC|null,"text":"...","mention":bool,
+//         "kind":"text"|"image"|"voice","ref":any,"id":MSG_ID?,"age_s":N?,"name":NAME?}
+//        {"cmd":"ping","ref":any}   {"cmd":"quit"}
+//   out: {"event":"ready","port":N,"endpoint":"127.0.0.1:N","bot":ID}
+//        {"event":"login","user":ID}       (the mock bot user logged in: a client connected)
+//        {"event":"injected","ref":any,"id":MSG_ID,"t":ms}
+//        {"event":"sent","to":ROOM_TOPIC|null,"contact":ID|null,"text":"...","t":ms}
+//        {"event":"pong","ref":any}   {"event":"error","ref":any,"message":"..."}
+// ``t`` is wall-clock milliseconds with sub-millisecond precision (round-trip figures).
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import readline from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+import * as PUPPET from 'wechaty-puppet'
+import { PuppetMock, mock } from 'wechaty-puppet-mock'
+import { PuppetServer } from 'wechaty-puppet-service'
+import { FileBox } from 'file-box'
+import { parse as parseToml } from 'smol-toml'
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const BOT = { id: 'wxid_schoolbot', name: '保学小助手' }
+const STRANGER = { id: 'wxid_demo_stranger', name: '路人甲' }
+// A 1x1 PNG: enough for the mock to call it an image.
+const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='
+
+function arg (name, fallback) {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
+}
+
+const port = Number(arg('port', process.env.GATEWAY_PORT ?? '0'))
+const token = arg('token', process.env.WECHATY_PUPPET_SERVICE_TOKEN ?? 'schoolbot-e2e-token')
+// --tls on: serve with TLS (the package's insecure built-in cert) to see how python-wechaty fails.
+const tlsOn = arg('tls', 'off') === 'on'
+const schoolArg = arg('school', process.env.SCHOOLBOT_SCHOOL)
+const schoolDir = schoolArg ? path.resolve(schoolArg) : path.join(HERE, '..', '..', 'bot', 'data', 'demo_school')
+PUPPET.log.level(process.env.WECHATY_LOG ?? 'warn')
+
+const now = () => performance.timeOrigin + performance.now()
+const emit = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
+
+// ---- the demo school as contacts and rooms -----------------------------------------
+const school = parseToml(fs.readFileSync(path.join(schoolDir, 'school.toml'), 'utf8'))
+const staff = school.staff ?? []
+const mocker = new mock.Mocker()
+const puppet = new PuppetMock({ mocker })
+
+const botContact = mocker.createContact({ id: BOT.id, name: BOT.name })
+for (const s of staff) mocker.createContact({ id: s.wechat_id, name: s.name })
+mocker.createContact({ id: STRANGER.id, name: STRANGER.name })
+
+const roomByTopic = new Map()
+const topicById = new Map()
+const parentsOf = new Map()   // room topic -> parent contact ids
+const leaderRoles = new Set(['principal', 'vice_principal', 'dropout_officer'])
+let roomSeq = 0
+for (const r of school.rooms ?? []) {
+  let members
+  if (r.kind === 'staff') {
+    members = staff.map(s => s.wechat_id)
+  } else if (r.kind === 'leaders') {
+    members = staff.filter(s => (s.roles ?? []).some(x => leaderRoles.has(x))).map(s => s.wechat_id)
+  } else {
+    // Two parents per class group (ids are stable: tests address them), plus the head teacher.
+    const n = ++roomSeq
+    const parents = ['a', 'b'].map((k, i) => {
+      const id = `wxid_demo_parent_${n}${k}`
+      mocker.createContact({ id, name: `${r.class ?? r.topic}家长${i + 1}` })
+      return id
+    })
+    parentsOf.set(r.topic, parents)
+    const head = staff.find(s => s.head_of === r.class)
+    members = [...(head ? [head.wechat_id] : []), ...parents]
+  }
+  // Room ids must contain "@": the mock tells rooms from contacts by it.
+  const id = `room_${roomByTopic.size + 1}@chatroom`
+  roomByTopic.set(r.topic, mocker.createRoom({ id, topic: r.topic, memberIdList: [BOT.id, ...members] }))
+  topicById.set(id, r.topic)
+}
+
+// python-wechaty calls stop() then start() on every connect: log the bot in on each start.
+mocker.use(m => {
+  if (!m.puppet.isLoggedIn) m.login(botContact)
+  return () => {}
+})
+puppet.on('login', ({ contactId }) => emit({ event: 'login', user: contactId }))
+
+// Report what the bot sends. The mock then echoes it back as a message, as WeChat does.
+const origSendText = puppet.messageSendText.bind(puppet)
+puppet.messageSendText = async (conversationId, text, ...rest) => {
+  const result = await origSendText(conversationId, text, ...rest)
+  const isRoom = conversationId.includes('@')
+  emit({
+    event: 'sent',
+    to: isRoom ? (topicById.get(conversationId) ?? conversationId) : null,
+    contact: isRoom ? null : conversationId,
+    text,
+    t: now(),
+  })
+  return result
+}
+
+// ---- control channel ---------------------------------------------------------------
+function contactFor (cmd) {
+  try {
+    return mocker.ContactMock.load(cmd.from)
+  } catch {
+    // Unknown senders are created on the fly, so tests can invent a parent.
+    return mocker.createContact({ id: cmd.from, name: cmd.name ?? cmd.from })
+  }
+}
+
+function inject (cmd) {
+  const talker = contactFor(cmd)
+  const payload = {
+    id: cmd.id ?? `msg_${randomUUID()}`,
+    talkerId: talker.id,
+    timestamp: Date.now() - 1000 * (cmd.age_s ?? 0),
+    type: PUPPET.types.Message.Text,
+  }
+  const kind = cmd.kind ?? 'text'
+  if (kind === 'text') {
+    payload.text = cmd.text ?? ''
+  } else {
+    const file = kind === 'image'
+      ? FileBox.fromBase64(PNG_1PX, 'photo.png')
+      : FileBox.fromBase64(Buffer.from('#!SILK_V3').toString('base64'), 'voice.silk')
+    payload.type = kind === 'image' ? PUPPET.types.Message.Image : PUPPET.types.Message.Audio
+    mocker.cacheFileBoxPayload.set(payload.id, file.toJSON())
+  }
+  if (cmd.room) {
+    const room = roomByTopic.get(cmd.room)
+    if (!room) throw new Error(`no room with topic ${cmd.room}`)
+    const mention = cmd.mention ?? (payload.text ?? '').includes(`@${BOT.name}`)
+    // How the mock marks an @-mention: the mentioned ids in mentionIdList, which the
+    // service sends as mention_ids; python-wechaty's mention_self() reads exactly that.
+    Object.assign(payload, { roomId: room.id, mentionIdList: mention ? [BOT.id] : [] })
+  } else {
+    payload.listenerId = BOT.id
+  }
+  const msg = mocker.MessageMock.create(payload)
+  puppet.emit('message', { messageId: msg.id })
+  return msg.id
+}
+
+const rl = readline.createInterface({ input: process.stdin })
+rl.on('line', line => {
+  if (!line.trim()) return
+  let cmd
+  try {
+    cmd = JSON.parse(line)
+  } catch (e) {
+    emit({ event: 'error', message: `bad JSON: ${e.message}` })
+    return
+  }
+  try {
+    if (cmd.cmd === 'say') {
+      const t = now()
+      const id = inject(cmd)
+      emit({ event: 'injected', ref: cmd.ref ?? null, id, t })
+    } else if (cmd.cmd === 'ping') {
+      emit({ event: 'pong', ref: cmd.ref ?? null })
+    } else if (cmd.cmd === 'quit') {
+      shutdown(0)
+    } else {
+      emit({ event: 'error', ref: cmd.ref ?? null, message: `unknown cmd ${cmd.cmd}` })
+    }
+  } catch (e) {
+    emit({ event: 'error', ref: cmd.ref ?? null, message: String(e?.message ?? e) })
+  }
+})
+rl.on('close', () => shutdown(0))
+
+// ---- serve -------------------------------------------------------------------------
+let server
+let stopping = false
+async function shutdown (code) {
+  if (stopping) return
+  stopping = true
+  try { await server?.stop() } catch {}
+  process.exit(code)
+}
+
+// PuppetServer does not say which port --port 0 bound; pick a free one first.
+function freePort () {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port: p } = probe.address()
+      probe.close(() => resolve(p))
+    })
+  })
+}
+process.on('SIGTERM', () => shutdown(0))
+process.on('SIGINT', () => shutdown(0))
+
+const bound = port || await freePort()
+server = new PuppetServer({
+  endpoint: `127.0.0.1:${bound}`,
+  puppet,
+  token,
+  tls: { disable: !tlsOn },
+})
+await server.start()
+emit({ event: 'ready', port: bound, endpoint: `127.0.0.1:${bound}`, bot: BOT.id })
