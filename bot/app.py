@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.outbox import Outbox, Recipient, enqueue
-from bot.render import render
+from bot.render import render, set_timezone
 from bot.roster import Roster
 from bot.router import DIRECT, Sender, Where, identify
 from bot.school import School
@@ -106,6 +106,7 @@ class App:
                  pending_ttl: dt.timedelta = dt.timedelta(minutes=30)) -> None:
         self.school, self.engine, self.clock, self.transport = school, engine, clock, transport
         self.calendar = SchoolCalendar(school.term)
+        set_timezone(clock.tz)   # one school per process: its texts show its local time
         self.pending_ttl = pending_ttl
         self.handlers: list[Handler] = []
         self.outbox = Outbox(engine, transport, clock, instance=instance,

@@ -40,11 +40,14 @@ def _overlapping(session: Session, student_id: str, start: dt.date, end: dt.date
     return list(session.execute(q.order_by(Absence.id)).scalars())
 
 
-def _restate(session: Session, old: Absence, start: dt.date, end: dt.date | None, now: dt.datetime) -> None:
+def _restate(session: Session, old: Absence, start: dt.date, end: dt.date | None, now: dt.datetime,
+             inbound_id: int | None) -> None:
+    # The re-stated part keeps the earlier teacher as its owner but belongs to the new
+    # message, so undoing that message removes it along with the rest of what it did.
     if end is not None and end < start:
         return
     session.add(Absence(student_id=old.student_id, kind=old.kind, start=start, end=end, reason=old.reason,
-                        reported_by=old.reported_by, inbound_id=old.inbound_id, created_at=now))
+                        reported_by=old.reported_by, inbound_id=inbound_id, created_at=now))
 
 
 def record_absence(session: Session, *, student_id: str, kind: str, start: dt.date, end: dt.date | None,
@@ -60,11 +63,11 @@ def record_absence(session: Session, *, student_id: str, kind: str, start: dt.da
         session.add(old)
         # Keep what the earlier report said about days before the new one …
         if old.start < start:
-            _restate(session, old, old.start, start - ONE_DAY, now)
+            _restate(session, old, old.start, start - ONE_DAY, now, inbound_id)
         # … and after it, but only if the earlier report had a stated end: an open
         # absence that is re-described from some day on is described by the new report.
         if end is not None and old.end is not None and old.end > end:
-            _restate(session, old, end + ONE_DAY, old.end, now)
+            _restate(session, old, end + ONE_DAY, old.end, now, inbound_id)
     return Change(student_id, "absence", kind, start, end, reason)
 
 
@@ -77,8 +80,10 @@ def record_return(session: Session, *, student_id: str, day: dt.date, reported_b
     if not rows:
         return None
     for old in rows:
+        # The trimmed row still belongs to whoever reported the absence; the message
+        # that ended it is kept as inbound_id so that undoing it reopens the absence.
         trimmed = Absence(student_id=old.student_id, kind=old.kind, start=old.start, end=day - ONE_DAY,
-                          reason=old.reason, reported_by=reported_by, inbound_id=inbound_id, created_at=now)
+                          reason=old.reason, reported_by=old.reported_by, inbound_id=inbound_id, created_at=now)
         if trimmed.end >= trimmed.start:
             session.add(trimmed)
             session.flush()
@@ -86,7 +91,7 @@ def record_return(session: Session, *, student_id: str, day: dt.date, reported_b
         else:
             # Back on the first day reported absent: the absence never happened.
             marker = Absence(student_id=old.student_id, kind=old.kind, start=old.start, end=old.start,
-                             reason=old.reason, reported_by=reported_by, inbound_id=inbound_id,
+                             reason=old.reason, reported_by=old.reported_by, inbound_id=inbound_id,
                              created_at=now, status="superseded")
             session.add(marker)
             session.flush()
@@ -112,10 +117,15 @@ def add_class_report(session: Session, *, class_name: str, day: dt.date, kind: s
                             reported_by=reported_by, inbound_id=inbound_id, created_at=now))
 
 
-def undo_message(session: Session, inbound_id: int) -> list[Absence]:
-    """Undo everything one message recorded; returns the rows it had written."""
-    mine = list(session.execute(select(Absence).where(Absence.inbound_id == inbound_id,
-                                                      Absence.status.in_([ACTIVE, "superseded"]))).scalars())
+def undo_message(session: Session, inbound_id: int, student_ids: list[str] | None = None) -> list[Absence]:
+    """Undo what one message recorded (about some students only, when given).
+
+    Returns the rows it had written.
+    """
+    q = select(Absence).where(Absence.inbound_id == inbound_id, Absence.status.in_([ACTIVE, "superseded"]))
+    if student_ids is not None:
+        q = q.where(Absence.student_id.in_(student_ids))
+    mine = list(session.execute(q).scalars())
     ids = [a.id for a in mine]
     if ids:
         for old in session.execute(select(Absence).where(Absence.superseded_by.in_(ids))).scalars():
@@ -125,9 +135,10 @@ def undo_message(session: Session, inbound_id: int) -> list[Absence]:
     for row in mine:
         row.status = "undone"
         session.add(row)
-    for rep in session.execute(select(ClassReport).where(ClassReport.inbound_id == inbound_id)).scalars():
-        rep.status = "undone"
-        session.add(rep)
+    if student_ids is None:
+        for rep in session.execute(select(ClassReport).where(ClassReport.inbound_id == inbound_id)).scalars():
+            rep.status = "undone"
+            session.add(rep)
     return mine
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 
@@ -15,11 +16,28 @@ import templates as _templates_pkg
 
 TEMPLATES_DIR = Path(_templates_pkg.__file__).parent
 WEEKDAYS = "一二三四五六日"
+SCHOOL_TZ: dt.tzinfo = ZoneInfo("Asia/Shanghai")   # replaced by the school's own at start
 KIND_LABELS = {"sick": "病假", "personal": "事假", "unexcused": "未到校"}
 
 
+def local(value: dt.datetime) -> dt.datetime:
+    """Datetimes come back from the database in UTC; people read school time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(SCHOOL_TZ)
+
+
+def set_timezone(tz: dt.tzinfo) -> None:
+    global SCHOOL_TZ
+    SCHOOL_TZ = tz
+
+
 def md(value: dt.date | dt.datetime | None) -> str:
-    return "" if value is None else f"{value.month}月{value.day}日"
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = local(value)
+    return f"{value.month}月{value.day}日"
 
 
 def weekday(value: dt.date) -> str:
@@ -27,7 +45,7 @@ def weekday(value: dt.date) -> str:
 
 
 def hm(value: dt.datetime) -> str:
-    return value.strftime("%H:%M")
+    return local(value).strftime("%H:%M")
 
 
 def kind_label(kind: str) -> str:

@@ -1,12 +1,31 @@
-"""Message handlers, registered on the App in order: the first that matches handles."""
+"""Message handlers, registered on the App in order: the first that matches handles.
+
+The order is the precedence: answers to a question the bot asked come before anything
+else the same words could mean; corrections and queries before new reports; follow-up
+notes (which name a student but report nothing) before reports; the parent's leave
+request before the refusal for non-staff; the FAQ last before the polite default.
+"""
 from __future__ import annotations
 
 from bot.app import App
 
 
 def register_all(app: App) -> App:
-    from bot.handlers import basics
+    from bot.handlers import answers, attendance, basics, corrections, followup, leave, queries
+    try:  # TEMP until the FAQ lands
+        from bot.handlers import faq
+    except ImportError:
+        faq = None
 
     basics.register(app)
+    answers.register(app)
+    corrections.register(app)
+    queries.register(app)
+    followup.register(app)
+    attendance.register(app)
+    leave.register(app)
+    attendance.register_refusal(app)
+    if faq:
+        faq.register(app)
     basics.register_fallback(app)
     return app

@@ -1,0 +1,146 @@
+"""Short answers to questions the bot asked: "2", "三年级二班", "是", "到了", "同意".
+
+Each answer only counts from the person asked, in the place asked, while the question
+is open; a bare "2" from anyone else is nobody's business here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot import pending, recording
+from bot.app import App, Context
+from bot.classnames import find_classes
+from bot.handlers import attendance
+from bot.handlers.leave import APPROVAL, approve, decline
+from bot.reminders import days_away
+from storage.models import PendingQuestion
+
+YES = re.compile(r"^(?:是|是的|对|对的|嗯|恩|好|好的|确认|没错|ok|OK)[!！。.]*$")
+NO = re.compile(r"^(?:不是|不对|错了|都不是|没有|否|算了|取消)[!！。.]*$")
+ARRIVED = re.compile(r"^(?P<name>\S{0,4}?)\s*(?:今天)?(?:已经)?(?:到了|来了|到校了|已到|到校|来学校了|返校了|回来了)[!！。.啦了]*$")
+NOT_ARRIVED = re.compile(r"^(?P<name>\S{0,4}?)\s*(?:今天)?(?:还)?(?:没到|没来|没有来|没有到|未到|不来|还没|没有)[!！。.啦呢]*$")
+AGREE = re.compile(r"^(?:同意|可以|准假|批准|好的?同意|同意的)\s*(?P<name>\S{0,4})[!！。.]*$")
+DISAGREE = re.compile(r"^(?:不同意|不准|不批准|不行|不可以)\s*(?P<name>\S{0,4})[!！。.]*$")
+STALE = dt.timedelta(days=1)   # older open questions are dropped quietly, not answered "expired"
+
+
+# -- which student? ----------------------------------------------------------------------
+
+def which_question(ctx: Context) -> PendingQuestion | None:
+    text = ctx.text.strip()
+    if not (pending.choice_number(text) is not None or YES.match(text) or NO.match(text)
+            or (find_classes(text) and len(text) <= 12)):
+        return None
+    return pending.latest(ctx.session, ctx.sender.id, attendance.question_room(ctx), (attendance.WHICH,),
+                          since=ctx.now - STALE)
+
+
+def on_which(ctx: Context, q: PendingQuestion) -> None:
+    data = pending.payload(q)
+    item, rest = data["items"][0], data["items"][1:]
+    if pending.is_expired(q, ctx.now):
+        pending.close(ctx.session, q, "expired")
+        ctx.reply_staff_safe("attendance/expired.j2", text=item["text"],
+                             minutes=int(ctx.app.pending_ttl.total_seconds() // 60))
+        return
+    roster = ctx.app.roster
+    candidates = [roster.by_id[i] for i in item["candidates"] if i in roster.by_id]
+    text = ctx.text.strip()
+    chosen = None
+    if NO.match(text):
+        pending.close(ctx.session, q)
+        ctx.reply_staff_safe("attendance/dropped.j2", text=item["text"])
+    else:
+        if (n := pending.choice_number(text)) is not None and 1 <= n <= len(candidates):
+            chosen = candidates[n - 1]
+        elif YES.match(text) and len(candidates) == 1:
+            chosen = candidates[0]
+        elif mentions := find_classes(text):
+            wanted = mentions[0].ref.canonical()
+            fits = [s for s in candidates if s.class_name == wanted]
+            chosen = fits[0] if len(fits) == 1 else None
+        if chosen is None:
+            ctx.reply_staff_safe("attendance/choose_again.j2", count=len(candidates), near_miss=item["near_miss"])
+            return
+        pending.close(ctx.session, q)
+        out = attendance.record_item(ctx, item, chosen, data["by"])
+        ctx.reply_staff_safe("attendance/recorded.j2", lines=out.lines, rollcall=None, class_name=None,
+                             notes=[], mismatch=None)
+    if rest:
+        attendance.ask_which(ctx, rest, by=data["by"], room_class=data.get("room_class"))
+
+
+# -- "今天到校了吗？" ------------------------------------------------------------------------
+
+def check_answer(ctx: Context):
+    text = ctx.text.strip()
+    m = ARRIVED.match(text) or NOT_ARRIVED.match(text)
+    if not m or not ctx.where.is_direct:
+        return None
+    questions = pending.all_open(ctx.session, ctx.sender.id, "absence_check", ctx.now)
+    if not questions:
+        return None
+    return m, questions
+
+
+def on_check_answer(ctx: Context, found) -> None:
+    m, questions = found
+    name = m.group("name")
+    if name:
+        questions = [q for q in questions if pending.payload(q)["name"] == name]
+        if not questions:
+            return False   # a name that was not asked about: an ordinary report
+    if len(questions) > 1:
+        ctx.reply("attendance/which_check.j2", names=[pending.payload(q)["name"] for q in questions])
+        return None
+    q = questions[0]
+    student = ctx.app.roster.by_id.get(pending.payload(q)["student_id"])
+    pending.close(ctx.session, q)
+    if student is None:
+        return None
+    arrived = bool(ARRIVED.match(ctx.text.strip()))
+    days = 0
+    if arrived:
+        out = recording.Outcome()
+        recording.record_return(ctx.session, out, student, day=ctx.today, by=ctx.sender.id,
+                                inbound_id=ctx.inbound.id, now=ctx.now)
+        recording.finish(ctx.session, ctx.app, out, ctx.today)
+    else:
+        open_rows = recording.ledger.open_absences(ctx.session, [student.student_id])
+        days = days_away(ctx.app, open_rows[0].start, ctx.today) + 1 if open_rows else 0
+    ctx.reply("attendance/check_answered.j2", student=student, arrived=arrived, day=ctx.today, days=days)
+
+
+# -- 同意 / 不同意 on a parent's leave request ----------------------------------------------
+
+def approval_answer(ctx: Context):
+    text = ctx.text.strip()
+    m = DISAGREE.match(text) or AGREE.match(text)
+    if not m or not ctx.where.is_direct:
+        return None
+    questions = pending.all_open(ctx.session, ctx.sender.id, APPROVAL, ctx.now)
+    return (m, questions) if questions else None
+
+
+def on_approval(ctx: Context, found) -> None:
+    m, questions = found
+    name = m.group("name")
+    if name:
+        questions = [q for q in questions if pending.payload(q)["name"] == name] or questions
+    if len(questions) > 1:
+        ctx.reply("leave/which_leave.j2", names=[pending.payload(q)["name"] for q in questions])
+        return
+    q = questions[0]
+    if DISAGREE.match(ctx.text.strip()):
+        decline(ctx, q)
+    else:
+        approve(ctx, q)
+
+
+def register(app: App) -> None:
+    app.add_handler(on_which, name="which_student_answer", senders={"staff"}, match=which_question)
+    app.add_handler(on_check_answer, name="absence_check_answer", rooms={"direct"}, senders={"staff"},
+                    match=check_answer)
+    app.add_handler(on_approval, name="leave_approval", rooms={"direct"}, senders={"staff"},
+                    match=approval_answer)

@@ -1,0 +1,113 @@
+"""Head teachers' absence reports → the ledger, with a one-line confirmation.
+
+Staff only. In a parent group the report is recorded but confirmed by direct message,
+and any question about a name goes there too (student data never reaches parents).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from bot import pending, recording
+from bot.app import App, Context
+from bot.parsing import Unresolved
+from bot.roster_file import Student
+
+WHICH = "which_student"
+REPORT_INTENTS = ("absence", "return", "rollcall")
+
+
+def question_room(ctx: Context) -> str | None:
+    """Where a follow-up question about a report is asked and answered."""
+    return None if (ctx.where.is_direct or ctx.where.is_parent_room) else ctx.where.topic
+
+
+def ask_which(ctx: Context, items: list[dict], *, by: str, room_class: str | None) -> None:
+    """Ask about the first unresolved name; the rest wait in the payload."""
+    first = items[0]
+    roster = ctx.app.roster
+    candidates = [roster.by_id[i] for i in first["candidates"] if i in roster.by_id]
+    pending.ask(ctx.session, kind=WHICH, ask_to=ctx.sender.id, room=question_room(ctx),
+                payload={"items": items, "by": by, "room_class": room_class, "inbound_id": ctx.inbound.id},
+                now=ctx.now, ttl=ctx.app.pending_ttl)
+    ctx.reply_staff_safe("attendance/which.j2", text=first["text"], candidates=candidates,
+                         near_miss=first["near_miss"])
+
+
+def unresolved_item(u: Unresolved) -> dict:
+    def iso(d: dt.date | None) -> str | None:
+        return d.isoformat() if d else None
+
+    return {"text": u.text, "candidates": [s.student_id for s in u.candidates], "near_miss": u.near_miss,
+            "role": u.role, "kind": u.kind, "start": iso(u.start), "end": iso(u.end), "reason": u.reason,
+            "date": iso(u.date)}
+
+
+def record_item(ctx: Context, item: dict, student: Student, by: str) -> recording.Outcome:
+    """Record what an unresolved name's part of a report said, once the student is known."""
+    out = recording.Outcome()
+    day = ctx.today
+    parse = lambda v: dt.date.fromisoformat(v) if v else None  # noqa: E731
+    if item["role"] == "return":
+        recording.record_return(ctx.session, out, student, day=parse(item["date"]) or day, by=by,
+                                inbound_id=ctx.inbound.id, now=ctx.now)
+    else:
+        recording.record_absence(ctx.session, out, student, kind=item["kind"] or "unexcused",
+                                 start=parse(item["start"]) or day, end=parse(item["end"]), reason=item["reason"],
+                                 by=by, inbound_id=ctx.inbound.id, now=ctx.now)
+    recording.finish(ctx.session, ctx.app, out, day)
+    return out
+
+
+def is_report(ctx: Context):
+    r = ctx.report
+    if r.intent in REPORT_INTENTS and (r.absences or r.returns or r.rollcall or r.unresolved):
+        return r
+    if r.unresolved and any(u.role in ("absence", "return") for u in r.unresolved):
+        return r
+    if "no_student_named" in r.notes and (ctx.where.is_direct or ctx.msg.mentioned):
+        return r
+    return None
+
+
+def on_report(ctx: Context, r) -> None:
+    if not (r.absences or r.returns or r.rollcall or r.unresolved):
+        ctx.reply_staff_safe("attendance/no_student.j2")
+        return
+    out = recording.apply_report(ctx.session, ctx.app, r, by=ctx.sender.id, inbound_id=ctx.inbound.id,
+                                 now=ctx.now, day=ctx.today, room_class=ctx.where.class_name,
+                                 by_staff=ctx.sender.staff)
+    if out.lines or r.rollcall:
+        ctx.reply_staff_safe("attendance/recorded.j2", lines=out.lines, rollcall=r.rollcall,
+                             class_name=out.classes[0] if out.classes else None, notes=r.notes,
+                             mismatch=mismatch(r, ctx.today))
+    items = [unresolved_item(u) for u in r.unresolved if u.candidates]
+    if items:
+        ask_which(ctx, items, by=ctx.sender.id, room_class=ctx.where.class_name)
+    elif r.unresolved:
+        ctx.reply_staff_safe("queries/no_student.j2", name="、".join(u.text for u in r.unresolved), candidates=[])
+
+
+def mismatch(r, day: dt.date) -> dict | None:
+    """应到 − 实到 that disagrees with the names listed: worth a second look, not a refusal."""
+    rc = r.rollcall
+    if not rc or rc.expected is None or rc.present is None:
+        return None
+    missing = rc.expected - rc.present
+    listed = len({a.student.student_id for a in r.absences
+                  if a.start <= day and (a.end is None or a.end >= day)}) + len(r.unresolved)
+    return {"missing": missing, "listed": listed} if listed and missing != listed else None
+
+
+def on_not_staff(ctx: Context, _r) -> None:
+    ctx.reply("attendance/staff_only.j2")
+
+
+def register(app: App) -> None:
+    app.add_handler(on_report, name="attendance", senders={"staff"}, match=is_report)
+
+
+def register_refusal(app: App) -> None:
+    """After the parent-leave handler: anyone else reporting absences, when addressed, is told who may."""
+    app.add_handler(on_not_staff, name="attendance_refused", senders={"parent", "stranger"},
+                    match=lambda c: (c.where.is_direct or c.msg.mentioned) and c.report.intent in REPORT_INTENTS
+                    and (c.report.absences or c.report.returns or c.report.unresolved))

@@ -1,0 +1,87 @@
+"""撤销 / 刚才发错了, "刚才报的李静应该是李婧", "不是旷课，是病假": a teacher fixing a report."""
+from __future__ import annotations
+
+from bot import pending, recording
+from bot.app import App, Context
+from bot.handlers import attendance
+from storage.models import InboundMessage
+
+
+def on_cancel(ctx: Context, r) -> None:
+    minutes = int(recording.UNDO_WINDOW.total_seconds() // 60)
+    ids = [s.student_id for s in r.cancel_students] or None
+    inbound_id = recording.last_report(ctx.session, ctx.sender.id, ctx.now, ids)
+    if inbound_id is None:
+        # A report still waiting on "which 王小明?" is withdrawn by dropping the question.
+        q = pending.latest(ctx.session, ctx.sender.id, attendance.question_room(ctx), (attendance.WHICH,),
+                           since=ctx.now - recording.UNDO_WINDOW)
+        if q is not None:
+            pending.close(ctx.session, q, "cancelled")
+            ctx.reply_staff_safe("attendance/dropped.j2", text=pending.payload(q)["items"][0]["text"])
+        else:
+            ctx.reply_staff_safe("attendance/nothing_to_undo.j2", minutes=minutes)
+        return
+    students = recording.undo(ctx.session, ctx.app, inbound_id, ctx.today, ids)
+    ctx.reply_staff_safe("attendance/undone.j2", inbound=ctx.session.get(InboundMessage, inbound_id),
+                         students=students)
+
+
+def on_name_correction(ctx: Context, r) -> None:
+    c = r.name_correction
+    if c.new is None:
+        ctx.reply_staff_safe("queries/no_student.j2", name=c.new_text, candidates=[])
+        return
+    if c.old is None:
+        # The wrong name was never recorded: it may be waiting on a question instead.
+        q = pending.latest(ctx.session, ctx.sender.id, attendance.question_room(ctx), (attendance.WHICH,),
+                           since=ctx.now - recording.UNDO_WINDOW)
+        if q is None or pending.payload(q)["items"][0]["text"] != c.old_text:
+            ctx.reply_staff_safe("attendance/nothing_to_correct.j2", name=c.old_text)
+            return
+        data = pending.payload(q)
+        pending.close(ctx.session, q)
+        out = attendance.record_item(ctx, data["items"][0], c.new, data["by"])
+        ctx.reply_staff_safe("attendance/corrected.j2", lines=out.lines)
+        return
+    rows = recording.recent_rows(ctx.session, ctx.sender.id, ctx.now, c.old.student_id)
+    if not rows:
+        ctx.reply_staff_safe("attendance/nothing_to_correct.j2", name=c.old_text)
+        return
+    out = recording.Outcome()
+    recording.undo(ctx.session, ctx.app, rows[0].inbound_id, ctx.today, [c.old.student_id])
+    for row in rows:
+        recording.record_absence(ctx.session, out, c.new, kind=row.kind, start=row.start, end=row.end,
+                                 reason=row.reason, by=row.reported_by, inbound_id=ctx.inbound.id, now=ctx.now)
+    recording.finish(ctx.session, ctx.app, out, ctx.today)
+    ctx.reply_staff_safe("attendance/corrected.j2", lines=out.lines)
+
+
+def on_kind_correction(ctx: Context, r) -> None:
+    c = r.kind_correction
+    student_id = c.student.student_id if c.student else None
+    rows = recording.recent_rows(ctx.session, ctx.sender.id, ctx.now, student_id)
+    if c.old_kind:
+        rows = [row for row in rows if row.kind == c.old_kind] or rows
+    if not rows:
+        ctx.reply_staff_safe("attendance/nothing_to_correct.j2", name=c.student.name if c.student else None)
+        return
+    out = recording.Outcome()
+    roster = ctx.app.roster
+    for row in rows:
+        student = roster.by_id.get(row.student_id)
+        if student is not None:
+            # A later report on the same days supersedes the earlier one; history stays.
+            recording.record_absence(ctx.session, out, student, kind=c.new_kind, start=row.start, end=row.end,
+                                     reason=row.reason, by=row.reported_by, inbound_id=ctx.inbound.id,
+                                     now=ctx.now)
+    recording.finish(ctx.session, ctx.app, out, ctx.today)
+    ctx.reply_staff_safe("attendance/corrected.j2", lines=out.lines)
+
+
+def register(app: App) -> None:
+    staff = {"staff"}
+    app.add_handler(on_cancel, name="cancel", senders=staff, match=lambda c: c.report.cancel and c.report)
+    app.add_handler(on_name_correction, name="name_correction", senders=staff,
+                    match=lambda c: c.report.name_correction and c.report)
+    app.add_handler(on_kind_correction, name="kind_correction", senders=staff,
+                    match=lambda c: c.report.kind_correction and not c.report.absences and c.report)

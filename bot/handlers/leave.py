@@ -1,0 +1,96 @@
+"""A parent asks leave for their child; the head teacher confirms; then it is recorded.
+
+"老师，王小明发烧了，今天请一天假" in the class's parent group or by direct message: the
+parent is answered privately that the head teacher has been told; the head teacher gets a
+direct message to answer 同意/不同意. Nothing is recorded on a parent's word alone.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from bot import pending, recording
+from bot.app import App, Context
+from bot.outbox import Recipient
+from storage.models import PendingQuestion
+
+APPROVAL = "leave_approval"
+APPROVAL_TTL = dt.timedelta(days=2)
+LEAVE_KINDS = ("sick", "personal")   # "王小明今天没来" from a parent is not a leave request
+
+
+def leave_request(ctx: Context):
+    r = ctx.report
+    if r.intent not in ("absence", "rollcall"):
+        return None
+    wanted = [a for a in r.absences if a.kind in LEAVE_KINDS]
+    if ctx.where.is_parent_room:
+        # In a class group only that class's children; anything else is not ours to pass on.
+        wanted = [a for a in wanted if a.student.class_name == ctx.where.class_name]
+    if wanted:
+        return wanted
+    addressed = ctx.where.is_direct or ctx.msg.mentioned
+    if addressed and (r.unresolved or "no_student_named" in r.notes) and any(
+            w in r.text for w in ("请假", "假", "不舒服", "生病", "发烧", "有事")):
+        return "which_child"
+    return None
+
+
+def on_leave_request(ctx: Context, wanted) -> None:
+    if wanted == "which_child":
+        ctx.reply_private("leave/which_child.j2")
+        return
+    for a in wanted:
+        student = a.student
+        line = recording.absence_line(student, a.kind, a.start, a.end, a.reason)
+        teacher = ctx.app.school.head_teacher_of(student.class_name)
+        ctx.reply_private("leave/forwarded.j2", student=student, line=line, teacher=teacher)
+        if teacher is None:
+            continue
+        ctx.session.add(PendingQuestion(
+            kind=APPROVAL, ask_to=teacher.wechat_id, room=None, created_at=ctx.now,
+            expires_at=ctx.now + APPROVAL_TTL,
+            payload=json.dumps({
+                "student_id": student.student_id, "name": student.name, "kind": a.kind,
+                "start": a.start.isoformat(), "end": a.end.isoformat() if a.end else None,
+                "reason": a.reason or "", "parent_id": ctx.sender.id, "parent_name": ctx.sender.name,
+                "inbound_id": ctx.inbound.id}, ensure_ascii=False)))
+        ctx.send(Recipient(contact=teacher.wechat_id), "leave/ask_teacher.j2", student=student, line=line,
+                 parent_name=ctx.sender.name, text=ctx.text)
+
+
+def _leave(ctx: Context, q: PendingQuestion):
+    data = pending.payload(q)
+    student = ctx.app.roster.by_id.get(data["student_id"])
+    start = dt.date.fromisoformat(data["start"])
+    end = dt.date.fromisoformat(data["end"]) if data["end"] else None
+    return data, student, start, end
+
+
+def approve(ctx: Context, q: PendingQuestion) -> None:
+    data, student, start, end = _leave(ctx, q)
+    pending.close(ctx.session, q)
+    if student is None:
+        return
+    out = recording.Outcome()
+    # Recorded as the head teacher's report: the teacher vouched for it.
+    recording.record_absence(ctx.session, out, student, kind=data["kind"], start=start, end=end,
+                             reason=data["reason"], by=ctx.sender.id, inbound_id=ctx.inbound.id, now=ctx.now)
+    recording.finish(ctx.session, ctx.app, out, ctx.today)
+    ctx.reply("attendance/recorded.j2", lines=out.lines, rollcall=None, class_name=None, notes=[], mismatch=None)
+    ctx.send(Recipient(contact=data["parent_id"]), "leave/approved.j2", student=student, line=out.lines[0])
+
+
+def decline(ctx: Context, q: PendingQuestion) -> None:
+    data, student, _start, _end = _leave(ctx, q)
+    pending.close(ctx.session, q, "declined")
+    if student is None:
+        return
+    ctx.reply("leave/declined_ack.j2", student=student)
+    ctx.send(Recipient(contact=data["parent_id"]), "leave/declined.j2", student=student,
+             teacher=ctx.app.school.head_teacher_of(student.class_name))
+
+
+def register(app: App) -> None:
+    app.add_handler(on_leave_request, name="parent_leave", rooms={"parents", "direct"},
+                    senders={"parent", "stranger"}, match=leave_request)

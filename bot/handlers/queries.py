@@ -1,0 +1,54 @@
+"""Staff asking: 预警 / 未返校名单, 今日缺勤, "王小明 记录".
+
+Answered by direct message or in the staff and leaders rooms; asked in a parent room
+they are answered privately with a pointer, never with the data.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.alerts import case_views
+from bot.app import STAFF_PLACES, App, Context
+from bot.digest import render_digest
+from storage.models import Absence, Alert, AlertEvent, Student
+
+ASKED_AS = {"alerts": "预警", "not_returned": "未返校名单", "absent_today": "今日缺勤", "student_record": "某某 记录"}
+HANDLED = tuple(ASKED_AS)   # "未回答问题" belongs to the FAQ
+
+
+def staff_query(ctx: Context):
+    r = ctx.report
+    return r if r.intent == "query" and r.query in HANDLED else None
+
+
+def on_query(ctx: Context, r) -> None:
+    if ctx.where.kind not in STAFF_PLACES:
+        ctx.reply_private("queries/not_here.j2", query=ASKED_AS[r.query])
+        return
+    if r.query in ("alerts", "not_returned"):
+        ctx.reply("queries/alerts.j2", cases=case_views(ctx.session, ctx.app, ctx.today), day=ctx.today)
+    elif r.query == "absent_today":
+        ctx.reply("text.j2", text=render_digest(ctx.session, ctx.app, ctx.today))
+    elif r.query_student is not None:
+        ctx.reply("queries/student_record.j2", **student_record(ctx, r.query_student.student_id))
+    else:
+        name = r.unresolved[0].text if r.unresolved else ""
+        candidates = r.unresolved[0].candidates if r.unresolved else []
+        ctx.reply("queries/no_student.j2", name=name, candidates=candidates)
+
+
+def student_record(ctx: Context, student_id: str) -> dict:
+    s = ctx.session
+    student = s.get(Student, student_id)
+    absences = list(s.execute(select(Absence).where(Absence.student_id == student_id, Absence.status == "active")
+                              .order_by(Absence.start)).scalars())
+    cases = []
+    for alert in s.execute(select(Alert).where(Alert.student_id == student_id).order_by(Alert.id)).scalars():
+        events = list(s.execute(select(AlertEvent).where(AlertEvent.alert_id == alert.id)
+                                .order_by(AlertEvent.at, AlertEvent.id)).scalars())
+        cases.append((alert, events))
+    return {"student": student, "absences": absences, "cases": cases}
+
+
+def register(app: App) -> None:
+    app.add_handler(on_query, name="query", senders={"staff"}, match=staff_query)
