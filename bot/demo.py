@@ -41,23 +41,39 @@ def demo_scenario(school: School) -> Scenario:
                 continue
             say(day, f"07:{40 + j:02d}", teacher, "今天全勤", quiet=True)
     mon, tue, wed, thu, fri = WEEK
+    principal = school.with_role("principal")[0]
+    parents = "三年级二班家长群"
+    # Monday: two reports, a name the roster does not have, the teacher's correction.
     say(mon, "08:05", wang, "王小明今天没来，电话打不通")
     say(mon, "08:12", feng, "四(1)班 应到38 实到37，李静发烧请假两天")
     say(mon, "08:14", feng, "更正一下，刚才报的李静应该是李婧")
     say(mon, "10:05", routine[-1], "全勤")
     say(mon, "10:06", routine[-2], "今天都到了")
-    say(tue, "08:10", wang, "没到")
-    say(tue, "12:20", "wxid_parent_demo_1", "@保学小助手 营养餐一天补助多少钱", room="三年级二班家长群",
+    # Tuesday: the morning check, a parent's leave request, a parent's aid question.
+    say(tue, "07:20", "wxid_parent_demo_2", "王老师，高兴发烧了，今天请一天假", room=parents, name="高兴爸爸")
+    say(tue, "07:35", wang, "同意", room=None)
+    say(tue, "08:10", wang, "没到", room=None)
+    say(tue, "08:20", wang, "应到37 实到35，王小明没来，高兴病假")
+    say(tue, "07:45", feng, "四(1)班 应到38 实到37，李婧病假", quiet=True)
+    say(tue, "12:20", "wxid_parent_demo_1", "@保学小助手 营养餐一天补助多少钱", room=parents,
         mention=True, name="蒋天佑妈妈")
-    say(tue, "12:21", "wxid_parent_demo_2", "收到，谢谢老师", room="三年级二班家长群", name="高兴爸爸")
-    say(wed, "08:10", wang, "没到")
-    say(wed, "08:20", wang, "应到37 实到36")
-    say(thu, "08:10", wang, "没到")
-    say(thu, "08:15", feng, "李婧今天返校了")
-    say(thu, "15:40", wang, "已家访，爷爷说孩子去外省找打工的爸妈了，正在联系，家长答应下周一送回来")
-    say(fri, "08:10", wang, "还是没到")
-    say(fri, "09:00", wang, "预警", room=None)
+    say(tue, "12:21", "wxid_parent_demo_3", "收到，谢谢老师", room=parents, name="刘洋奶奶")
+    # Wednesday: still away; 李婧 is back.
+    say(wed, "08:10", wang, "没到", room=None)
+    say(wed, "08:20", wang, "应到37 实到36 王小明没来")
+    say(wed, "08:15", feng, "李婧今天返校了，其他都到了")
+    # Thursday, the 4th school day: the alert; the home visit goes on the case.
+    say(thu, "08:10", wang, "没到", room=None)
+    say(thu, "08:20", wang, "应到37 实到36，王小明还是没来")
+    say(thu, "07:45", feng, "全勤", quiet=True)
+    say(thu, "15:40", wang, "已家访，爷爷说孩子去外省找打工的爸妈了，正在联系，家长答应下周一送回来", room=None)
+    # Friday: the principal asks for the list; the digest and the weekly summary.
+    say(fri, "08:10", wang, "还是没到", room=None)
+    say(fri, "08:20", wang, "应到37 实到36，王小明没来")
+    say(fri, "07:45", feng, "全勤", quiet=True)
+    say(fri, "09:00", principal, "预警", room="青石镇中心小学行政群")
     steps.append(Step(at=_at(school, fri, "18:00"), until=True))
+    steps.sort(key=lambda st: st.at)   # stable: same-minute steps keep their order
     return Scenario(school, _at(school, mon, "07:00"), steps)
 
 
@@ -92,11 +108,18 @@ class Transcript:
             self._header(step.at)
             where = f"[{step.room}]" if step.room else "[私聊小助手]"
             self.out.write(f"{step.at:%H:%M} {where} {step.name}：{step.text}\n")
+        # The same text to several people at once (an alert, the digest) is shown once.
+        groups: list[tuple[object, list[str]]] = []
         for m in sent:
-            self._header(m.at)
             where = f"[{m.room}]" if m.room else f"[私聊 {self._who(m.contact)}]"
+            if groups and groups[-1][0].text == m.text and groups[-1][0].at == m.at:
+                groups[-1][1].append(where)
+            else:
+                groups.append((m, [where]))
+        for m, places in groups:
+            self._header(m.at)
             text = m.text.replace("\n", "\n      ")
-            self.out.write(f"{m.at:%H:%M}   ↳ 保学小助手 → {where}：{text}\n")
+            self.out.write(f"{m.at:%H:%M}   ↳ 保学小助手 → {'、'.join(places)}：{text}\n")
 
 
 def run_demo(out: TextIO, db_url: str | None = None) -> Simulation:

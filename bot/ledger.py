@@ -50,8 +50,20 @@ def _restate(session: Session, old: Absence, start: dt.date, end: dt.date | None
                         reported_by=old.reported_by, inbound_id=inbound_id, created_at=now))
 
 
+def _already_said(session: Session, student_id: str, kind: str, start: dt.date, end: dt.date | None) -> Absence | None:
+    """An active row of the same kind that already covers these days."""
+    q = select(Absence).where(Absence.student_id == student_id, Absence.status == ACTIVE, Absence.kind == kind,
+                                 Absence.start <= start)
+    q = q.where(Absence.end.is_(None)) if end is None else q.where(or_(Absence.end.is_(None), Absence.end >= end))
+    return session.execute(q.order_by(Absence.start).limit(1)).scalars().first()
+
+
 def record_absence(session: Session, *, student_id: str, kind: str, start: dt.date, end: dt.date | None,
                    reason: str, reported_by: str, inbound_id: int | None, now: dt.datetime) -> Change:
+    if (same := _already_said(session, student_id, kind, start, end)) is not None:
+        # "王小明还是没来" on day 3 of an open absence: nothing new to record, and
+        # splitting the row would make the ledger say the absence began today.
+        return Change(student_id, "absence", kind, same.start, same.end, same.reason or reason)
     new = Absence(student_id=student_id, kind=kind, start=start, end=end, reason=reason,
                   reported_by=reported_by, inbound_id=inbound_id, created_at=now)
     session.add(new)

@@ -58,9 +58,9 @@ def absence_line(student: Student, kind: str, start: dt.date, end: dt.date | Non
 def record_absence(session: Session, out: Outcome, student: Student, *, kind: str, start: dt.date,
                    end: dt.date | None, reason: str | None, by: str, inbound_id: int | None,
                    now: dt.datetime) -> None:
-    ledger.record_absence(session, student_id=student.student_id, kind=kind, start=start, end=end,
-                          reason=reason or "", reported_by=by, inbound_id=inbound_id, now=now)
-    out.add(student, absence_line(student, kind, start, end, reason))
+    change = ledger.record_absence(session, student_id=student.student_id, kind=kind, start=start, end=end,
+                                   reason=reason or "", reported_by=by, inbound_id=inbound_id, now=now)
+    out.add(student, absence_line(student, kind, change.start, change.end, change.reason))
 
 
 def record_return(session: Session, out: Outcome, student: Student, *, day: dt.date, by: str,

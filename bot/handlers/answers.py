@@ -19,7 +19,7 @@ from storage.models import PendingQuestion
 YES = re.compile(r"^(?:是|是的|对|对的|嗯|恩|好|好的|确认|没错|ok|OK)[!！。.]*$")
 NO = re.compile(r"^(?:不是|不对|错了|都不是|没有|否|算了|取消)[!！。.]*$")
 ARRIVED = re.compile(r"^(?P<name>\S{0,4}?)\s*(?:今天)?(?:已经)?(?:到了|来了|到校了|已到|到校|来学校了|返校了|回来了)[!！。.啦了]*$")
-NOT_ARRIVED = re.compile(r"^(?P<name>\S{0,4}?)\s*(?:今天)?(?:还)?(?:没到|没来|没有来|没有到|未到|不来|还没|没有)[!！。.啦呢]*$")
+NOT_ARRIVED = re.compile(r"^(?P<name>\S{0,4}?)\s*(?:今天)?(?:还是|还|仍然|依然|仍)?(?:没到|没来|没有来|没有到|未到|不来|还没|没有)[!！。.啦呢]*$")
 AGREE = re.compile(r"^(?:同意|可以|准假|批准|好的?同意|同意的)\s*(?P<name>\S{0,4})[!！。.]*$")
 DISAGREE = re.compile(r"^(?:不同意|不准|不批准|不行|不可以)\s*(?P<name>\S{0,4})[!！。.]*$")
 STALE = dt.timedelta(days=1)   # older open questions are dropped quietly, not answered "expired"

@@ -18,7 +18,9 @@ _EXPECTED = re.compile(r"(?:应到|应出勤|应到校|应有|全班共有|全�
 _PRESENT = re.compile(r"(?:实到|实际到|实出勤|出勤|到校|已到)" + _SEP + rf"(?P<n>{NUM})" + _UNIT
                       + rf"(?:\s*/\s*(?P<of>{NUM})" + _UNIT + ")?")
 _RATIO = re.compile(rf"(?<![\d./])(?P<n>\d{{1,3}})\s*/\s*(?P<of>\d{{1,3}})\s*(?:人|名)?(?=\s*(?:到|出勤|实到|$|[,，;。\s]))")
-_ABSENT = re.compile(r"(?:缺勤|缺席|缺|未到|没到|没来|请假)" + _SEP + rf"(?P<n>{NUM})" + _UNIT
+# "请假两天" is a duration, not two people away: a count is never followed by a time unit.
+_NOT_TIME = r"(?!\s*个?\s*(?:天|日|周|星期|礼拜|节|号|月|上午|下午|晚上|小时))"
+_ABSENT = re.compile(r"(?:缺勤|缺席|缺|未到|没到|没来|请假)" + _SEP + rf"(?P<n>{NUM}){_NOT_TIME}" + _UNIT
                      + r"|" + rf"(?P<n2>{NUM})\s*(?:人|名|个)\s*(?:缺勤|缺席|没来|未到|请假)")
 _ALL = re.compile(alt(ALL_PRESENT))
 _OTHERS = re.compile(alt(OTHERS))
