@@ -71,6 +71,15 @@ class Outbox:
             s.commit()
             return res.rowcount or 0
 
+    def retry_now(self) -> int:
+        """After a reconnect: what waited out the outage goes now, not after its backoff."""
+        with Session(self.engine) as s:
+            res = s.execute(update(OutboundMessage)
+                            .where(OutboundMessage.status == "pending", OutboundMessage.next_attempt_at > self.clock.now())
+                            .values(next_attempt_at=self.clock.now()))
+            s.commit()
+            return res.rowcount or 0
+
     def _claim(self, limit: int) -> list[OutboundMessage]:
         now = self.clock.now()
         with Session(self.engine, expire_on_commit=False) as s:

@@ -66,20 +66,50 @@ def build_app(boot: Bootstrap, transport: Transport, clock: Clock) -> App:
     return register_all(app)
 
 
+CONNECT_WAIT_S = 30.0
+
+
 async def run_live(app: App) -> None:
     """Run until the transport stops: scheduled jobs, catch-up, outbox, messages."""
     from bot.scheduler import LiveScheduler
 
     app.outbox.release_own_claims()
     scheduler = LiveScheduler(app)
+    receiving = asyncio.create_task(app.transport.start(app.handle), name="transport")
+    connected = getattr(app.transport, "connected", None)
+    if connected is not None:
+        # Catch-up messages sent before the account is logged in would only fail and
+        # wait for a retry; give the connection a moment first (never forever: the
+        # outbox keeps them if WeChat stays away).
+        try:
+            await asyncio.wait_for(connected.wait(), timeout=CONNECT_WAIT_S)
+        except asyncio.TimeoutError:
+            log.warning("%d 秒内没有连上微信，先照常运行，消息留在发件箱等连上再发 / "
+                        "not connected after %d s; messages wait in the outbox", CONNECT_WAIT_S, CONNECT_WAIT_S)
     scheduler.start()
+    watcher = asyncio.create_task(_send_on_reconnect(app, connected)) if connected is not None else None
     try:
         await scheduler.catch_up()
         await app.outbox.flush()
-        await app.transport.start(app.handle)
+        await receiving
     finally:
+        if watcher is not None:
+            watcher.cancel()
         scheduler.shutdown()
         await app.transport.stop()
+        if not receiving.done():
+            await asyncio.wait([receiving], timeout=10)
+
+
+async def _send_on_reconnect(app: App, connected: asyncio.Event) -> None:
+    """Each time the transport (re)connects, send what piled up in the outbox at once."""
+    while True:
+        await connected.wait()
+        if app.outbox.retry_now():
+            log.info("已重新连上，补发发件箱里的消息 / reconnected: sending what waited in the outbox")
+        await app.outbox.flush()
+        while connected.is_set():
+            await asyncio.sleep(1.0)
 
 
 def configure_logging(level: str) -> None:
