@@ -20,6 +20,7 @@ LEADERS_ROOM = "青石镇中心小学行政群"
 PARENT_ROOM = "三年级二班家长群"
 WANGFANG = "wxid_demo_wangfang"             # head teacher of 三年级二班
 PRINCIPAL = "wxid_demo_chenguohua"
+OFFICER = "wxid_demo_liujianjun"             # 控辍保学专干
 PARENT = "wxid_demo_parent_6a"              # a parent in 三年级二班家长群 (6th parent group in school.toml)
 STRANGER = "wxid_demo_stranger"
 REPLY_S = 20                                # generous: CI machines are slow, replies take ms here
@@ -92,9 +93,23 @@ def test_teacher_report_in_parent_group_is_confirmed_privately(gateway, schoolbo
     assert sent_between(gateway, mark, lambda e: e["to"] == PARENT_ROOM) == []
 
 
+def test_long_absence_report_raises_the_alert_by_direct_message(gateway, schoolbot):
+    # Wed 11-18 … Mon 11-23 is four school days without excuse: the alert fires at once.
+    mark = gateway.mark()
+    gateway.say(WANGFANG, "蒋天佑从11月18日起一直没来，电话打不通", room=STAFF_ROOM)
+    wanted = {WANGFANG, PRINCIPAL, OFFICER}
+    deadline = time.monotonic() + REPLY_S
+    alerts: list[dict] = []
+    while time.monotonic() < deadline and {e["contact"] for e in alerts} != wanted:
+        time.sleep(0.1)
+        alerts = sent_between(gateway, mark, lambda e: "【控辍保学预警】" in e["text"])
+    assert {e["contact"] for e in alerts} == wanted, schoolbot.output()[-3000:]
+    assert all(e["to"] is None and "蒋天佑" in e["text"] and "连续4个上学日" in e["text"] for e in alerts)
+
+
 def test_digest_reaches_the_principal_at_1630(gateway, schoolbot):
     # The bot's clock started at 16:29:50 (conftest.CLOCK_START); the digest is due at 16:30.
-    to_principal = (lambda e: e["contact"] == PRINCIPAL or e["to"] == LEADERS_ROOM)
+    to_principal = (lambda e: (e["contact"] == PRINCIPAL or e["to"] == LEADERS_ROOM) and "缺勤日报" in e["text"])
     digest = gateway.wait_sent(to_principal, timeout=60)
     assert digest is not None, schoolbot.output()[-3000:]
     assert "缺勤" in digest["text"]
