@@ -9,31 +9,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import cn2an
+
 CN_DIGITS = "零一二三四五六七八九"
-_CN_VALUE = {c: i for i, c in enumerate(CN_DIGITS)} | {"两": 2, "十": 10}
 
 # Grades a primary/middle school uses; 初一..初三 map to 7..9.
 _GRADE_WORDS = {"初一": 7, "初二": 8, "初三": 9, "七": 7, "八": 8, "九": 9}
 
 
 def cn_number(token: str) -> int | None:
-    """'3' / '三' / '十二' / '12' → int; None if it is not a small number."""
+    """'3' / '三' / '十二' / '两' / '一百零二' → int; None if it is not a number."""
     token = token.strip()
     if not token:
         return None
     if token.isdigit():
         return int(token)
-    if token == "十":
-        return 10
-    if len(token) == 2 and token[0] == "十" and token[1] in _CN_VALUE:
-        return 10 + _CN_VALUE[token[1]]
-    if len(token) == 2 and token[1] == "十" and token[0] in _CN_VALUE:
-        return _CN_VALUE[token[0]] * 10
-    if len(token) == 3 and token[1] == "十":
-        return _CN_VALUE.get(token[0], 0) * 10 + _CN_VALUE.get(token[2], 0)
-    if len(token) == 1 and token in _CN_VALUE:
-        return _CN_VALUE[token]
-    return None
+    try:
+        return int(cn2an.cn2an(token, "normal"))
+    except (ValueError, KeyError, IndexError):
+        return None
 
 
 @dataclass(frozen=True)
