@@ -55,11 +55,7 @@ def _register() -> None:
 
     # Each module adds its commands to ``app`` when imported.
     for name in ("db", "roster", "run", "parse", "faq", "sim", "digest", "export"):
-        try:
-            importlib.import_module(f"bot.cli.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"bot.cli.{name}":
-                raise
+        importlib.import_module(f"bot.cli.{name}")
 
 
 def main() -> None:

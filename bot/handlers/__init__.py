@@ -11,11 +11,7 @@ from bot.app import App
 
 
 def register_all(app: App) -> App:
-    from bot.handlers import answers, attendance, basics, corrections, followup, leave, queries
-    try:  # TEMP until the FAQ lands
-        from bot.handlers import faq
-    except ImportError:
-        faq = None
+    from bot.handlers import answers, attendance, basics, corrections, faq, followup, leave, queries
 
     basics.register(app)
     answers.register(app)
@@ -25,7 +21,6 @@ def register_all(app: App) -> App:
     attendance.register(app)
     leave.register(app)
     attendance.register_refusal(app)
-    if faq:
-        faq.register(app)
+    faq.register(app)
     basics.register_fallback(app)
     return app
