@@ -85,3 +85,32 @@ async def test_room_the_bot_is_not_in_fails_permanently_without_crashing(make_bo
     with bot.session() as s:
         row = s.execute(select(OutboundMessage).where(OutboundMessage.to_room.is_not(None))).scalars().first()
         assert row.status == "failed" and "not in room" in row.last_error and row.attempts == 1
+
+
+async def test_what_waited_out_an_outage_goes_as_soon_as_the_transport_reconnects(make_bot):
+    import asyncio
+
+    from bot.runtime import _send_on_reconnect
+
+    bot = await make_bot(start=at("2026-11-23", "16:29"))
+    bot.transport.fail_next = [SendError("not connected") for _ in range(4)]
+    await bot.until(at("2026-11-23", "16:33"))          # several failures: the backoff has grown
+    from sqlalchemy import select
+    from storage.models import OutboundMessage
+    with bot.session() as s:
+        waiting = s.execute(select(OutboundMessage).where(OutboundMessage.status == "pending")).scalars().all()
+    assert waiting and all(r.next_attempt_at > bot.clock.now() for r in waiting)
+    connected = asyncio.Event()
+    watcher = asyncio.create_task(_send_on_reconnect(bot.app, connected))
+    try:
+        connected.set()                                    # the transport logged in again
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            with bot.session() as s:
+                if not s.execute(select(OutboundMessage).where(OutboundMessage.status == "pending")).first():
+                    break
+    finally:
+        watcher.cancel()
+    with bot.session() as s:
+        statuses = s.execute(select(OutboundMessage.status)).scalars().all()
+    assert statuses and set(statuses) == {"sent"}      # sent at once, not after the backoff
