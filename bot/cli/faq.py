@@ -31,7 +31,7 @@ def _unprompted(school, room: Optional[str], mention: bool) -> bool:
 
 
 def ask_one(school, text: str, room: Optional[str] = None, mention: bool = False) -> dict:
-    """What the bot would answer: {"topic", "score", "answer", "candidates"} (+ "reason").
+    """What the bot would answer: {"topic", "score", "answer", "candidates", "reason"}.
 
     ``topic`` is null when the bot would not answer; for a close call it is the best
     guess and ``answer`` is the 您想问的是 question the bot would ask.
@@ -50,6 +50,11 @@ def ask_one(school, text: str, room: Optional[str] = None, mention: bool = False
     topic = m.topic if m.reason in ("answered", "ambiguous") else None
     return {"topic": topic, "score": round(m.score, 3), "answer": answer,
             "candidates": list(m.candidates), "reason": m.reason}
+
+
+def _contract(out: dict) -> dict:
+    """Exactly the keys SPEC.md promises; the reason is for people (the text output)."""
+    return {k: v for k, v in out.items() if k != "reason"}
 
 
 @faq_app.command("ask")
@@ -75,13 +80,13 @@ def ask_cmd(
             except (ValueError, TypeError) as e:
                 out = {"error": f"bad input line: {e}"}
                 item = item if isinstance(item, dict) else {}
-            sys.stdout.write(json.dumps({"id": item.get("id"), **out}, ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps({"id": item.get("id"), **_contract(out)}, ensure_ascii=False) + "\n")
         return
     if text is None:
         fail("需要问题文字 / TEXT is required (or --batch)")
     out = ask_one(school, text, room, mention)
     if as_json:
-        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(_contract(out), ensure_ascii=False) + "\n")
         return
     from bot.faq import catalogue
     title = catalogue.by_id()[out["topic"]].title if out["topic"] else "（不回答）"

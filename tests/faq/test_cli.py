@@ -19,7 +19,7 @@ def test_ask_json_contract():
     r = run("faq", "ask", "营养餐多少钱", "--json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert {"topic", "score", "answer", "candidates"} <= set(out)
+    assert set(out) == {"topic", "score", "answer", "candidates"}   # exactly the contract (SPEC.md)
     assert out["topic"] == "nutrition_meal" and "5 元" in out["answer"] and out["candidates"][0] == "nutrition_meal"
     assert isinstance(out["score"], float)
 
