@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot import pending, recording
+from bot import ledger, pending, recording
 from bot.app import App, Context
 from bot.classnames import find_classes
 from bot.handlers import attendance
@@ -107,7 +107,7 @@ def on_check_answer(ctx: Context, found) -> None:
                                 inbound_id=ctx.inbound.id, now=ctx.now)
         recording.finish(ctx.session, ctx.app, out, ctx.today)
     else:
-        open_rows = recording.ledger.open_absences(ctx.session, [student.student_id])
+        open_rows = ledger.open_absences(ctx.session, [student.student_id])
         days = days_away(ctx.app, open_rows[0].start, ctx.today) + 1 if open_rows else 0
     ctx.reply("attendance/check_answered.j2", student=student, arrived=arrived, day=ctx.today, days=days)
 
