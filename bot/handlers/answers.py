@@ -22,15 +22,24 @@ ARRIVED = re.compile(r"^(?P<name>\S{0,4}?)\s*(?:今天)?(?:已经)?(?:到了|来
 NOT_ARRIVED = re.compile(r"^(?P<name>\S{0,4}?)\s*(?:今天)?(?:还是|还|仍然|依然|仍)?(?:没到|没来|没有来|没有到|未到|不来|还没|没有)[!！。.啦呢]*$")
 AGREE = re.compile(r"^(?:同意|可以|准假|批准|好的?同意|同意的)\s*(?P<name>\S{0,4})[!！。.]*$")
 DISAGREE = re.compile(r"^(?:不同意|不准|不批准|不行|不可以)\s*(?P<name>\S{0,4})[!！。.]*$")
+FILLER = re.compile(r"[\s,，。.!！?？]|是|的|那个|那位|学生|同学|班上")
 STALE = dt.timedelta(days=1)   # older open questions are dropped quietly, not answered "expired"
 
 
 # -- which student? ----------------------------------------------------------------------
 
+def only_a_class(text: str) -> bool:
+    """"三(2)班" / "是二班的" / "3年2班那个" answer the question; "三年级二班全勤" is a new report."""
+    mentions = find_classes(text)
+    if len(mentions) != 1:
+        return False
+    rest = text[:mentions[0].start] + text[mentions[0].end:]
+    return not FILLER.sub("", rest)
+
+
 def which_question(ctx: Context) -> PendingQuestion | None:
     text = ctx.text.strip()
-    if not (pending.choice_number(text) is not None or YES.match(text) or NO.match(text)
-            or (find_classes(text) and len(text) <= 12)):
+    if not (pending.choice_number(text) is not None or YES.match(text) or NO.match(text) or only_a_class(text)):
         return None
     return pending.latest(ctx.session, ctx.sender.id, attendance.question_room(ctx), (attendance.WHICH,),
                           since=ctx.now - STALE)

@@ -179,3 +179,12 @@ async def test_hostile_and_huge_input_is_handled_politely(make_bot):
     with bot.session() as s:
         assert len(s.execute(select(InboundMessage)).scalars().all()) == 2
     assert len(active(bot)) == 1
+
+
+async def test_a_new_report_while_a_question_waits_is_not_taken_for_an_answer(make_bot):
+    bot = await make_bot()
+    await bot.say("王小明今天没来", sender="wxid_demo_chenguohua", when=at("2026-11-23", "08:10"))
+    sent = await bot.say("三年级二班全勤", sender="wxid_demo_chenguohua")
+    assert sent[0].text == "已记录：三年级二班全勤。"
+    sent = await bot.say("是三(1)班的", sender="wxid_demo_chenguohua")
+    assert sent[0].text.startswith("已记录：三年级一班 王小明")
