@@ -21,6 +21,8 @@ _CN = r"[一二三四五六七八九十]{1,3}"
 _RELATIVE = {
     "大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "昨儿": -1, "昨晚": -1, "今天": 0, "今日": 0, "今儿": 0,
     "今早": 0, "今晚": 0, "当天": 0, "明天": 1, "明日": 1, "明儿": 1, "后天": 2, "大后天": 3,
+    # dialect: 今儿个 / 明儿个 / 昨儿个, 今个 / 明个 / 昨个
+    "今儿个": 0, "明儿个": 1, "昨儿个": -1, "今个": 0, "明个": 1, "昨个": -1,
 }
 _NOW = ["现在", "目前", "至今", "如今"]
 _WEEK_WORD = {"这": 0, "本": 0, "这个": 0, "下": 1, "下个": 1, "上": -1, "上个": -1, "下下": 2}
@@ -31,7 +33,9 @@ _PATTERN = re.compile(
     r"|(?P<wholeweek>(?P<ww2>这个|下个|上个|这|本|下|上)(?:周|星期|礼拜)(?![一二三四五六日天1-7末](?![直样定般些切共])))"
     r"|(?P<md>(?P<mo>\d{1,2}|" + _CN + r")月(?:份)?(?P<d>\d{1,2}|" + _CN + r")(?:日|号)?)"
     r"|(?P<dot>(?<![\d.])(?P<mo2>\d{1,2})[./](?P<d2>\d{1,2})(?![\d.%])(?!\s*(?:度|℃|°|元|块|斤|公斤|kg|米|岁|人|分))(?:日|号)?)"
+    r"|(?P<day0>(?<![\d月./])(?P<d0>\d{1,2})(?=\s*(?:、|,|和|及|到|至|-|~)\s*\d{1,2}\s*(?:号|日)))"
     r"|(?P<day>(?<![\d月./])(?:(?P<d3>\d{1,2})(?:号|日)|(?P<d4>" + _CN + r")号|(?P<d5>[一二三]?十[一二三四五六七八九]?|二十|三十)日))"
+    r"|(?P<pair>(?:今明|明后)(?:两|二|2)?(?:天|日))"
     r"|(?P<rel>" + alt(_RELATIVE) + r")"
     r"|(?P<now>" + alt(_NOW) + r")"
 )
@@ -100,6 +104,14 @@ def find_dates(m: str, today: dt.date) -> list[DateMention]:
         elif g["dot"]:
             mo, d = int(g["mo2"]), int(g["d2"])
             date = _month_day(today, mo, d) if 1 <= mo <= 12 else None
+        elif g["pair"]:                   # 明后两天 / 今明两天: two listed days
+            first = 0 if x.group(0)[0] == "今" else 1
+            found.append(DateMention(s, s + 1, today + dt.timedelta(days=first), x.group(0)[0]))
+            s, date = s + 1, today + dt.timedelta(days=first + 1)
+        elif g["day0"]:                   # 26、27号 / 26到28号: the first day borrows 号
+            d = int(g["d0"])
+            date = _day_only(today, d) if 1 <= d <= 31 else None
+            extra = {"bare": True}
         elif g["day"]:
             d = to_int(g["d3"] or g["d4"] or g["d5"] or "")
             date = _day_only(today, d) if d and 1 <= d <= 31 else None
@@ -109,7 +121,7 @@ def find_dates(m: str, today: dt.date) -> list[DateMention]:
         elif g["now"]:
             date, extra = today, {"now": True}
         if date is not None:
-            found.append(DateMention(s, e, date, x.group(0), **extra))
+            found.append(DateMention(s, e, date, m[s:e], **extra))
     return found
 
 
@@ -179,6 +191,18 @@ _ARRIVE_AFTER = re.compile(
     + alt(ARRIVE) + r"(?!不|了吗|吗|没)")
 
 
+_WEEKDAY_WORD = re.compile(r"^(?:周|星期|礼拜)")
+
+
+def _coming_weekday(d: DateMention, today: dt.date, after: str) -> bool:
+    """A bare weekday already past this week, before a coming back that is not done
+    (回来/来上课, not 回来了): the teacher means the next one."""
+    if not (d.bare and d.date < today and _WEEKDAY_WORD.match(d.text)):
+        return False
+    x = _ARRIVE_AFTER.match(after)
+    return bool(x) and not after[x.end():].lstrip().startswith(("了", "过", "的"))
+
+
 def date_roles(m: str, dates: list[DateMention], today: dt.date) -> dict[int, str]:
     """Role of each date (by its start offset): range_start, range_end, list, end,
     start, arrive (a future day the student comes back), open (到现在), or plain."""
@@ -187,7 +211,11 @@ def date_roles(m: str, dates: list[DateMention], today: dt.date) -> dict[int, st
         mid = m[a.end:b.start]
         if _RANGE_MID.match(mid):
             roles[a.start], roles[b.start] = "range_start", ("open" if b.now else "range_end")
-        elif _LIST_MID.match(mid) and a.start not in roles and not (a.now or b.now):
+        # two days side by side are a list, unless the first ends something and the
+        # second is a coming back ("请假到周五，周一来")
+        elif _LIST_MID.match(mid) and a.start not in roles and not (a.now or b.now) \
+                and not _END_BEFORE.search(m[max(0, a.start - 5):a.start]) \
+                and not _ARRIVE_AFTER.match(m[b.end:b.end + 14]):
             roles[a.start] = roles[b.start] = "list"
     for d in dates:
         if d.start in roles:
@@ -200,6 +228,9 @@ def date_roles(m: str, dates: list[DateMention], today: dt.date) -> dict[int, st
         elif _END_BEFORE.search(before):
             roles[d.start] = "end"
         elif d.date > today and _ARRIVE_AFTER.match(after):
+            roles[d.start] = "arrive"
+        elif _coming_weekday(d, today, after):
+            d.date += dt.timedelta(days=7)          # "周一回来" said on a Wednesday: next Monday
             roles[d.start] = "arrive"
         else:
             roles[d.start] = "plain"

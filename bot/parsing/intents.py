@@ -51,7 +51,8 @@ def is_cancel(clauses: list[str]) -> bool:
 
 _QUERY_FILLER = re.compile(
     r"查询|查看|查一下|查查|查|看看|看一下|发一下|发下|发给我|给我|列一下|列出|统计|一下|请|有没有|有|吗|没有|的|名单|情况|"
-    r"列表|人数|今天|今日|学生|同学|还有|哪些|哪个|谁|全校|本班|我班|目前|现在|[^\w]|_|[\ue000-\ue00b]")
+    r"列表|人数|今天|今日|学生|同学|娃娃|娃|孩子|小孩|个|位|还有|哪些|哪几|哪个|哪|几|谁|全校|本班|我班|目前|现在|"
+    r"[^\w]|_|[\ue000-\ue00b]")
 
 
 def query_of(m: str) -> str | None:
@@ -98,7 +99,7 @@ def all_but(texts) -> bool:
     return bool(_EXCEPT.search(joined)) and others_present(joined)
 
 
-_FIX_WORDS = re.compile(r"更正|纠正|改成|改为|应该是|应为|说错|写错|报错|搞错|弄错")
+_FIX_WORDS = re.compile(r"更正|纠正|改成|改为|应该是|应为|说错|写错|报错|搞错|弄错|发错")
 
 
 def correcting(m: str) -> bool:

@@ -29,6 +29,11 @@ for _cat, _words in _CATEGORIES:
 _WORDS = re.compile(L.alt(CATEGORY))
 _HEDGE = re.compile(L.alt(L.HEDGES))
 _NEG_BEFORE = re.compile(r"(?:不是|不算|并非|并不是|没有|没|不|别|而非|未)\s*(?:是|因为|算|得|说)?\s*$")
+# An illness word right after a family member is theirs, not the child's: 奶奶生病,
+# 他爸住院了, 陪妈妈看病 — the child stays home for a family matter (personal).
+_KIN_ILL = re.compile(L.alt([k for k in L.KIN if k != "家里"] + ["家里有人", "家人", "家里人", "亲人", "亲戚"])
+                      + r"\s*(?:身体|又|也|突然|最近|得了|生了|病得)?\s*$")
+_CHILD_AGAIN = re.compile(r"他|她|孩子|娃|自己|本人|也")
 _OLD_AFTER = re.compile(r"^\s*(?:改成|改为|换成|更正为|应该是|应为|要改|->|→|写错)")
 _WEAK_PREFIX = re.compile(
     "^(?:[\\s,]|" + "|".join(sorted(map(re.escape, L.RETURN_ADVERBS), key=len, reverse=True))
@@ -73,17 +78,26 @@ def scan(m: str, start: int, end: int) -> list[Word]:
         cat = {"病": "label_sick", "事": "label_personal"}.get(x.group("k") or "", "leave")
         out.append(Word(start + x.start(), start + x.end(), x.group(0), cat))
         taken.append(x.span())
+    kin_ill: int | None = None
     for x in _WORDS.finditer(text):
         if any(a <= x.start() < b for a, b in taken):
             continue
         w = Word(start + x.start(), start + x.end(), x.group(0), CATEGORY[x.group(0)])
         before = text[:x.start()]
+        if w.cat == "sick" and (_KIN_ILL.search(before[-6:]) or (kin_ill is not None and not _CHILD_AGAIN.search(
+                text[kin_ill:x.start()]))):
+            # ... and so are the illness words after it, until the child is spoken of
+            # again: "奶奶生病了要去医院照顾" (the hospital is the grandmother's)
+            w.cat = "personal"
+            kin_ill = x.end() if kin_ill is None else kin_ill
         if w.cat in ("sick", "personal", "leave", "label_sick", "label_personal", "label_unexcused"):
             w.negated = bool(_NEG_BEFORE.search(before[-4:]))
             w.hedged = bool(_HEDGE.search(before))
             w.old = bool(_OLD_AFTER.match(text[x.end():x.end() + 4]))
         if w.cat == "weak_return":
-            if not _WEAK_PREFIX.match(before):
+            # a space stands for a comma in phone typing: "周一周二都没来 今天来了"
+            tail = re.split(r"(?<=[\u4e00-\u9fff])\s+(?=\S)", before)[-1]
+            if not _WEAK_PREFIX.match(tail):
                 continue
             w.cat = "return"
         out.append(w)

@@ -2,9 +2,11 @@
 
 * ``find_names`` scans the cleaned text for roster and staff names (4, 3, then 2
   characters at each position: 张洋洋 is found whole and never also as 张洋). A staff name,
-  or any name followed by 老师/校长…, is a teacher. A name that is also an everyday word
-  (高兴, 文明: jieba knows it as a word) counts only where a name stands in a report: after
-  a boundary and before an attendance word, a date, a parenthesis or another name.
+  or any name followed by 老师/校长…, is a teacher (a staff name that a student also bears
+  is that student in the student's own class, unless a title, 说 or 班上 follows it). A
+  name that is also an everyday word (高兴, 文明: jieba knows it as a word) counts only
+  where a name stands in a report: after a boundary (a space counts) and before an
+  attendance word, a date, a parenthesis or another name.
 * ``resolve`` turns a name into a student: one bearer → that student; several → the
   class written in the message, else the sender's class, else the room's class, else
   unresolved.
@@ -78,7 +80,8 @@ def _name_context_ok(s: str, start: int, end: int, spans: list[tuple[int, int]])
     """Where a word-name stands as a student's name, not as the word."""
     before = s[:start].rstrip(" ")
     listed_after = any(e <= start and re.fullmatch(r"[\s、,和跟及]+", s[e:start]) for _, e in spans)
-    prev_ok = (not before or before[-1] in _BOUNDARY or any(e == len(before) for _, e in spans)
+    spaced = start > 0 and s[start - 1].isspace()      # phone typing: a space for a comma
+    prev_ok = (not before or spaced or before[-1] in _BOUNDARY or any(e == len(before) for _, e in spans)
                or before.endswith(_TIME_WORDS))
     if not prev_ok:
         return False
@@ -128,17 +131,32 @@ def _given_mentions(s: str, found: list["NameMention"], given: dict[str, Student
             before = s[:a]
             if _POSSESSIVE.search(before) or _KIN_AFTER.match(s[b:]):
                 pass
-            elif is_common_word(g) or not (not before.rstrip(" ") or before.rstrip(" ")[-1] in _BOUNDARY) \
-                    or not _NEXT_OK.match(s[b:]):
+            elif not (not before.rstrip(" ") or before.rstrip(" ")[-1] in _BOUNDARY) or not _NEXT_OK.match(s[b:]):
                 continue
+            elif is_common_word(g) and not _name_context_ok(s, a, b, taken):
+                continue                  # a given name that is also a word (天佑): only where a name stands
             out.append(NameMention(a, b, g, "student", [st]))
             taken.append((a, b))
     return out
 
 
+_STAFF_AFTER = re.compile(r"^\s*(?:说|讲|反映|通知|告诉|发|报|那边|这边|班|的班|代)")
+
+
+def _student_not_staff(s: str, end: int, students: list[Student], context: set[str]) -> bool:
+    """A name that a student and a staff member share (王芳): the student when written
+    in the student's own class (its head teacher, its parent group) and no title or the
+    teacher's own doings follow (王芳老师, 王芳说, 王芳班上); elsewhere the colleague."""
+    after = s[end:end + 6]
+    return any(st.class_name in context for st in students) \
+        and not (_TITLE_AFTER.match(after) or _STAFF_AFTER.match(after))
+
+
 def find_names(s: str, roster: Roster, staff_names: Iterable[str],
                context_classes: Iterable[str | None] = ()) -> list[NameMention]:
     staff = {n for n in staff_names if n}
+    context_classes = list(context_classes)
+    context = {c for c in context_classes if c}
     roster_names = roster.by_name
     lengths = sorted({len(n) for n in list(roster_names) + list(staff)}, reverse=True)
     found: list[NameMention] = []
@@ -148,7 +166,8 @@ def find_names(s: str, roster: Roster, staff_names: Iterable[str],
             w = s[i:i + k]
             if len(w) < k:
                 continue
-            if w in staff or (w in roster_names and _TITLE_AFTER.match(s[i + k:i + k + 4])):
+            if (w in staff and not (w in roster_names and _student_not_staff(s, i + k, roster_names[w], context))) \
+                    or (w in roster_names and _TITLE_AFTER.match(s[i + k:i + k + 4])):
                 found.append(NameMention(i, i + k, w, "staff"))
                 break
             if w in roster_names:

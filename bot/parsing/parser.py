@@ -28,6 +28,7 @@ from bot.roster_file import Student
 from bot.school import StaffMember
 from bot.schooldays import SchoolCalendar
 
+_ERROR_WORDS = {"发错了", "发错", "报错了", "弄错了", "搞错了"}
 _REPORT_CATS = {"absent", "no_reason", "sick", "personal", "leave", "label_sick", "label_personal",
                 "label_unexcused", "return"}
 
@@ -196,7 +197,10 @@ class _Parse:
         if self.fix and i in self.fix:
             return "correction"
         if any(w.cat == "cancel" for w in own_words):
-            return "cancel"
+            # "刚才那条发错了，蒋天佑是事假": owning up to an error and then saying what
+            # the student's leave is corrects the kind; it does not undo the report
+            if not (facts.label and all(w.text in _ERROR_WORDS for w in own_words if w.cat == "cancel")):
+                return "cancel"
         if intents.record_lookup(m, person.start, person.end) and not any(
                 w.cat in _REPORT_CATS - {"return"} for w in own_words):
             self.query_kind = "student_record"

@@ -15,12 +15,12 @@ from bot.parsing.spans import NAME_RE
 _SEP = r"\s*[:=]?\s*(?:人数|人)?\s*[:=]?\s*"
 _UNIT = r"\s*(?:人|名|个)?"
 _EXPECTED = re.compile(r"(?:应到|应出勤|应到校|应有|全班共有|全班共|全班有|全班|总人数|班级人数)" + _SEP + rf"(?P<n>{NUM})" + _UNIT)
-_PRESENT = re.compile(r"(?:实到|实际到|实出勤|出勤|到校|已到)" + _SEP + rf"(?P<n>{NUM})" + _UNIT
+_PRESENT = re.compile(r"(?:实到|实际到|实出勤|出勤|到校|已到|到了|来了)" + _SEP + rf"(?P<n>{NUM})" + _UNIT
                       + rf"(?:\s*/\s*(?P<of>{NUM})" + _UNIT + ")?")
 _RATIO = re.compile(rf"(?<![\d./])(?P<n>\d{{1,3}})\s*/\s*(?P<of>\d{{1,3}})\s*(?:人|名)?(?=\s*(?:到|出勤|实到|$|[,，;。\s]))")
 # "请假两天" is a duration, not two people away: a count is never followed by a time unit.
 _NOT_TIME = r"(?!\s*个?\s*(?:天|日|周|星期|礼拜|节|号|月|上午|下午|晚上|小时))"
-_ABSENT = re.compile(r"(?:缺勤|缺席|缺|未到|没到|没来|请假)" + _SEP + rf"(?P<n>{NUM}){_NOT_TIME}" + _UNIT
+_ABSENT = re.compile(r"(?:缺勤|缺席|缺|未到|没到|没来|请假|差|少)" + _SEP + rf"(?P<n>{NUM}){_NOT_TIME}" + _UNIT
                      + r"|" + rf"(?P<n2>{NUM})\s*(?:人|名|个)\s*(?:缺勤|缺席|没来|未到|请假)")
 _ALL = re.compile(alt(ALL_PRESENT))
 _OTHERS = re.compile(alt(OTHERS))
@@ -64,12 +64,15 @@ def find_rollcall(m: str, clauses: list[tuple[int, int]]) -> Rollcall:
                 rc.spans.append(x.span())
                 break
     if rc.expected is not None or rc.present is not None:
-        for x in _ABSENT.finditer(m):
-            if any(s <= x.start() < e for s, e in rc.spans):
-                continue
+        # counts already read are blanked, so "应到39人 请假1人" is not read as "39人请假"
+        blank = list(m)
+        for s, e in rc.spans:
+            blank[s:e] = "\ue00f" * (e - s)
+        for x in _ABSENT.finditer("".join(blank)):
             if rc.absent is None:
                 rc.absent = to_int(x.group("n") or x.group("n2"))
-            rc.spans.append(x.span())
+            # "请假1人": the count is masked, the word stays to say what kind of absence it is
+            rc.spans.append((x.start("n"), x.end()) if x.group("n") else x.span())
     for s, e in clauses:
         text = m[s:e]
         if re.search(NAME_RE, text) or _NO_ALL.search(text):

@@ -96,7 +96,9 @@ def absence_timing(m: str, pieces: list[Piece], words: list[Word], dates: list[D
             end = calendar.nth_school_day(start, du.days)
         elif du.weeks:
             end = calendar.previous_school_day(start + dt.timedelta(days=7 * du.weeks)) or start
-    if end is None and excused and not durs and any(_HALF_DAY.search(m[p.start:p.end]) for p in pieces
+    # 下午请假 is that one day — unless a later day is said too ("昨天下午…，今天也没来")
+    if end is None and excused and not durs and not any(d.date > start and not d.now for d in mine) \
+            and any(_HALF_DAY.search(m[p.start:p.end]) for p in pieces
                                                     if any(p.start <= w.start < p.end and w.cat in _ABSENCE_CATS for w in words)):
         end = start
     if end is not None and end < start:
@@ -149,6 +151,10 @@ def _best_plain(m: str, plain: list[DateMention], pieces: list[Piece], words: li
 
     # "今天也没来" / "下周一也来不了": a day added to the absence, not its start
     plain = [d for d in plain if not _ALSO.match(m_of(d))]
+    # "没来" says a day that has come: a later day beside it ("他爸说明天…") is no start
+    if words and all(w.cat in ("absent", "no_reason") for w in words if w.cat in _ABSENCE_CATS | {"sick", "personal"}
+                     and not (w.negated or w.hedged or w.old)):
+        plain = [d for d in plain if d.date <= today]
     if not plain:
         return None
     best = min(rank(d) for d in plain)

@@ -1,4 +1,5 @@
-"""Loading the parser corpus (tests/parser/corpus.yaml) and running it.
+"""Loading the parser corpus (tests/parser/corpus.yaml, then the held-out messages of
+tests/parser/heldout.yaml, written blind against the parser) and running it.
 
 Each entry: ``text``, ``from`` (sender wechat id, null for a parent or stranger), ``room``
 (class of the parent group it was posted in, or null), ``date`` (the message date) and
@@ -21,6 +22,8 @@ from bot.school import load_school
 from bot.schooldays import SchoolCalendar
 
 CORPUS = Path(__file__).with_name("corpus.yaml")
+HELDOUT = Path(__file__).with_name("heldout.yaml")
+FILES = (CORPUS, HELDOUT)
 DEFAULT_DATE = "2026-11-25"
 FIELDS = ("intent", "class", "absences", "returns", "rollcall", "unresolved")
 
@@ -59,8 +62,8 @@ def expected(entry: dict, roster: Roster) -> dict:
     }
 
 
-def load() -> list[dict]:
-    return yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+def load(files=FILES) -> list[dict]:
+    return [e for f in files for e in yaml.safe_load(f.read_text(encoding="utf-8"))]
 
 
 def run(entry: dict) -> dict:

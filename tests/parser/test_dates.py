@@ -107,3 +107,21 @@ def test_long_and_vague_durations_leave_a_note(parse):
     assert "long_duration" in parse("蒋天佑住院了，可能要一个多月").notes
     r = parse("蒋天佑这几天都没来")
     assert "vague_date" in r.notes and r.absences[0].start == WED
+
+
+@pytest.mark.parametrize("text,days", [
+    ("明后两天", ["2026-11-26", "2026-11-27"]), ("明后天", ["2026-11-26", "2026-11-27"]),
+    ("今明两天", ["2026-11-25", "2026-11-26"]),
+    ("26、27号", ["2026-11-26", "2026-11-27"]), ("26到28号", ["2026-11-26", "2026-11-28"]),
+])
+def test_day_lists_sharing_one_word(text, days):
+    assert [d.date for d in find_dates(text, WED)] == [D(x) for x in days]
+
+
+def test_past_weekday_before_a_coming_back_is_next_week():
+    m = "周一回来上课"
+    found = find_dates(m, WED)
+    assert date_roles(m, found, WED) == {0: "arrive"} and found[0].date == D("2026-11-30")
+    m = "周一就回来上课了"                         # done: this week's Monday
+    found = find_dates(m, WED)
+    assert date_roles(m, found, WED)[0] != "arrive" and found[0].date == D("2026-11-23")

@@ -44,3 +44,16 @@ def test_weak_return_only_at_predicate():
 ])
 def test_reason_text(parse, text, reason):
     assert parse(text, sender="wxid_demo_fengxiaoyan" if "李" in text else "wxid_demo_wangfang").absences[0].reason == reason
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("奶奶生病要照顾", "personal"), ("他爸住院了", "personal"), ("陪妈妈看病", "personal"),
+    ("家里有人生病", "personal"), ("妈妈说他生病了", "sick"), ("妈妈带他去医院了", "sick"),
+    ("去县城看牙", "sick"),
+])
+def test_illness_of_a_family_member_is_a_family_matter(text, kind):
+    assert kind_of(text) == kind
+
+
+def test_ill_at_home_is_still_the_child():
+    assert kind_of("他在家里生病了") == "sick"

@@ -98,3 +98,13 @@ def test_near_miss_is_never_recorded(parse):
     assert r.absences == [] and r.near_misses[0].text == "张扬"
     u = r.near_misses[0]
     assert (u.role, u.kind, u.start) == ("absence", "unexcused", r.unresolved[0].start)
+
+
+def test_a_name_staff_and_student_share(parse):
+    # 王芳 heads 三(2) and is also a student of 二年级一班
+    r = parse("王芳今天没来", sender="wxid_demo_zhoumeiling")
+    assert [a.student.class_name for a in r.absences] == ["二年级一班"]
+    assert parse("王芳老师今天请假了", sender="wxid_demo_chenguohua").absences == []
+    r = parse("王芳说蒋天佑没来", sender="wxid_demo_chenguohua")
+    assert [a.student.name for a in r.absences] == ["蒋天佑"]
+    assert parse("王芳今天没来", sender="wxid_demo_chenguohua").absences == []   # elsewhere: the colleague
