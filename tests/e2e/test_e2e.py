@@ -26,12 +26,16 @@ STRANGER = "wxid_demo_stranger"
 REPLY_S = 20                                # generous: CI machines are slow, replies take ms here
 
 
-def sentinel(gateway: Gateway) -> list[dict]:
-    """Everything sent up to the reply to a fresh DM; fails if that reply never comes."""
+def answers_help(gateway: Gateway) -> dict | None:
+    """A stranger's DM 帮助 and the bot's reply to it (None if none came)."""
     mark = gateway.mark()
     gateway.say(STRANGER, "帮助")
-    reply = gateway.wait_sent(lambda e: e["contact"] == STRANGER, REPLY_S, start=mark)
-    assert reply is not None, "the bot stopped answering"
+    return gateway.wait_sent(lambda e: e["contact"] == STRANGER, REPLY_S, start=mark)
+
+
+def sentinel(gateway: Gateway) -> list[dict]:
+    """Everything sent up to the reply to a fresh DM; fails if that reply never comes."""
+    assert answers_help(gateway) is not None, "the bot stopped answering"
     return gateway.sent()
 
 
@@ -152,9 +156,7 @@ def test_usual_wechaty_env_names_work_and_nothing_is_left_in_the_workdir(own_gat
                     log_path=e2e_dir / "bot-names.log").start()
     try:
         assert bot.wait_logged_in(60), bot.output()[-3000:]
-        mark = own_gateway.mark()
-        own_gateway.say(STRANGER, "帮助")
-        assert own_gateway.wait_sent(lambda e: e["contact"] == STRANGER, REPLY_S, start=mark), bot.output()[-3000:]
+        assert answers_help(own_gateway), bot.output()[-3000:]
     finally:
         bot.stop()
     assert not (workdir / ".wechaty").exists()           # python-wechaty's cache went elsewhere
@@ -189,9 +191,7 @@ def test_bot_started_before_the_gateway_connects_when_it_comes(e2e_dir):
         assert bot.alive(), "the stock client exits when the service is missing at start; ours waits"
         gw.start()
         assert bot.wait_logged_in(15), bot.output()[-3000:]
-        mark = gw.mark()
-        gw.say(STRANGER, "帮助")
-        assert gw.wait_sent(lambda e: e["contact"] == STRANGER, REPLY_S, start=mark), bot.output()[-3000:]
+        assert answers_help(gw), bot.output()[-3000:]
     finally:
         bot.stop()
         gw.stop()
@@ -212,8 +212,6 @@ def test_bot_survives_the_gateway_gone_for_75_seconds(own_gateway, e2e_dir):
         assert sum("cannot reach" in line for line in bot.log.since(mark)) <= 2
         own_gateway.start()
         assert bot.wait_logged_in(15, start=mark), bot.output()[-3000:]
-        sent_mark = own_gateway.mark()
-        own_gateway.say(STRANGER, "帮助")
-        assert own_gateway.wait_sent(lambda e: e["contact"] == STRANGER, REPLY_S, start=sent_mark)
+        assert answers_help(own_gateway), bot.output()[-3000:]
     finally:
         bot.stop()
