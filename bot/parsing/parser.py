@@ -182,7 +182,8 @@ class _Parse:
         else:
             intent = "none"
         return ParseResult(
-            intent=intent, class_name=self._message_class(self.mentioned, unresolved), absences=absences, returns=returns,
+            intent=intent, class_name=self._message_class(self.mentioned, unresolved, rollcall is not None),
+            absences=absences, returns=returns,
             rollcall=rollcall, unresolved=unresolved,
             query=query_kind if intent == "query" else None,
             query_student=self.query_student if intent == "query" else None,
@@ -276,12 +277,17 @@ class _Parse:
         st = resolve(person.students, written, self.own_class, self.room_class)
         return st, ([] if st else sorted(person.students, key=school_order)), False
 
-    def _message_class(self, mentioned: list[Student], unresolved: list[Unresolved]) -> str | None:
+    def _message_class(self, mentioned: list[Student], unresolved: list[Unresolved],
+                       rollcall: bool = False) -> str | None:
         """The class written in the message; else the one class of the students found,
-        unless a name still unresolved may be a student of another class."""
+        unless a name still unresolved may be a student of another class. A roll-call
+        that names no class and no student ("全勤", "应到37 实到37") is about the class
+        of the room it is posted in, else the sender's own class."""
         written = {c.ref.canonical() for c in self.classes}
         if written:
             return written.pop() if len(written) == 1 else None
+        if rollcall and not mentioned and not unresolved:
+            return self.room_class or self.own_class
         found = {s.class_name for s in mentioned}
         if len(found) != 1:
             return None

@@ -25,6 +25,9 @@ _ABSENT = re.compile(r"(?:缺勤|缺席|缺|未到|没到|没来|请假|差|少)
 _ALL = re.compile(alt(ALL_PRESENT))
 _OTHERS = re.compile(alt(OTHERS))
 _NO_ALL = re.compile(r"(?:吗|么|没有\?|\?|谁|是不是|有没有)")
+# 全勤 in a notice is not today's report: "全勤的同学有奖励", "争取全勤", "本月全勤".
+_NOT_TODAY = re.compile(r"(?:全勤|到齐|都到了?)的|争取|保持|希望|督促|奖励|表扬|祝贺|评比|本周|这周|这个星期|本月|这个月"
+                        r"|本学期|这学期|上周|上个月|每天|天天|一直")
 
 
 @dataclass
@@ -75,7 +78,7 @@ def find_rollcall(m: str, clauses: list[tuple[int, int]]) -> Rollcall:
             rc.spans.append((x.start("n"), x.end()) if x.group("n") else x.span())
     for s, e in clauses:
         text = m[s:e]
-        if re.search(NAME_RE, text) or _NO_ALL.search(text):
+        if re.search(NAME_RE, text) or _NO_ALL.search(text) or _NOT_TODAY.search(text):
             continue
         x = _ALL.search(text)
         if x and not _OTHERS.search(text[:x.start()]):
