@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from bot.cli import app, boot, fail
+from bot.cli import app, boot, fail, settings
 
 
 @app.command("digest")
@@ -20,7 +20,6 @@ def digest_cmd(
     from bot.digest import queue_digest, render_digest
     from bot.runtime import build_app, make_clock
     from bot.transports.memory import MemoryTransport
-    from bot.cli import settings
 
     b = boot()
     clock = make_clock(settings(), b.school)

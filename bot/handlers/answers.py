@@ -41,8 +41,7 @@ def which_question(ctx: Context) -> PendingQuestion | None:
     text = ctx.text.strip()
     if not (pending.choice_number(text) is not None or YES.match(text) or NO.match(text) or only_a_class(text)):
         return None
-    return pending.latest(ctx.session, ctx.sender.id, attendance.question_room(ctx), (attendance.WHICH,),
-                          since=ctx.now - STALE)
+    return attendance.waiting_question(ctx, STALE)
 
 
 def on_which(ctx: Context, q: PendingQuestion) -> None:

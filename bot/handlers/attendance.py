@@ -21,6 +21,11 @@ def question_room(ctx: Context) -> str | None:
     return None if (ctx.where.is_direct or ctx.where.is_parent_room) else ctx.where.topic
 
 
+def waiting_question(ctx: Context, within: dt.timedelta):
+    """The sender's open "which student?" question here, asked within ``within`` (expired ones too)."""
+    return pending.latest(ctx.session, ctx.sender.id, question_room(ctx), (WHICH,), since=ctx.now - within)
+
+
 def ask_which(ctx: Context, items: list[dict], *, by: str, room_class: str | None) -> None:
     """Ask about the first unresolved name; the rest wait in the payload."""
     first = items[0]

@@ -13,8 +13,7 @@ def on_cancel(ctx: Context, r) -> None:
     inbound_id = recording.last_report(ctx.session, ctx.sender.id, ctx.now, ids)
     if inbound_id is None:
         # A report still waiting on "which 王小明?" is withdrawn by dropping the question.
-        q = pending.latest(ctx.session, ctx.sender.id, attendance.question_room(ctx), (attendance.WHICH,),
-                           since=ctx.now - recording.UNDO_WINDOW)
+        q = attendance.waiting_question(ctx, recording.UNDO_WINDOW)
         if q is not None:
             pending.close(ctx.session, q, "cancelled")
             ctx.reply_staff_safe("attendance/dropped.j2", text=pending.payload(q)["items"][0]["text"])
@@ -33,8 +32,7 @@ def on_name_correction(ctx: Context, r) -> None:
         return
     if c.old is None:
         # The wrong name was never recorded: it may be waiting on a question instead.
-        q = pending.latest(ctx.session, ctx.sender.id, attendance.question_room(ctx), (attendance.WHICH,),
-                           since=ctx.now - recording.UNDO_WINDOW)
+        q = attendance.waiting_question(ctx, recording.UNDO_WINDOW)
         if q is None or pending.payload(q)["items"][0]["text"] != c.old_text:
             ctx.reply_staff_safe("attendance/nothing_to_correct.j2", name=c.old_text)
             return

@@ -42,11 +42,13 @@ def student_record(ctx: Context, student_id: str) -> dict:
     student = s.get(Student, student_id)
     absences = list(s.execute(select(Absence).where(Absence.student_id == student_id, Absence.status == "active")
                               .order_by(Absence.start)).scalars())
-    cases = []
-    for alert in s.execute(select(Alert).where(Alert.student_id == student_id).order_by(Alert.id)).scalars():
-        events = list(s.execute(select(AlertEvent).where(AlertEvent.alert_id == alert.id)
-                                .order_by(AlertEvent.at, AlertEvent.id)).scalars())
-        cases.append((alert, events))
+    alerts = list(s.execute(select(Alert).where(Alert.student_id == student_id).order_by(Alert.id)).scalars())
+    events: dict[int, list[AlertEvent]] = {a.id: [] for a in alerts}
+    if alerts:
+        for ev in s.execute(select(AlertEvent).where(AlertEvent.alert_id.in_(list(events)))
+                            .order_by(AlertEvent.at, AlertEvent.id)).scalars():
+            events[ev.alert_id].append(ev)
+    cases = [(a, events[a.id]) for a in alerts]
     return {"student": student, "absences": absences, "cases": cases}
 
 
