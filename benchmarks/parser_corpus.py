@@ -1,4 +1,4 @@
-"""Exact-match rate of the absence-report parser on its corpus (tests/parser/corpus.yaml).
+"""Exact-match rate of the absence-report parser on its corpus (tests/attendance/parsing/corpus.yaml).
 
     .venv/bin/python benchmarks/parser_corpus.py [-v]
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.parser.corpus import FIELDS, demo, expected, load, run  # noqa: E402
+from tests.attendance.parsing.corpus import FIELDS, demo, expected, load, run  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -13,9 +13,9 @@ import random
 import time
 import tracemalloc
 
-from bot.school import load_school
-from bot.schooldays import SchoolCalendar
-from bot.streak import Span, streaks
+from bot.school.config import load_school
+from bot.school.calendar import SchoolCalendar
+from bot.attendance.streak import Span, streaks
 
 
 def make_spans(n_students: int, share_absent: float, day: dt.date, seed: int = 7) -> list[Span]:

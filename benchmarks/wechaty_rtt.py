@@ -33,7 +33,7 @@ REPLY_TIMEOUT_S = 5.0
 async def _bare_bot(endpoint: str, token: str) -> None:
     import socket
 
-    import bot.transports.wechaty_shim  # noqa: F401  (Python 3.11: see the shim)
+    import bot.chat.transports.wechaty_shim  # noqa: F401  (Python 3.11: see the shim)
     from wechaty import Wechaty, WechatyOptions
     from wechaty_puppet import PuppetOptions
 

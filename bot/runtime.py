@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.app import App
+from bot.chat.app import App
 from bot.clock import Clock, OffsetClock, RealClock
-from bot.school import School, load_school
+from bot.school.config import School, load_school
 from bot.settings import Settings
-from bot.transports.base import Transport
+from bot.chat.transports.base import Transport
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.queries import sync_school

@@ -21,7 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import Clock, OffsetClock, VirtualClock
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.chat.app import App
 
 log = logging.getLogger(__name__)
 MISFIRE_GRACE_S = 3600
@@ -44,7 +44,7 @@ def _later(t: dt.time, minutes: int) -> dt.time:
 
 def job_specs(app: "App") -> list[JobSpec]:
     """The school's jobs, from its rules."""
-    from bot import jobs
+    from bot.reports import jobs
 
     rules = app.school.rules
     return [

@@ -7,10 +7,10 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bot.classnames import parse_class_name
-from bot.roster import Roster
-from bot.roster_file import Student as StudentRecord
-from bot.school import School as SchoolConfig
+from bot.school.classnames import parse_class_name
+from bot.school.roster import Roster
+from bot.school.roster_file import Student as StudentRecord
+from bot.school.config import School as SchoolConfig
 from storage.models import Room, School, SchoolClass, Staff, Student
 
 _STUDENT_FIELDS = ("name", "class_name", "gender", "grade", "guardian", "phone", "boarding", "poverty", "left_behind")

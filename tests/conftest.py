@@ -10,9 +10,9 @@ import pytest
 
 from bot.clock import VirtualClock
 from bot.runtime import Bootstrap, build_app, open_database
-from bot.school import load_school
+from bot.school.config import load_school
 from bot.settings import Settings
-from bot.transports.memory import MemoryTransport
+from bot.chat.transports.memory import MemoryTransport
 from sqlmodel import Session
 from storage.queries import sync_school
 

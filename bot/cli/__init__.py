@@ -42,7 +42,7 @@ def fail(message: str, code: int = 2) -> None:
 def boot(*, seed_roster: bool = True):
     """Bootstrap with the global options; a bad school folder is a readable error, not a traceback."""
     from bot.runtime import bootstrap
-    from bot.school import SchoolConfigError
+    from bot.school.config import SchoolConfigError
 
     try:
         return bootstrap(settings(), seed_roster=seed_roster)

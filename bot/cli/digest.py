@@ -17,9 +17,9 @@ def digest_cmd(
     """Render the daily absence digest; without --print also queue it to the principals and leaders room."""
     from sqlmodel import Session
 
-    from bot.digest import queue_digest, render_digest
+    from bot.reports.digest import queue_digest, render_digest
     from bot.runtime import build_app, make_clock
-    from bot.transports.memory import MemoryTransport
+    from bot.chat.transports.memory import MemoryTransport
 
     b = boot()
     clock = make_clock(settings(), b.school)

@@ -32,9 +32,9 @@ def ledger_cmd(
     out: Optional[Path] = typer.Option(None, "--out", help="输出文件 .xlsx；默认 台账_{from}_{to}.xlsx"),
 ) -> None:
     """导出台账 Excel：缺勤台账、预警与劝返、班级每日统计 (attendance ledger workbook)."""
-    from bot.export import ABSENCES, ALERTS, DAILY, write_ledger
+    from bot.reports.export import ABSENCES, ALERTS, DAILY, write_ledger
     from bot.runtime import make_clock
-    from bot.schooldays import SchoolCalendar
+    from bot.school.calendar import SchoolCalendar
 
     start, end = _date(from_, "开始日期", "--from"), _date(to, "结束日期", "--to")
     if start > end:

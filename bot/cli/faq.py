@@ -14,7 +14,7 @@ app.add_typer(faq_app, name="faq")
 
 
 def _school():
-    from bot.school import SchoolConfigError, load_school
+    from bot.school.config import SchoolConfigError, load_school
 
     try:
         return load_school(settings().school)
@@ -38,7 +38,7 @@ def ask_one(school, text: str, room: Optional[str] = None, mention: bool = False
     """
     from bot.faq import catalogue
     from bot.faq.matcher import default
-    from bot.render import render
+    from bot.chat.render import render
 
     m = default().match(text, unprompted=_unprompted(school, room, mention))
     answer = None

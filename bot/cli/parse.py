@@ -12,9 +12,9 @@ from bot.cli import app, boot, fail
 
 
 def _parse_one(b, roster, calendar, text: str, sender_id: str, room: Optional[str], day: dt.date) -> dict:
-    from bot.parsing import parse_report
-    from bot.router import identify
-    from bot.transports.base import IncomingMessage
+    from bot.attendance.parsing import parse_report
+    from bot.chat.router import identify
+    from bot.chat.transports.base import IncomingMessage
 
     msg = IncomingMessage("cli", room, sender_id, "", text, False, dt.datetime.combine(day, dt.time(8)))
     sender, where = identify(msg, b.school)
@@ -34,7 +34,7 @@ def parse_cmd(
 ) -> None:
     """What the bot understands of one message, without storing it."""
     from bot.clock import RealClock
-    from bot.schooldays import SchoolCalendar
+    from bot.school.calendar import SchoolCalendar
     from storage.queries import load_roster
     from sqlmodel import Session
 

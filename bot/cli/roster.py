@@ -18,7 +18,7 @@ app.add_typer(roster_app, name="roster")
 def import_cmd(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="roster .csv or .xlsx")) -> None:
     """Upsert students by 学籍号; students no longer listed are marked as left, never deleted."""
     from bot.clock import RealClock
-    from bot.roster_file import RosterError, read_roster
+    from bot.school.roster_file import RosterError, read_roster
     from storage.queries import import_roster
 
     b = boot(seed_roster=False)
@@ -48,7 +48,7 @@ def import_cmd(file: Path = typer.Argument(..., exists=True, dir_okay=False, hel
 def show_cmd(class_: Optional[str] = typer.Option(None, "--class", help="e.g. 三年级二班 or 三(2)班"),
              all_: bool = typer.Option(False, "--all", help="include students marked as left")) -> None:
     """List students (by class)."""
-    from bot.classnames import find_classes
+    from bot.school.classnames import find_classes
     from storage.models import Student
 
     b = boot()

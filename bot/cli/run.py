@@ -16,7 +16,7 @@ def run_cmd() -> None:
     b = boot()
     clock = make_clock(s, b.school)
     if s.wechaty_endpoint or s.wechaty_token:
-        from bot.transports.wechaty import WechatyTransport
+        from bot.chat.transports.wechaty import WechatyTransport
         import datetime as dt
 
         if not s.wechaty_endpoint:
@@ -28,7 +28,7 @@ def run_cmd() -> None:
         transport = WechatyTransport(s.wechaty_endpoint, s.wechaty_token or "", tls=s.wechaty_tls,
                                      max_message_age=dt.timedelta(seconds=s.max_message_age_s), clock=clock)
     else:
-        from bot.transports.console import ConsoleTransport
+        from bot.chat.transports.console import ConsoleTransport
 
         typer.echo(f"保学小助手启动：{b.school.name}（本地控制台聊天，未配置 Wechaty）/ "
                    "no Wechaty endpoint configured: local console chat on this school.\n"

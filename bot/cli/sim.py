@@ -15,8 +15,8 @@ from bot.cli import app, fail
 @app.command("simulate")
 def simulate_cmd(scenario: Path = typer.Argument(..., exists=True, dir_okay=False, help="scenario YAML")) -> None:
     """Play a scenario through the whole bot on a virtual clock and a fresh database; print JSON lines."""
-    from bot.school import SchoolConfigError
-    from bot.simulate import ScenarioError, Simulation, load_scenario, sent_json
+    from bot.school.config import SchoolConfigError
+    from bot.sim.simulate import ScenarioError, Simulation, load_scenario, sent_json
 
     logging.basicConfig(level=logging.WARNING)
     try:
@@ -38,7 +38,7 @@ def simulate_cmd(scenario: Path = typer.Argument(..., exists=True, dir_okay=Fals
 @app.command("demo")
 def demo_cmd() -> None:
     """A scripted week of the demo school, printed as a chat transcript (about a minute)."""
-    from bot.demo import run_demo
+    from bot.sim.demo import run_demo
 
     logging.basicConfig(level=logging.WARNING)
     run_demo(sys.stdout)

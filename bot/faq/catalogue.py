@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from bot.faq.policy import effective
-from bot.render import TEMPLATES_DIR, render
+from bot.chat.render import TEMPLATES_DIR, render
 
 # The contract (SPEC.md "FAQ topics that must exist"); also the help menu's order.
 TOPIC_IDS = (
@@ -50,7 +50,7 @@ class Topic:
     keywords: tuple[str, ...]
     template: str
     phrases: tuple[str, ...] = ()
-    core: tuple[str, ...] = ()                     # name for bot.render, e.g. "faq/nutrition_meal.j2"
+    core: tuple[str, ...] = ()                     # name for bot.chat.render, e.g. "faq/nutrition_meal.j2"
 
 
 def parse_header(text: str, where: str) -> dict:

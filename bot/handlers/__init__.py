@@ -7,7 +7,7 @@ request before the refusal for non-staff; the FAQ last before the polite default
 """
 from __future__ import annotations
 
-from bot.app import App
+from bot.chat.app import App
 
 
 def register_all(app: App) -> App:

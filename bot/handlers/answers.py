@@ -8,12 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot import ledger, pending, recording
-from bot.app import App, Context
-from bot.classnames import find_classes
+from bot.attendance import ledger
+
+from bot.chat import pending
+
+from bot.attendance import recording
+from bot.chat.app import App, Context
+from bot.school.classnames import find_classes
 from bot.handlers import attendance
 from bot.handlers.leave import APPROVAL, approve, decline
-from bot.reminders import days_away
+from bot.reports.reminders import days_away
 from storage.models import PendingQuestion
 
 YES = re.compile(r"^(?:是|是的|对|对的|嗯|恩|好|好的|确认|没错|ok|OK)[!！。.]*$")

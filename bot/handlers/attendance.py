@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import pending, recording
-from bot.app import App, Context
-from bot.parsing import Unresolved
-from bot.roster_file import Student
+from bot.chat import pending
+
+from bot.attendance import recording
+from bot.chat.app import App, Context
+from bot.attendance.parsing import Unresolved
+from bot.school.roster_file import Student
 
 WHICH = "which_student"
 REPORT_INTENTS = ("absence", "return", "rollcall")

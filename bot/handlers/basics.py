@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from bot.app import App, Context
+from bot.chat.app import App, Context
 
 HELP = re.compile(r"^\s*(?:@\S+\s*)?(帮助|菜单|help|功能|你能做什么|怎么用)[?？!！。.]*\s*$", re.IGNORECASE)
 

@@ -1,8 +1,10 @@
 """撤销 / 刚才发错了, "刚才报的李静应该是李婧", "不是旷课，是病假": a teacher fixing a report."""
 from __future__ import annotations
 
-from bot import pending, recording
-from bot.app import App, Context
+from bot.chat import pending
+
+from bot.attendance import recording
+from bot.chat.app import App, Context
 from bot.handlers import attendance
 from storage.models import InboundMessage
 

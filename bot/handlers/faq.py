@@ -20,8 +20,8 @@ import re
 
 from sqlalchemy import select
 
-from bot import pending
-from bot.app import STAFF_PLACES, App, Context
+from bot.chat import pending
+from bot.chat.app import STAFF_PLACES, App, Context
 from bot.faq import catalogue, history
 from bot.faq.matcher import Match
 from bot.faq.matcher import default as default_matcher

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from bot.alerts import add_followup, followups, live_alerts
-from bot.app import App, Context
+from bot.attendance.alerts import add_followup, followups, live_alerts
+from bot.chat.app import App, Context
 
 HOME_TEACHING = re.compile(r"送教上门|送教")
 # Without a name, only a direct message that reads like casework is taken as one.

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from bot import pending, recording
-from bot.app import App, Context
-from bot.outbox import Recipient
+from bot.chat import pending
+
+from bot.attendance import recording
+from bot.chat.app import App, Context
+from bot.chat.outbox import Recipient
 from storage.models import PendingQuestion
 
 APPROVAL = "leave_approval"

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.alerts import case_views
-from bot.app import STAFF_PLACES, App, Context
-from bot.digest import render_digest
+from bot.attendance.alerts import case_views
+from bot.chat.app import STAFF_PLACES, App, Context
+from bot.reports.digest import render_digest
 from storage.models import Absence, Alert, AlertEvent, Student
 
 ASKED_AS = {"alerts": "预警", "not_returned": "未返校名单", "absent_today": "今日缺勤", "student_record": "某某 记录"}

@@ -52,7 +52,7 @@ def test_direct_message_help_gets_a_reply(gateway, schoolbot):
 
 
 def test_photo_in_direct_message_asks_for_text_and_is_ignored_in_groups(gateway, schoolbot):
-    from bot.render import render
+    from bot.chat.render import render
 
     mark = gateway.mark()
     gateway.say(PARENT, kind="image", room=PARENT_ROOM)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import ledger
+from bot.attendance import ledger
 from bot.clock import VirtualClock
 
 

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from bot.alerts import check_alerts
-from bot.transports.base import IncomingMessage
+from bot.attendance.alerts import check_alerts
+from bot.chat.transports.base import IncomingMessage
 from storage.models import Alert, InboundMessage
 from tests.conftest import at
 from tests.scheduler.helpers import record

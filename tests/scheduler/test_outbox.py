@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from bot.scheduler import LiveScheduler
-from bot.transports.base import SendError
+from bot.chat.transports.base import SendError
 from tests.conftest import PRINCIPAL, at
 
 

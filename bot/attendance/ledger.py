@@ -1,0 +1,169 @@
+"""The attendance ledger (台账): recording absences and returns, keeping history.
+
+Nothing is deleted or edited in place. A later report about the same student and day
+supersedes the earlier row (which stays, marked ``superseded``, pointing at its
+replacement); the parts of the earlier absence outside the new report are re-stated as
+new rows. Undo marks a message's rows ``undone`` and brings back what they replaced.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session
+
+from bot.attendance.streak import Span
+from storage.models import Absence, ClassReport, Student
+
+ACTIVE = "active"
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one recording did, for the confirmation line and for undo."""
+
+    student_id: str
+    action: str                  # absence | return | closed_by_rollcall
+    kind: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    reason: str = ""
+
+
+def _overlapping(session: Session, student_id: str, start: dt.date, end: dt.date | None) -> list[Absence]:
+    q = select(Absence).where(Absence.student_id == student_id, Absence.status == ACTIVE,
+                              or_(Absence.end.is_(None), Absence.end >= start))
+    if end is not None:
+        q = q.where(Absence.start <= end)
+    return list(session.execute(q.order_by(Absence.id)).scalars())
+
+
+def _restate(session: Session, old: Absence, start: dt.date, end: dt.date | None, now: dt.datetime,
+             inbound_id: int | None) -> None:
+    # The re-stated part keeps the earlier teacher as its owner but belongs to the new
+    # message, so undoing that message removes it along with the rest of what it did.
+    if end is not None and end < start:
+        return
+    session.add(Absence(student_id=old.student_id, kind=old.kind, start=start, end=end, reason=old.reason,
+                        reported_by=old.reported_by, inbound_id=inbound_id, created_at=now))
+
+
+def _already_said(session: Session, student_id: str, kind: str, start: dt.date, end: dt.date | None) -> Absence | None:
+    """An active row of the same kind that already covers these days."""
+    q = select(Absence).where(Absence.student_id == student_id, Absence.status == ACTIVE, Absence.kind == kind,
+                                 Absence.start <= start)
+    q = q.where(Absence.end.is_(None)) if end is None else q.where(or_(Absence.end.is_(None), Absence.end >= end))
+    return session.execute(q.order_by(Absence.start).limit(1)).scalars().first()
+
+
+def record_absence(session: Session, *, student_id: str, kind: str, start: dt.date, end: dt.date | None,
+                   reason: str, reported_by: str, inbound_id: int | None, now: dt.datetime) -> Change:
+    if (same := _already_said(session, student_id, kind, start, end)) is not None:
+        # "王小明还是没来" on day 3 of an open absence: nothing new to record, and
+        # splitting the row would make the ledger say the absence began today.
+        return Change(student_id, "absence", kind, same.start, same.end, same.reason or reason)
+    new = Absence(student_id=student_id, kind=kind, start=start, end=end, reason=reason,
+                  reported_by=reported_by, inbound_id=inbound_id, created_at=now)
+    session.add(new)
+    session.flush()
+    for old in _overlapping(session, student_id, start, end):
+        if old.id == new.id:
+            continue
+        old.status, old.superseded_by = "superseded", new.id
+        session.add(old)
+        # Keep what the earlier report said about days before the new one …
+        if old.start < start:
+            _restate(session, old, old.start, start - ONE_DAY, now, inbound_id)
+        # … and after it, but only if the earlier report had a stated end: an open
+        # absence that is re-described from some day on is described by the new report.
+        if end is not None and old.end is not None and old.end > end:
+            _restate(session, old, end + ONE_DAY, old.end, now, inbound_id)
+    return Change(student_id, "absence", kind, start, end, reason)
+
+
+def record_return(session: Session, *, student_id: str, day: dt.date, reported_by: str,
+                  inbound_id: int | None, now: dt.datetime, action: str = "return") -> Change | None:
+    """The student was in school on ``day``: absences covering it end the day before."""
+    rows = list(session.execute(select(Absence).where(
+        Absence.student_id == student_id, Absence.status == ACTIVE, Absence.start <= day,
+        or_(Absence.end.is_(None), Absence.end >= day))).scalars())
+    if not rows:
+        return None
+    for old in rows:
+        # The trimmed row still belongs to whoever reported the absence; the message
+        # that ended it is kept as inbound_id so that undoing it reopens the absence.
+        trimmed = Absence(student_id=old.student_id, kind=old.kind, start=old.start, end=day - ONE_DAY,
+                          reason=old.reason, reported_by=old.reported_by, inbound_id=inbound_id, created_at=now)
+        if trimmed.end >= trimmed.start:
+            session.add(trimmed)
+            session.flush()
+            old.superseded_by = trimmed.id
+        else:
+            # Back on the first day reported absent: the absence never happened.
+            marker = Absence(student_id=old.student_id, kind=old.kind, start=old.start, end=old.start,
+                             reason=old.reason, reported_by=old.reported_by, inbound_id=inbound_id,
+                             created_at=now, status="superseded")
+            session.add(marker)
+            session.flush()
+            old.superseded_by = marker.id
+        old.status = "superseded"
+        session.add(old)
+    return Change(student_id, action, start=day)
+
+
+def open_absences(session: Session, student_ids: list[str] | None = None, class_name: str | None = None) -> list[Absence]:
+    q = select(Absence).where(Absence.status == ACTIVE, Absence.end.is_(None))
+    if student_ids is not None:
+        q = q.where(Absence.student_id.in_(student_ids))
+    if class_name is not None:
+        q = q.join(Student, Student.id == Absence.student_id).where(Student.class_name == class_name)
+    return list(session.execute(q.order_by(Absence.id)).scalars())
+
+
+def add_class_report(session: Session, *, class_name: str, day: dt.date, kind: str, reported_by: str,
+                     inbound_id: int | None, now: dt.datetime, expected: int | None = None,
+                     present: int | None = None) -> None:
+    session.add(ClassReport(class_name=class_name, day=day, kind=kind, expected=expected, present=present,
+                            reported_by=reported_by, inbound_id=inbound_id, created_at=now))
+
+
+def undo_message(session: Session, inbound_id: int, student_ids: list[str] | None = None) -> list[Absence]:
+    """Undo what one message recorded (about some students only, when given).
+
+    Returns the rows it had written.
+    """
+    q = select(Absence).where(Absence.inbound_id == inbound_id, Absence.status.in_([ACTIVE, "superseded"]))
+    if student_ids is not None:
+        q = q.where(Absence.student_id.in_(student_ids))
+    mine = list(session.execute(q).scalars())
+    ids = [a.id for a in mine]
+    if ids:
+        for old in session.execute(select(Absence).where(Absence.superseded_by.in_(ids))).scalars():
+            if old.inbound_id != inbound_id:
+                old.status, old.superseded_by = ACTIVE, None
+                session.add(old)
+    for row in mine:
+        row.status = "undone"
+        session.add(row)
+    if student_ids is None:
+        for rep in session.execute(select(ClassReport).where(ClassReport.inbound_id == inbound_id)).scalars():
+            rep.status = "undone"
+            session.add(rep)
+    return mine
+
+
+def spans(session: Session, *, since: dt.date | None = None, student_ids: list[str] | None = None,
+          kinds: tuple[str, ...] | None = None, active_students_only: bool = True) -> list[Span]:
+    """Active absence rows as Spans, in one query (for streaks, digests, exports)."""
+    q = select(Absence.student_id, Absence.kind, Absence.start, Absence.end, Absence.id).where(Absence.status == ACTIVE)
+    if since is not None:
+        q = q.where(or_(Absence.end.is_(None), Absence.end >= since))
+    if student_ids is not None:
+        q = q.where(Absence.student_id.in_(student_ids))
+    if kinds is not None:
+        q = q.where(Absence.kind.in_(kinds))
+    if active_students_only:
+        q = q.join(Student, and_(Student.id == Absence.student_id, Student.active == True))  # noqa: E712
+    return [Span(sid, kind, start, end, order) for sid, kind, start, end, order in session.execute(q)]

@@ -1,0 +1,319 @@
+"""Students' names in a message: found first, exactly, longest first (pure).
+
+* ``find_names`` scans the cleaned text for roster and staff names (4, 3, then 2
+  characters at each position: 张洋洋 is found whole and never also as 张洋). A staff name,
+  or any name followed by 老师/校长…, is a teacher (a staff name that a student also bears
+  is that student in the student's own class, unless a title, 说 or 班上 follows it). A
+  name that is also an everyday word (高兴, 文明: jieba knows it as a word) counts only
+  where a name stands in a report: after a boundary (a space counts) and before an
+  attendance word, a date, a parenthesis or another name.
+* ``resolve`` turns a name into a student: one bearer → that student; several → the
+  class written in the message, else the sender's class, else the room's class, else
+  unresolved.
+* ``find_name_like`` finds tokens shaped like a name that are on no roster line
+  (张扬 for 张洋) and ``near_candidates`` offers the close roster names (pypinyin +
+  rapidfuzz), the sender's class first.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from pypinyin import lazy_pinyin
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from bot.school.classnames import parse_class_name
+from bot.attendance.parsing import lexicon as L
+from bot.school.roster import Roster
+from bot.school.roster_file import Student
+
+
+@dataclass
+class NameMention:
+    start: int
+    end: int
+    text: str
+    kind: str                       # student | staff | name_like
+    students: list[Student] = field(default_factory=list)   # roster bearers (student)
+
+
+# -- is this name also an everyday word? -------------------------------------------------
+@lru_cache(maxsize=1)
+def _jieba_tables():
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba.dt.FREQ, pseg.dt.word_tag_tab
+
+
+@lru_cache(maxsize=8192)
+def is_common_word(token: str) -> bool:
+    """A dictionary word that is not (only) a person's name: 高兴, 文明, 谢谢, 何时."""
+    freq, tags = _jieba_tables()
+    f = freq.get(token) or 0
+    tag = tags.get(token)
+    return (tag is not None and not tag.startswith("nr") and f > 0) or f >= 1000
+
+
+_TIME_WORDS = ("今天", "昨天", "明天", "前天", "后天", "上午", "下午", "早上", "中午", "今早", "周一", "周二", "周三",
+               "周四", "周五", "周六", "周日", "号", "日", "同学", "学生", "还有", "以及", "另外", "班", "班的", "班上",
+               "班上的", "班里的", "班里", "我家", "我们家", "孩子")
+_BOUNDARY = set(" ,;:。!?、()\n/|和跟及与") | {"\ue003", "\ue005", "\ue009"}
+_NEXT_OK = re.compile(
+    r"^[\s,:]?\s*(?:[(]|也|都|还|已经|又|因|由于|同学|是|说|去|在|跟|被|让|带|得了|的(?=" + L.alt(L.KIN) + ")|"
+    + L.alt(L.KIN) + r"|\d|[一二两三四五六七八九十半]+个?天|"
+    + L.alt(L.ABSENT + L.NO_REASON + L.SICK + L.PERSONAL + L.LEAVE + L.LABEL_SICK + L.LABEL_PERSONAL
+            + L.LABEL_UNEXCUSED + L.RETURN_STRONG + L.RETURN_WEAK + list(_TIME_WORDS[:13]) + L.RECORD_WORDS
+            + ["的记录", "请", "没", "未", "今", "昨", "明", "星期", "礼拜", "这", "近", "最近", "从", "自", "一直",
+               "上周", "下周", "本周", "前", "连续", "好几", "几天"])
+    + r")")
+_TITLE_AFTER = re.compile(r"^\s*" + L.alt(L.TITLES))
+
+
+def _name_context_ok(s: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Where a word-name stands as a student's name, not as the word."""
+    before = s[:start].rstrip(" ")
+    listed_after = any(e <= start and re.fullmatch(r"[\s、,和跟及]+", s[e:start]) for _, e in spans)
+    spaced = start > 0 and s[start - 1].isspace()      # phone typing: a space for a comma
+    prev_ok = (not before or spaced or before[-1] in _BOUNDARY or any(e == len(before) for _, e in spans)
+               or before.endswith(_TIME_WORDS))
+    if not prev_ok:
+        return False
+    after = s[end:]
+    if _NEXT_OK.match(after):
+        return True
+    rest = after.lstrip(" 、,和跟及")
+    if any(a == end + len(after) - len(rest) for a, _ in spans):
+        return True                                   # another name follows in a list
+    return listed_after and (not after or after[0] in " ,;。!?、\n")
+
+
+_POSSESSIVE = re.compile(r"(?:我家|我们家|俺家|我儿子|我女儿|我孙子|我孙女|我家孩子|我家娃|我娃|孩子)\s*$")
+_KIN_AFTER = re.compile(r"^\s*(?:妈妈|爸爸|家长|奶奶|爷爷|外婆|外公|姥姥|他妈|他爸|她妈|她爸)")
+
+
+def given_name(name: str) -> str:
+    return name[2:] if name[:2] in L.COMPOUND_SURNAMES else name[1:]
+
+
+def _given_names(roster: Roster, classes: Iterable[str | None]) -> dict[str, Student]:
+    """Given names (天佑 for 蒋天佑) that one student of the context classes bears:
+    parents, and teachers of their own class, call children so."""
+    out: dict[str, Student] = {}
+    for cls in classes:
+        if not cls:
+            continue
+        seen: dict[str, list[Student]] = {}
+        for st in roster.by_class.get(cls, []):
+            g = given_name(st.name)
+            if len(g) >= 2 and g not in roster.by_name:
+                seen.setdefault(g, []).append(st)
+        for g, sts in seen.items():
+            if len(sts) == 1:
+                out.setdefault(g, sts[0])
+    return out
+
+
+def _given_mentions(s: str, found: list["NameMention"], given: dict[str, Student]) -> list["NameMention"]:
+    taken = [(x.start, x.end) for x in found]
+    out = []
+    for g, st in given.items():
+        for x in re.finditer(re.escape(g), s):
+            a, b = x.span()
+            if any(a < e and f < b for f, e in taken):
+                continue
+            before = s[:a]
+            if _POSSESSIVE.search(before) or _KIN_AFTER.match(s[b:]):
+                pass
+            elif not (not before.rstrip(" ") or before.rstrip(" ")[-1] in _BOUNDARY) or not _NEXT_OK.match(s[b:]):
+                continue
+            elif is_common_word(g) and not _name_context_ok(s, a, b, taken):
+                continue                  # a given name that is also a word (天佑): only where a name stands
+            out.append(NameMention(a, b, g, "student", [st]))
+            taken.append((a, b))
+    return out
+
+
+_STAFF_AFTER = re.compile(r"^\s*(?:说|讲|反映|通知|告诉|发|报|那边|这边|班|的班|代)")
+
+
+def _student_not_staff(s: str, end: int, students: list[Student], context: set[str]) -> bool:
+    """A name that a student and a staff member share (王芳): the student when written
+    in the student's own class (its head teacher, its parent group) and no title or the
+    teacher's own doings follow (王芳老师, 王芳说, 王芳班上); elsewhere the colleague."""
+    after = s[end:end + 6]
+    return any(st.class_name in context for st in students) \
+        and not (_TITLE_AFTER.match(after) or _STAFF_AFTER.match(after))
+
+
+def find_names(s: str, roster: Roster, staff_names: Iterable[str],
+               context_classes: Iterable[str | None] = ()) -> list[NameMention]:
+    staff = {n for n in staff_names if n}
+    context_classes = list(context_classes)
+    context = {c for c in context_classes if c}
+    roster_names = roster.by_name
+    lengths = sorted({len(n) for n in list(roster_names) + list(staff)}, reverse=True)
+    found: list[NameMention] = []
+    i, n = 0, len(s)
+    while i < n:
+        for k in lengths:
+            w = s[i:i + k]
+            if len(w) < k:
+                continue
+            if (w in staff and not (w in roster_names and _student_not_staff(s, i + k, roster_names[w], context))) \
+                    or (w in roster_names and _TITLE_AFTER.match(s[i + k:i + k + 4])):
+                found.append(NameMention(i, i + k, w, "staff"))
+                break
+            if w in roster_names:
+                found.append(NameMention(i, i + k, w, "student", list(roster_names[w])))
+                break
+        else:
+            i += 1
+            continue
+        i = found[-1].end
+    # Word-names decide by where they stand, seeing the other names and the classes.
+    from bot.school.classnames import find_classes
+
+    spans = [(x.start, x.end) for x in found] + [(c.start, c.end) for c in find_classes(_blank(s, found))]
+    keep = [x for x in found if x.kind != "student" or not is_common_word(x.text)
+            or _name_context_ok(s, x.start, x.end, [sp for sp in spans if sp != (x.start, x.end)])]
+    given = _given_names(roster, context_classes)
+    if given:
+        keep = sorted(keep + _given_mentions(s, keep, given), key=lambda x: x.start)
+    return keep
+
+
+def _blank(s: str, found: list[NameMention]) -> str:
+    chars = list(s)
+    for x in found:
+        for i in range(x.start, x.end):
+            chars[i] = "\ue000"
+    return "".join(chars)
+
+
+# -- resolution -------------------------------------------------------------------------
+def school_order(st: Student) -> tuple:
+    """Grade, then class, then 学籍号: the order candidates are offered in."""
+    ref = parse_class_name(st.class_name)
+    return (ref.grade, ref.number, st.student_id) if ref else (99, 99, st.student_id)
+
+
+
+def resolve(students: list[Student], written: str | None, own: str | None, room: str | None) -> Student | None:
+    if len(students) == 1:
+        return students[0]
+    if written is not None:
+        hit = [s for s in students if s.class_name == written]
+        return hit[0] if len(hit) == 1 else None
+    for ctx in (own, room):
+        if ctx is None:
+            continue
+        hit = [s for s in students if s.class_name == ctx]
+        if len(hit) == 1:
+            return hit[0]
+    return None
+
+
+# -- name-like tokens that are on no roster line -----------------------------------------
+_FOLLOW = re.compile(
+    r"^\s*(?:[(]|\ue004|\ue006|" + L.alt(L.ABSENT + L.NO_REASON + L.SICK + L.PERSONAL + L.LEAVE + L.LABEL_SICK
+                                          + L.LABEL_PERSONAL + L.LABEL_UNEXCUSED + L.RETURN_STRONG
+                                          + ["来了", "到了", "回来了", "同学", "也没", "也请", "都没", "还没", "的记录", "记录", "妈妈", "爸爸",
+                                             "奶奶", "爷爷", "家长", "外婆", "外公", "今天", "昨天", "明天", "前天", "上午", "下午"])
+    + r"|[、,和跟及]\s*\ue000)")
+_PREV_OK = set(" ,;:。!?、()\n/|和跟及与") | {"\ue001", "\ue003", "\ue005", "\ue009", "\ue00b"}
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def find_name_like(m: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) of name-shaped runs in the masked text m: a common surname
+    after a boundary, 1–2 more characters, then an attendance word, a date, a
+    parenthesis or a list separator before another name."""
+    out: list[tuple[int, int, str]] = []
+    i, n = 0, len(m)
+    while i < n:
+        sur = 2 if m[i:i + 2] in L.COMPOUND_SURNAMES else (1 if m[i] in L.SURNAMES else 0)
+        prev = m[i - 1] if i else ""
+        if not sur or (prev and prev not in _PREV_OK and not m[:i].endswith(("还有", "以及", "另外", "学生", "同学"))):
+            i += 1
+            continue
+        best = None
+        for k in range(sur + 1, sur + 3):
+            t = m[i:i + k]
+            if len(t) < k or not _CJK.fullmatch(t) or t[-1] in L.NOT_IN_NAME:
+                break
+            if _FOLLOW.match(m[i + k:i + k + 8]) or _listed_end(m, i, i + k):
+                best = t
+                break
+        if best is None or best in L.NOT_NAMES or is_common_word(best) or any(t in best for t in L.TITLES) \
+                or _TITLE_AFTER.match(m[i + len(best):i + len(best) + 4]):
+            i += 1
+            continue
+        out.append((i, i + len(best), best))
+        i += len(best)
+    return out
+
+
+def _listed_end(m: str, s: int, e: int) -> bool:
+    """The token closes a list of names: 王小明、张扬 (end of clause)."""
+    return bool(re.search("\ue000\ue001*\\s*[、,和跟及]\\s*$", m[max(0, s - 12):s])) and (e == len(m) or m[e] in ",;。!?\n ")
+
+
+@lru_cache(maxsize=8192)
+def _py(text: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(text))
+
+
+_FOLD = [("zh", "z"), ("ch", "c"), ("sh", "s"), ("ing", "in"), ("eng", "en")]
+
+
+def _fold(syl: str) -> str:
+    for a, b in _FOLD:
+        syl = syl.replace(a, b)
+    if syl.startswith("n"):
+        syl = "l" + syl[1:]
+    return syl
+
+
+def name_score(token: str, name: str) -> float:
+    """How close a written token is to a roster name (0 = not close)."""
+    pt, pn = _py(token), _py(name)
+    if len(token) == len(name):
+        if pt == pn:
+            return 100.0                                  # homophone: 张扬 / 张洋
+        if tuple(map(_fold, pt)) == tuple(map(_fold, pn)):
+            return 95.0                                   # dialect homophone: 李进 / 李静
+        diff = [i for i in range(len(token)) if token[i] != name[i]]
+        if len(diff) == 1:
+            i = diff[0]
+            if fuzz.ratio(_fold(pt[i]), _fold(pn[i])) >= 70:
+                return 90.0                               # one character, near sound
+            if len(name) >= 3:
+                return 80.0                               # one-character typo in a longer name
+        return 0.0
+    if abs(len(token) - len(name)) == 1 and min(len(token), len(name)) >= 2 and token[0] == name[0]:
+        if Levenshtein.distance(token, name) == 1 and max(len(token), len(name)) >= 3:
+            return 70.0                                   # a character missing or added
+    return 0.0
+
+
+def near_candidates(token: str, roster: Roster, prefer: Iterable[str | None] = (), limit: int = 5) -> list[Student]:
+    scored = []
+    for name, students in roster.by_name.items():
+        score = name_score(token, name)
+        if score >= 70:
+            scored.extend((score, st) for st in students)
+    if not scored:
+        return []
+    best = max(sc for sc, _ in scored)
+    scored = [p for p in scored if p[0] >= best - 5]      # only the closest tier
+    order = [c for c in prefer if c]
+    rank = {c: i for i, c in enumerate(order)}
+    scored.sort(key=lambda p: (rank.get(p[1].class_name, len(order)), -p[0], school_order(p[1])))
+    return [st for _, st in scored[:limit]]

@@ -1,0 +1,323 @@
+"""parse_report: one chat message → what the bot understands of it (pure, no I/O).
+
+Order matters and is the point: clean → names (roster and staff, exact, longest first)
+→ classes → roll-call counts → dates → durations → name-like tokens, each masked as it
+is found so no later step reads into an earlier one; then the message is cut into
+groups of names with what is said of them, and each student gets an absence, a return,
+or nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from bot.school.classnames import find_classes
+from bot.attendance.parsing import intents
+from bot.attendance.parsing.dates import date_roles, find_dates, find_durations
+from bot.attendance.parsing.kinds import Facts, reason_text, scan
+from bot.attendance.parsing.names import NameMention, find_name_like, find_names, near_candidates, resolve, school_order
+from bot.attendance.parsing.normalize import clean
+from bot.attendance.parsing.result import (Absence, KindCorrection, NameCorrection, ParseResult, Return, Rollcall,
+                                Unresolved)
+from bot.attendance.parsing.rollcall import find_rollcall
+from bot.attendance.parsing.segment import Clause, Group, Piece, build_groups, split_clauses
+from bot.attendance.parsing.spans import CLASS, DATE, DURATION, NAME, ROLLCALL, STAFF, mask
+from bot.attendance.parsing.timing import absence_timing, return_date
+from bot.school.roster import Roster
+from bot.school.roster_file import Student
+from bot.school.config import StaffMember
+from bot.school.calendar import SchoolCalendar
+
+_ERROR_WORDS = {"发错了", "发错", "报错了", "弄错了", "搞错了"}
+_REPORT_CATS = {"absent", "no_reason", "sick", "personal", "leave", "label_sick", "label_personal",
+                "label_unexcused", "return"}
+
+
+def parse_report(text: str, *, roster: Roster, calendar: SchoolCalendar, today: dt.date,
+                 sender: StaffMember | None = None, room_class: str | None = None,
+                 staff_names: Iterable[str] = ()) -> ParseResult:
+    return _Parse(text, roster, calendar, today, sender, room_class, staff_names).run()
+
+
+class _Parse:
+    def __init__(self, text, roster, calendar, today, sender, room_class, staff_names) -> None:
+        self.roster, self.calendar, self.today = roster, calendar, today
+        self.own_class = sender.head_of if sender else None
+        self.room_class = room_class
+        self.staff_names = set(staff_names) | ({sender.name} if sender else set())
+        self.s, truncated = clean(text or "")
+        self.notes: list[str] = ["truncated"] if truncated else []
+
+    # -- reading ----------------------------------------------------------------------
+    def run(self) -> ParseResult:
+        s = self.s
+        names = find_names(s, self.roster, self.staff_names, (self.room_class, self.own_class))
+        chars = list(s)
+        for x in names:
+            mask(chars, x.start, x.end, NAME if x.kind == "student" else STAFF)
+        classes = find_classes("".join(chars))
+        for c in classes:
+            mask(chars, c.start, c.end, CLASS)
+        m = "".join(chars)
+        self.m_names = m
+        clauses0 = split_clauses(m)
+        rc = find_rollcall(m, self._class_clauses(m, clauses0))
+        for a, b in rc.spans:
+            mask(chars, a, b, ROLLCALL)
+        m = "".join(chars)
+        self.dates = find_dates(m, self.today)
+        for d in self.dates:
+            mask(chars, d.start, d.end, DATE)
+        m = "".join(chars)
+        self.durations = find_durations(m)
+        for d in self.durations:
+            mask(chars, d.start, d.end, DURATION)
+        m = "".join(chars)
+        likes = [NameMention(a, b, t, "name_like") for a, b, t in find_name_like(m)]
+        for x in likes:
+            mask(chars, x.start, x.end, NAME)
+        self.m = m = "".join(chars)
+        self.people = sorted([x for x in names if x.kind == "student"] + likes, key=lambda x: x.start)
+        self.classes = classes
+        self.clauses = split_clauses(m)
+        self.roles = date_roles(m, self.dates, self.today)
+        groups = build_groups(m, self.clauses, [(p.start, p.end) for p in self.people],
+                              [p.text for p in self.people])
+        return self._result(groups, rc)
+
+    def _class_clauses(self, m: str, clauses: list[Clause]) -> list[tuple[int, int]]:
+        """Clauses where 都到了 may be about the class: not right after a clause of names only."""
+        out = []
+        for i, c in enumerate(clauses):
+            prev = clauses[i - 1] if i else None
+            if prev and prev.sep not in ";。!?\n" and "\ue000" in m[prev.start:prev.end] \
+                    and not (set(m[prev.start:prev.end]) - set("\ue000\ue001、, 和跟及()")):
+                continue
+            out.append((c.start, c.end))
+        return out
+
+    def _clause_of(self, pos: int) -> Clause | None:
+        return next((c for c in self.clauses if c.start <= pos < c.end or (pos == c.end == c.start)), None)
+
+    def _live(self, pieces: list[Piece]) -> list[Piece]:
+        """Pieces outside questions ("王小明今天来了吗" is not a return)."""
+        out = []
+        for p in pieces:
+            if p.end <= p.start:
+                continue
+            c = self._clause_of(p.start)
+            if c is None or not c.question:
+                out.append(p)
+        return out
+
+    def _written_class(self, person: NameMention, group: Group | None, member=None) -> str | None:
+        own = [p for p in (group.pieces if group else []) if p.role in ("own", "paren")] + \
+              ([member.paren] if member is not None and member.paren else [])
+        for c in self.classes:
+            if any(p.start <= c.start < p.end for p in own) and c.start > person.start:
+                return c.ref.canonical()
+        before = [c for c in self.classes if c.end <= person.start]
+        if before:
+            return before[-1].ref.canonical()
+        distinct = {c.ref.canonical() for c in self.classes}
+        return distinct.pop() if len(distinct) == 1 else None
+
+    # -- deciding ------------------------------------------------------------------------
+    def _result(self, groups: list[Group], rc) -> ParseResult:
+        m = self.m
+        self.out_abs: list[Absence] = []
+        self.out_ret: list[Return] = []
+        self.out_unres: list[Unresolved] = []
+        self.mentioned: list[Student] = []
+        self.query_student: Student | None = None
+        self.query_kind: str | None = None
+        self.cancel_students: list[Student] = []
+        self.kind_fix: KindCorrection | None = None
+        self.specific: dict[int, bool] = {}      # absence said of this student alone
+        self.group_of = {mem.index: (g, mem) for g in groups for mem in g.members}
+        self.fix = intents.name_correction(m, {p.start: i for i, p in enumerate(self.people)})
+        self.all_words = [w for c in self.clauses if not c.question for w in scan(m, c.start, c.end)]
+        self.rollcall_absent = rc.found and not rc.all_present
+        for i, person in enumerate(self.people):
+            self._person(i, person)
+
+        name_fix = None
+        if self.fix:
+            old, new = self.people[self.fix[0]], self.people[self.fix[1]]
+            name_fix = NameCorrection(old.text, new.text, self._who(old, *self.group_of.get(self.fix[0], (None, None)))[0],
+                                      self._who(new, *self.group_of.get(self.fix[1], (None, None)))[0])
+        absences = _merge_absences(self.out_abs, self.specific)
+        returns = list({r.student.student_id: r for r in self.out_ret}.values())
+        unresolved = _dedupe(self.out_unres)
+        clause_texts = [m[c.start:c.end] for c in self.clauses]
+        cancel = not self.fix and (bool(self.cancel_students) or intents.is_cancel(
+            [t for t, c in zip(clause_texts, self.clauses) if "\ue000" not in t and not c.question]))
+        kind_fix = self.kind_fix
+        if kind_fix is None and not self.people:
+            fixed = Facts(self.all_words).corrected_kind
+            if fixed:
+                kind_fix = KindCorrection(fixed[1], fixed[0], None)
+        rollcall = Rollcall(rc.expected, rc.present, rc.all_present) if rc.found else None
+        reported = bool(absences or any(u.role == "absence" for u in unresolved) or name_fix or kind_fix)
+        if not self.people and not rollcall and not kind_fix:
+            for c, t in zip(self.clauses, clause_texts):
+                if not c.question and Facts(scan(m, c.start, c.end)).absent and intents.speaks_of_a_child(t, m):
+                    reported = True
+                    self.notes.append("no_student_named")
+                    break
+        returned = bool(returns or any(u.role == "return" for u in unresolved))
+        query_kind = self.query_kind
+        if query_kind is None and not (reported or returned or rollcall):
+            query_kind = intents.query_of(self.m_names)
+        if rollcall:
+            intent = "rollcall"
+        elif reported:
+            intent = "absence"
+        elif returned:
+            intent = "return"
+        elif cancel:
+            intent = "cancel"
+        elif query_kind:
+            intent = "query"
+        else:
+            intent = "none"
+        return ParseResult(
+            intent=intent, class_name=self._message_class(self.mentioned, unresolved, rollcall is not None),
+            absences=absences, returns=returns,
+            rollcall=rollcall, unresolved=unresolved,
+            query=query_kind if intent == "query" else None,
+            query_student=self.query_student if intent == "query" else None,
+            name_correction=name_fix, kind_correction=kind_fix, cancel=cancel, cancel_students=self.cancel_students,
+            others_present=any(intents.others_present(t) for t in clause_texts), notes=self.notes,
+            mentioned=self.mentioned, text=self.s)
+
+    def _role(self, i: int, person: NameMention, pieces: list[Piece], facts: Facts) -> str | None:
+        m = self.m
+        own = [p for p in pieces if p.role in ("pre", "own")]
+        own_words = [w for p in own for w in scan(m, p.start, p.end)]
+        if self.fix and i in self.fix:
+            return "correction"
+        if any(w.cat == "cancel" for w in own_words):
+            # "刚才那条发错了，蒋天佑是事假": owning up to an error and then saying what
+            # the student's leave is corrects the kind; it does not undo the report
+            if not (facts.label and all(w.text in _ERROR_WORDS for w in own_words if w.cat == "cancel")):
+                return "cancel"
+        if intents.record_lookup(m, person.start, person.end) and not any(
+                w.cat in _REPORT_CATS - {"return"} for w in own_words):
+            self.query_kind = "student_record"
+            return "query"
+        if intents.all_but(m[p.start:p.end] for p in own):
+            return "absence"        # 除了蒋天佑，其他都到了
+        if facts.absent or (self.rollcall_absent and not facts.returned):
+            return "absence"
+        if facts.returned:
+            return "return"
+        return None
+
+    def _person(self, i: int, person: NameMention) -> None:
+        m = self.m
+        g, mem = self.group_of.get(i, (None, None))
+        pieces = self._live((g.pieces if g else []) + ([mem.paren] if mem and mem.paren else []))
+        facts = Facts([w for p in pieces for w in scan(m, p.start, p.end)
+                       if not (w.cat == "return" and intents.kin_subject(m[p.start:w.start]) and p.role == "own")])
+        student, candidates, near = self._who(person, g, mem)
+        if student is not None:
+            self.mentioned.append(student)
+        role = self._role(i, person, pieces, facts)
+        if role is None or (role == "correction" and i == self.fix[0]):
+            return
+        if role in ("query", "cancel"):
+            if student is None:
+                self.out_unres.append(Unresolved(person.text, candidates, near, role))
+            elif role == "query":
+                self.query_student = self.query_student or student
+            else:
+                self.cancel_students.append(student)
+            return
+        if role == "correction":
+            facts, role = Facts(self.all_words), "absence"
+        fixed = facts.corrected_kind or (not self.fix and intents.correcting(m) and facts.label and (None, facts.label))
+        if fixed and role == "absence":
+            self.kind_fix = KindCorrection(fixed[1], fixed[0], student)
+        reason = reason_text(self.s, m, [p for p in pieces if p.role != "header"] or pieces, facts.words)
+        timing = absence_timing(m, pieces, facts.words, self.dates, self.roles, self.durations,
+                                self.calendar, self.today, facts.kind != "unexcused")
+        self.notes.extend(n for n in timing.notes if n not in self.notes)
+        back = return_date(pieces, facts.words, self.dates, self.roles, self.today) if facts.returned else None
+        entries: list[tuple[str, dt.date | None]] = []
+        if role == "absence" and back is not None:
+            # came back: the absence before it (if it began earlier), and the return
+            if timing.explicit_start and timing.start < back:
+                end = timing.end or self.calendar.previous_school_day(back) or timing.start
+                entries += [("absence", min(end, back)), ("return", back)]
+            else:
+                entries.append(("return", back))
+        elif role == "absence":
+            entries.append(("absence", timing.end))
+        elif back is not None:
+            entries.append(("return", back))
+        for what, val in entries:
+            if student is None:
+                ab = what == "absence"
+                self.out_unres.append(Unresolved(
+                    person.text, candidates, near, what, kind=facts.kind if ab else None,
+                    start=timing.start if ab else None, end=val if ab else None,
+                    reason=reason if ab else None, date=None if ab else val))
+            elif what == "absence":
+                self.out_abs.append(Absence(student, facts.kind, timing.start, val, reason))
+                self.specific[id(self.out_abs[-1])] = len(g.members) == 1 if g else True
+            else:
+                self.out_ret.append(Return(student, val))
+
+    def _who(self, person: NameMention, group: Group | None, member) -> tuple[Student | None, list[Student], bool]:
+        if person.kind == "name_like":
+            prefer = [self.own_class, self.room_class, self._written_class(person, group, member)]
+            return None, near_candidates(person.text, self.roster, prefer), True
+        written = self._written_class(person, group, member)
+        st = resolve(person.students, written, self.own_class, self.room_class)
+        return st, ([] if st else sorted(person.students, key=school_order)), False
+
+    def _message_class(self, mentioned: list[Student], unresolved: list[Unresolved],
+                       rollcall: bool = False) -> str | None:
+        """The class written in the message; else the one class of the students found,
+        unless a name still unresolved may be a student of another class. A roll-call
+        that names no class and no student ("全勤", "应到37 实到37") is about the class
+        of the room it is posted in, else the sender's own class."""
+        written = {c.ref.canonical() for c in self.classes}
+        if written:
+            return written.pop() if len(written) == 1 else None
+        if rollcall and not mentioned and not unresolved:
+            return self.room_class or self.own_class
+        found = {s.class_name for s in mentioned}
+        if len(found) != 1:
+            return None
+        cls = found.pop()
+        if any(c.class_name != cls for u in unresolved for c in u.candidates):
+            return None
+        return cls
+
+
+def _merge_absences(items: list[Absence], specific: dict[int, bool]) -> list[Absence]:
+    """One absence per student; what is said of the student alone ("郭强是感冒") or a
+    reason over none decides the kind."""
+    out: dict[str, Absence] = {}
+    for a in items:
+        prev = out.get(a.student.student_id)
+        if prev is None:
+            out[a.student.student_id] = a
+            continue
+        if a.kind != "unexcused" and (prev.kind == "unexcused" or (specific.get(id(a)) and not specific.get(id(prev)))):
+            prev.kind, prev.reason = a.kind, a.reason or prev.reason
+        prev.start = min(prev.start, a.start)
+        prev.end = prev.end or a.end
+    return list(out.values())
+
+
+def _dedupe(items: list[Unresolved]) -> list[Unresolved]:
+    seen, out = set(), []
+    for u in items:
+        key = (u.text, tuple(c.student_id for c in u.candidates), u.role)
+        if key not in seen:
+            seen.add(key)
+            out.append(u)
+    return out

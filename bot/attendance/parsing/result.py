@@ -1,0 +1,138 @@
+"""What the parser understood of one message (pure data).
+
+``ParseResult.to_json()`` is exactly the ``schoolbot parse`` contract object; the other
+fields are what the bot's handlers need beyond it (documented on each field).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from bot.school.roster_file import Student
+
+KINDS = ("sick", "personal", "unexcused")
+INTENTS = ("absence", "return", "rollcall", "cancel", "query", "none")
+QUERY_KINDS = ("alerts", "not_returned", "absent_today", "student_record", "unanswered")
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _who(s: Student) -> dict:
+    return {"student_id": s.student_id, "name": s.name, "class": s.class_name}
+
+
+@dataclass
+class Absence:
+    student: Student
+    kind: str                        # sick | personal | unexcused
+    start: dt.date
+    end: dt.date | None              # None = open until the student is back
+    reason: str | None = None        # the reason as written (发烧, 电话打不通 …), for the ledger
+
+    def to_json(self) -> dict:
+        return {**_who(self.student), "kind": self.kind, "start": _iso(self.start), "end": _iso(self.end)}
+
+
+@dataclass
+class Return:
+    student: Student
+    date: dt.date
+
+    def to_json(self) -> dict:
+        return {**_who(self.student), "date": _iso(self.date)}
+
+
+@dataclass
+class Unresolved:
+    text: str                        # the name as written
+    candidates: list[Student]        # ambiguous name: every bearer; near miss: close names, sender's class first
+    near_miss: bool                  # True: on no roster line (typo/homophone); False: several students bear it
+    role: str                        # what the message says of them: absence | return | query | cancel | correction
+    # What to record once the teacher says which student is meant:
+    kind: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    reason: str | None = None
+    date: dt.date | None = None      # for a return
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "candidates": [_who(s) for s in self.candidates]}
+
+
+@dataclass
+class Rollcall:
+    expected: int | None
+    present: int | None
+    all_present: bool                # the teacher said 全勤/都到了 (or present == expected)
+
+    def to_json(self) -> dict:
+        return {"expected": self.expected, "present": self.present}
+
+
+@dataclass
+class NameCorrection:
+    """"更正一下，刚才报的李静应该是李婧": move the sender's earlier report on ``old`` to ``new``."""
+    old_text: str
+    new_text: str
+    old: Student | None              # None when that name is itself unresolved
+    new: Student | None
+
+
+@dataclass
+class KindCorrection:
+    """"不是旷课，是病假" / "王小明不是旷课是病假": change the kind of the sender's last report
+    (of ``student`` when named) to ``new_kind``."""
+    new_kind: str
+    old_kind: str | None = None
+    student: Student | None = None
+
+
+@dataclass
+class ParseResult:
+    intent: str
+    class_name: str | None
+    absences: list[Absence] = field(default_factory=list)
+    returns: list[Return] = field(default_factory=list)
+    rollcall: Rollcall | None = None
+    unresolved: list[Unresolved] = field(default_factory=list)
+    # -- beyond the JSON -------------------------------------------------------------
+    query: str | None = None                 # alerts | not_returned | absent_today | student_record | unanswered
+    query_student: Student | None = None     # for student_record ("王小明的记录")
+    name_correction: NameCorrection | None = None
+    kind_correction: KindCorrection | None = None
+    cancel: bool = False                     # 撤销 / 刚才发错了: undo the sender's last report
+    cancel_students: list[Student] = field(default_factory=list)   # "撤销王小明的请假": only these
+    others_present: bool = False             # "其他都到了": everyone not named is present
+    notes: list[str] = field(default_factory=list)
+    # notes: "long_duration" (半个月 …: ask for an end date), "vague_date" (这几天),
+    # "no_student_named" (an absence with no name in it), "truncated" (text was cut)
+    mentioned: list[Student] = field(default_factory=list)        # every student named, in order
+    text: str = ""                           # the cleaned text that was read
+
+    @property
+    def students(self) -> list[Student]:
+        """The students the result is about (absences, then returns), without repeats."""
+        seen: dict[str, Student] = {}
+        for s in [a.student for a in self.absences] + [r.student for r in self.returns]:
+            seen.setdefault(s.student_id, s)
+        return list(seen.values())
+
+    @property
+    def near_misses(self) -> list[Unresolved]:
+        return [u for u in self.unresolved if u.near_miss]
+
+    @property
+    def ambiguous(self) -> list[Unresolved]:
+        return [u for u in self.unresolved if not u.near_miss]
+
+    def to_json(self) -> dict:
+        return {
+            "intent": self.intent,
+            "class": self.class_name,
+            "absences": [a.to_json() for a in self.absences],
+            "returns": [r.to_json() for r in self.returns],
+            "rollcall": self.rollcall.to_json() if self.rollcall else None,
+            "unresolved": [u.to_json() for u in self.unresolved],
+        }

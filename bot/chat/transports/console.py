@@ -1,0 +1,77 @@
+"""A console chat on the demo school: type lines, see the bot's replies.
+
+    @三年级二班家长群 王芳: 王小明今天没来     (王芳 in that group)
+    王芳: 预警                               (a direct message from 王芳)
+    @青石镇中心小学教师群 wxid_demo_wangfang: …  (a sender by chat id)
+
+A name that is a staff member's maps to their chat id; any other name is a parent
+(in a parent group) or a stranger. ``@保学小助手`` in the text is a mention.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import re
+import sys
+
+from bot.school.config import School
+from bot.chat.transports.base import IncomingMessage, MessageCallback
+
+LINE = re.compile(r"^\s*(?:@(?P<room>\S+)\s+)?(?P<who>[^:：]{1,40})[:：]\s*(?P<text>.+)$")
+BOT_NAME = "保学小助手"
+
+
+def parse_console_line(line: str, school: School) -> tuple[str | None, str, str, str, bool] | None:
+    """(room, sender_id, sender_name, text, mentioned) or None if the line is not a message."""
+    m = LINE.match(line)
+    if not m:
+        return None
+    who = m.group("who").strip()
+    staff = next((s for s in school.staff if who in (s.name, s.wechat_id)), None)
+    sender_id = staff.wechat_id if staff else (who if who.startswith("wxid_") else f"console_{who}")
+    name = staff.name if staff else who
+    text = m.group("text").strip()
+    return m.group("room"), sender_id, name, text, f"@{BOT_NAME}" in text
+
+
+class ConsoleTransport:
+    name = "console"
+
+    def __init__(self, school: School, clock, stdin=None, stdout=None) -> None:
+        self.school, self.clock = school, clock
+        self.stdin, self.stdout = stdin or sys.stdin, stdout or sys.stdout
+        self._ids = itertools.count(1)
+        self._stopped = asyncio.Event()
+
+    def _print(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    async def start(self, on_message: MessageCallback) -> None:
+        loop = asyncio.get_running_loop()
+        while not self._stopped.is_set():
+            line = await loop.run_in_executor(None, self.stdin.readline)
+            if not line:
+                break
+            if not line.strip():
+                continue
+            parsed = parse_console_line(line, self.school)
+            if parsed is None:
+                self._print("（格式：@群名 发送人: 消息，或 发送人: 消息 表示私聊；Ctrl-D 退出）")
+                continue
+            room, sender_id, name, text, mentioned = parsed
+            now: dt.datetime = self.clock.now()
+            await on_message(IncomingMessage(f"console-{now:%Y%m%d%H%M%S}-{next(self._ids)}", room, sender_id,
+                                             name, text, mentioned, now))
+
+    async def send(self, *, room: str | None = None, contact: str | None = None, text: str) -> None:
+        if room:
+            where = f"[{room}]"
+        else:
+            staff = self.school.staff_by_wechat(contact or "")
+            where = f"[私聊 {staff.name if staff else contact}]"
+        self._print(f"{where} {BOT_NAME}：{text}")
+
+    async def stop(self) -> None:
+        self._stopped.set()

@@ -1,0 +1,56 @@
+"""In-memory transport: tests and ``schoolbot simulate`` drive the bot through it."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+from bot.chat.transports.base import IncomingMessage, MessageCallback, SendError
+
+
+@dataclass(frozen=True)
+class Sent:
+    at: dt.datetime | None
+    room: str | None
+    contact: str | None
+    text: str
+
+
+class MemoryTransport:
+    name = "memory"
+
+    def __init__(self, clock=None, known_rooms: set[str] | None = None) -> None:
+        self.clock = clock
+        self.sent: list[Sent] = []
+        self.on_message: MessageCallback | None = None
+        self.known_rooms = known_rooms       # None: every room exists
+        self.fail_next: list[Exception] = [] # injected send failures, consumed in order
+        self._ids = itertools.count(1)
+
+    async def start(self, on_message: MessageCallback) -> None:
+        self.on_message = on_message
+
+    async def stop(self) -> None:
+        self.on_message = None
+
+    async def send(self, *, room: str | None = None, contact: str | None = None, text: str) -> None:
+        if self.fail_next:
+            raise self.fail_next.pop(0)
+        if room is not None and self.known_rooms is not None and room not in self.known_rooms:
+            raise SendError(f"机器人不在群“{room}”里 / bot is not in room {room!r}", permanent=True)
+        self.sent.append(Sent(self.clock.now() if self.clock else None, room, contact, text))
+
+    async def deliver(self, *, text: str, sender_id: str, sender_name: str = "", room: str | None = None,
+                      mentioned: bool = False, at: dt.datetime | None = None, message_id: str | None = None,
+                      is_text: bool = True):
+        """Feed one incoming message to the bot, as the chat service would."""
+        if self.on_message is None:
+            raise RuntimeError("transport not started")
+        when = at or (self.clock.now() if self.clock else dt.datetime.now(dt.timezone.utc))
+        msg = IncomingMessage(message_id=message_id or f"mem-{next(self._ids)}", room=room, sender_id=sender_id,
+                              sender_name=sender_name, text=text, mentioned=mentioned, at=when, is_text=is_text)
+        return await self.on_message(msg)
+
+    def take(self) -> list[Sent]:
+        out, self.sent = self.sent, []
+        return out

@@ -1,0 +1,259 @@
+"""The attendance ledger (台账) as an Excel workbook for the county 控辍保学 office.
+
+Three sheets: every absent school day (缺勤台账), every alert with its 劝返 record
+(预警与劝返), and per-class daily counts (班级每日统计). Absences are read once
+(``ledger.spans``) and laid out over the school days once (``streak.kinds_by_day``), so
+the cost grows with the days absent, not with students × days.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from bot.attendance import ledger
+from bot.school.classnames import parse_class_name
+from bot.school.config import School
+from bot.school.calendar import SchoolCalendar
+from bot.attendance.streak import SchoolDayIndex, Span, kinds_by_day
+from storage.models import Absence, Alert, AlertEvent, ClassReport, Student
+
+KIND_LABELS = {"sick": "病假", "personal": "事假", "unexcused": "无故缺勤"}
+KINDS = ("sick", "personal", "unexcused")
+ABSENCES, ALERTS, DAILY = "缺勤台账", "预警与劝返", "班级每日统计"
+HEADERS = {
+    ABSENCES: ("学籍号", "姓名", "班级", "缺勤日期", "类型", "原因", "连续天数", "报告人", "脱贫家庭", "留守儿童"),
+    ALERTS: ("学籍号", "姓名", "班级", "开始日期", "预警日期", "连续天数", "是否升级", "劝返记录", "处理结果",
+             "监护人", "联系电话"),
+    DAILY: ("日期", "班级", "在籍人数", "病假", "事假", "无故缺勤", "缺勤合计", "是否已报告"),
+}
+DATE_FORMAT = "yyyy-mm-dd"
+WRAP_COLUMNS = {(ALERTS, "劝返记录"), (ALERTS, "连续天数"), (ALERTS, "处理结果"), (ABSENCES, "原因")}
+MAX_WIDTH = 60
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass
+class LedgerExport:
+    workbook: Workbook
+    rows: dict[str, int] = field(default_factory=dict)   # sheet → data rows (header not counted)
+    school_days: int = 0
+    open_until: dt.date | None = None    # open absences were counted up to this day only
+
+
+def _yes(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+def _md(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def _class_key(name: str) -> tuple:
+    ref = parse_class_name(name)
+    return (0, ref.grade, ref.number, name) if ref else (1, 0, 0, name)
+
+
+def _clip(spans: list[Span], students: dict[str, Student], today: dt.date | None) -> list[Span]:
+    """Only this school's students; no days after a student left; open absences end today.
+
+    An open absence says nothing yet about days to come, and a student who has left is
+    not absent from a school they no longer attend (``left_on`` is their first day gone).
+    """
+    out = []
+    for s in spans:
+        student = students.get(s.student_id)
+        if student is None:
+            continue
+        end = s.end if s.end is not None else today
+        if not student.active and student.left_on is not None:
+            last = student.left_on - ONE_DAY
+            end = last if end is None else min(end, last)
+        if end is not None and end < s.start:
+            continue
+        out.append(replace(s, end=end) if end != s.end else s)
+    return out
+
+
+def _runs(days: dict[int, str]) -> dict[int, int]:
+    """position → consecutive unexcused school days ending there (as ``streaks`` counts)."""
+    runs: dict[int, int] = {}
+    for pos in sorted(days):
+        if days[pos] == "unexcused":
+            runs[pos] = runs.get(pos - 1, 0) + 1
+    return runs
+
+
+def build_ledger(session: Session, school: School, calendar: SchoolCalendar, start: dt.date, end: dt.date,
+                 *, today: dt.date | None = None) -> LedgerExport:
+    """The workbook for school days ``start``..``end``; ``today`` stops open absences there."""
+    if start > end:
+        raise ValueError(f"start {start} is after end {end}")
+    students = {s.id: s for s in session.execute(select(Student).where(Student.school_id == school.id)).scalars()}
+    # Rows ending before the term cover no school day; active_students_only=False keeps
+    # the students who left since: the ledger is history.
+    raw = ledger.spans(session, since=min(start, calendar.term.start), active_students_only=False)
+    spans = _clip(raw, students, today)
+    stopped = today is not None and today < end and any(s.end is None and s.student_id in students for s in raw)
+    first = min([start] + [s.start for s in spans])
+    index = SchoolDayIndex(calendar, first, end)
+    upto, lo = index.position(end), index.first_at_or_after(start)
+    kinds = kinds_by_day(spans, index, upto) if upto >= 0 else {}
+    runs = {sid: _runs(days) for sid, days in kinds.items()}
+    as_of = min(end, today) if today is not None else end
+
+    export = LedgerExport(Workbook(), school_days=max(0, upto - lo + 1),
+                          open_until=today if stopped else None)
+    wb = export.workbook
+    wb.remove(wb.active)
+    export.rows[ABSENCES] = _absence_sheet(wb, session, school, students, spans, index, lo, upto, kinds, runs)
+    export.rows[ALERTS] = _alert_sheet(wb, session, school, students, start, end, as_of,
+                                       {sid: r.get(index.position(as_of), 0) for sid, r in runs.items()})
+    export.rows[DAILY] = _daily_sheet(wb, session, school, students, index, lo, upto, kinds)
+    return export
+
+
+def _absence_sheet(wb, session, school, students, spans, index, lo, upto, kinds, runs) -> int:
+    # Which row states each day: the latest report, as in kinds_by_day; its reason and
+    # reporter are read in one more query over the rows touching the range.
+    owner: dict[tuple[str, int], int] = {}
+    for s in sorted(spans, key=lambda s: s.order):
+        s_lo = max(lo, index.first_at_or_after(s.start))
+        s_hi = upto if s.end is None else min(upto, index.position(s.end))
+        for pos in range(s_lo, s_hi + 1):
+            owner[(s.student_id, pos)] = s.order
+    details: dict[int, tuple[str, str]] = {}
+    if owner:
+        first_day, last_day = index.days[lo], index.days[upto]
+        q = select(Absence.id, Absence.reason, Absence.reported_by).where(
+            Absence.status == ledger.ACTIVE, Absence.start <= last_day,
+            or_(Absence.end.is_(None), Absence.end >= first_day))
+        details = {i: (reason, by) for i, reason, by in session.execute(q)}
+    rows = []
+    for (sid, pos), order in owner.items():
+        st = students[sid]
+        reason, by = details.get(order, ("", ""))
+        reporter = member.name if (member := school.staff_by_wechat(by)) else by
+        kind = kinds[sid][pos]
+        rows.append(((index.days[pos], _class_key(st.class_name), st.name, sid),
+                     (sid, st.name, st.class_name, index.days[pos], KIND_LABELS.get(kind, kind), reason,
+                      runs[sid].get(pos, 0), reporter, _yes(st.poverty), _yes(st.left_behind))))
+    return _write(wb, ABSENCES, [r for _, r in sorted(rows, key=lambda r: r[0])])
+
+
+def _alert_sheet(wb, session, school, students, start, end, as_of, current: dict[str, int]) -> int:
+    alerts = [a for a in session.execute(select(Alert).where(
+        Alert.since <= end, or_(Alert.closed_on.is_(None), Alert.closed_on >= start))).scalars()
+        if a.student_id in students]
+    events: dict[int, list[AlertEvent]] = defaultdict(list)
+    if alerts:
+        for ev in session.execute(select(AlertEvent).where(
+                AlertEvent.alert_id.in_([a.id for a in alerts]),
+                AlertEvent.kind.in_(("followup", "home_teaching", "closed")))
+                .order_by(AlertEvent.at, AlertEvent.id)).scalars():
+            events[ev.alert_id].append(ev)
+    tz = ZoneInfo(school.timezone)
+    rows = []
+    for a in sorted(alerts, key=lambda a: (a.since, _class_key(students[a.student_id].class_name), a.student_id)):
+        st = students[a.student_id]
+        # Stored times come back in UTC: an 07:30 visit in Beijing is still "that day" here.
+        visits = "\n".join(f"{ev.at.astimezone(tz):%m-%d} {ev.text}".rstrip()
+                           for ev in events[a.id] if ev.kind != "closed")
+        if a.status == "closed":
+            closing = next((ev.text for ev in reversed(events[a.id]) if ev.kind == "closed"), "")
+            when = _md(a.closed_on) if a.closed_on else ""
+            # A correction (e.g. 旷课 → 病假) also closes an alert: that is no return to school.
+            outcome = f"已返校 {when}" if not closing or "返校" in closing else f"已关闭 {when}：{closing}"
+            streak: int | str = a.streak_at_open
+        else:
+            outcome = "送教上门" if a.status == "home_teaching" else "仍未返校"
+            streak = a.streak_at_open
+            if as_of >= a.opened_on:
+                streak = f"预警时{a.streak_at_open}天；截至{_md(as_of)}已{current.get(a.student_id, 0)}天"
+        rows.append((st.id, st.name, st.class_name, a.since, a.opened_on, streak,
+                     f"是（{_md(a.escalated_on)}）" if a.escalated_on else "否", visits, outcome,
+                     st.guardian, st.phone))
+    return _write(wb, ALERTS, rows)
+
+
+def _daily_sheet(wb, session, school, students, index, lo, upto, kinds) -> int:
+    classes = sorted(set(school.classes) | {s.class_name for s in students.values()}, key=_class_key)
+    if upto < lo:
+        return _write(wb, DAILY, [])
+    first_day, last_day = index.days[lo], index.days[upto]
+    enrolled = Counter(s.class_name for s in students.values() if s.active)
+    gone = [s for s in students.values() if not s.active and s.left_on is not None and s.left_on > first_day]
+    counts: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    for sid, days in kinds.items():
+        for pos, kind in days.items():
+            if pos >= lo:
+                counts[(pos, students[sid].class_name)][kind] += 1
+    reported = {(name, day) for name, day in session.execute(select(ClassReport.class_name, ClassReport.day).where(
+        ClassReport.status == "active", ClassReport.day >= first_day, ClassReport.day <= last_day))}
+    rows = []
+    for pos in range(lo, upto + 1):
+        day = index.days[pos]
+        on_roll = enrolled + Counter(s.class_name for s in gone if day < s.left_on)
+        for name in classes:
+            c = counts.get((pos, name), Counter())
+            rows.append((day, name, on_roll[name], *(c[k] for k in KINDS), sum(c[k] for k in KINDS),
+                         _yes((name, day) in reported)))
+    return _write(wb, DAILY, rows)
+
+
+def _width(value) -> int:
+    if isinstance(value, dt.date):
+        return 10
+    lines = str(value).split("\n") if value is not None else [""]
+    # CJK characters take two columns in Excel and WPS.
+    return max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in lines)
+
+
+def _write(wb: Workbook, title: str, rows: list[tuple]) -> int:
+    ws = wb.create_sheet(title)
+    headers = HEADERS[title]
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    widths = [_width(h) for h in headers]
+    wrap = {i for i, h in enumerate(headers) if (title, h) in WRAP_COLUMNS}
+    for row in rows:
+        ws.append(row)
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], _width(value))
+    for col in ws.iter_cols(min_row=2, max_row=ws.max_row):
+        for cell in col:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = DATE_FORMAT
+            if cell.column - 1 in wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, w + 2)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
+    return len(rows)
+
+
+def write_ledger(path: str | Path, session: Session, school: School, calendar: SchoolCalendar, start: dt.date,
+                 end: dt.date, *, today: dt.date | None = None) -> LedgerExport:
+    """Build and save; written beside the target then renamed, so a failure leaves no half file."""
+    export = build_ledger(session, school, calendar, start, end, today=today)
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        export.workbook.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return export

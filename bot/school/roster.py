@@ -1,0 +1,27 @@
+"""An in-memory index of the students a school has now (pure)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from bot.school.roster_file import Student
+
+
+class Roster:
+    def __init__(self, students: Iterable[Student]) -> None:
+        self.students: list[Student] = list(students)
+        self.by_id: dict[str, Student] = {s.student_id: s for s in self.students}
+        self.by_name: dict[str, list[Student]] = defaultdict(list)
+        self.by_class: dict[str, list[Student]] = defaultdict(list)
+        for s in self.students:
+            self.by_name[s.name].append(s)
+            self.by_class[s.class_name].append(s)
+        # Longest first, so 张洋洋 is found before 张洋 when scanning text.
+        self.names: list[str] = sorted(self.by_name, key=lambda n: (-len(n), n))
+
+    def __len__(self) -> int:
+        return len(self.students)
+
+    def named(self, name: str, class_name: str | None = None) -> list[Student]:
+        found = self.by_name.get(name, [])
+        return [s for s in found if class_name is None or s.class_name == class_name]

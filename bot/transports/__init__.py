@@ -1,4 +1,0 @@
-"""Chat transports: how messages reach the bot and how its replies leave."""
-from bot.transports.base import IncomingMessage, MessageCallback, SendError, Transport
-
-__all__ = ["IncomingMessage", "MessageCallback", "SendError", "Transport"]

@@ -1,0 +1,86 @@
+"""Each school-folder error names the file and line and says what to fix."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from bot.school.config import SchoolConfigError, demo_school_dir, load_school
+
+
+@pytest.fixture
+def folder(tmp_path):
+    dst = tmp_path / "school"
+    shutil.copytree(demo_school_dir(), dst)
+    return dst
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems(folder) -> str:
+    with pytest.raises(SchoolConfigError) as e:
+        load_school(folder)
+    return "\n".join(e.value.problems)
+
+
+def test_demo_school_loads():
+    s = load_school()
+    assert s.name == "青石镇中心小学" and len(s.students) == 451 and len(s.classes) == 12
+    assert s.head_teacher_of("三年级二班").name == "王芳"
+    assert [m.name for m in s.with_role("principal")] == ["陈国华"]
+
+
+def test_unknown_class_in_roster(folder):
+    edit(folder / "roster.csv", "G53032019000002,蔡晓雪,男,一年级,一年级一班", "G53032019000002,蔡晓雪,男,一年级,一年纪一般")
+    assert "roster.csv 第3行：班级“一年纪一般”认不出来" in problems(folder)
+
+
+def test_class_not_matching_grade(folder):
+    edit(folder / "roster.csv", "G53032019000002,蔡晓雪,男,一年级,一年级一班", "G53032019000002,蔡晓雪,男,二年级,一年级一班")
+    assert "roster.csv 第3行：班级“一年级一班”和年级“二年级”对不上" in problems(folder)
+
+
+def test_duplicate_student_id(folder):
+    edit(folder / "roster.csv", "G53032019000002,蔡晓雪", "G53032019000001,蔡晓雪")
+    assert "roster.csv 第3行：学籍号 G53032019000001 重复（第2行已有）" in problems(folder)
+
+
+def test_head_of_naming_no_class(folder):
+    edit(folder / "school.toml", 'head_of = "三年级二班"', 'head_of = "三年级九班"')
+    msg = problems(folder)
+    assert "王芳 的 head_of “三年级九班” 不是名单里的班级" in msg
+    line = next(i for i, l in enumerate((folder / "school.toml").read_text().splitlines(), 1) if "三年级九班" in l)
+    assert f"school.toml 第{line}行" in msg
+
+
+def test_room_for_unknown_class(folder):
+    edit(folder / "school.toml", 'class = "六年级二班"', 'class = "七年级二班"')
+    assert "群“六年级二班家长群”对应的班级“七年级二班”不是名单里的班级" in problems(folder)
+
+
+def test_malformed_date(folder):
+    edit(folder / "school.toml", "start = 2026-09-01", "start = 2026-13-01")
+    msg = problems(folder)
+    line = next(i for i, l in enumerate((folder / "school.toml").read_text().splitlines(), 1) if "2026-13-01" in l)
+    assert f"school.toml 第{line}行" in msg and "格式错误" in msg and "2026-09-01" in msg
+
+
+def test_malformed_date_as_string(folder):
+    edit(folder / "school.toml", "start = 2026-09-01", 'start = "2026年9月1日"')
+    assert "学期开始日期“2026年9月1日”不是有效日期" in problems(folder)
+
+
+def test_missing_column(folder):
+    edit(folder / "roster.csv", "学籍号,姓名,性别,年级,班级", "学籍号,名字,性别,年级,班级")
+    assert "roster.csv 第1行（表头）：缺少列 姓名" in problems(folder)
+
+
+def test_all_problems_reported_at_once(folder):
+    edit(folder / "roster.csv", "G53032019000002,蔡晓雪", "G53032019000001,蔡晓雪")
+    edit(folder / "school.toml", 'kind = "leaders"', 'kind = "boss"')
+    msg = problems(folder)
+    assert "重复" in msg and "kind “boss” 不认识" in msg
