@@ -10,6 +10,7 @@ cold start (jieba + catalogue + index) and throughput. With -v every miss is sho
 with --bm25 the matcher ranks with rank_bm25's Okapi BM25 instead of the idf-weighted
 overlap it uses in production (for comparison).
 """
+
 from __future__ import annotations
 
 import sys
@@ -23,13 +24,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     t0 = time.perf_counter()
+    from benchmarks.bm25_ranking import BM25Ranking
     from bot.faq.matcher import Matcher
-    from bot.faq.ranking import BM25Ranking, OverlapRanking
+    from bot.faq.ranking import OverlapRanking
+
     ranking = BM25Ranking if "--bm25" in argv else OverlapRanking
     matcher = Matcher(ranking=ranking)
     cold = time.perf_counter() - t0
 
     from tests.faq.corpus import load
+
     questions, nulls = load()
 
     right, unprompted_right, misses = 0, 0, []
@@ -64,11 +68,17 @@ def main(argv: list[str]) -> int:
     n = len(texts) * rounds
 
     print(f"ranking: {ranking.__name__}")
-    print(f"questions: {len(questions)}  top-1 accuracy (addressed): {right}/{len(questions)} = {right / len(questions):.1%}")
-    print(f"           answered unprompted with the right topic: {unprompted_right}/{len(questions)} = "
-          f"{unprompted_right / len(questions):.1%}")
-    print(f"nulls:     {len(nulls)}  kept quiet unprompted: {quiet}/{len(nulls)} = {quiet / len(nulls):.1%}; "
-          f"no answer even when addressed: {quiet_addr}/{len(nulls)} = {quiet_addr / len(nulls):.1%}")
+    print(
+        f"questions: {len(questions)}  top-1 accuracy (addressed): {right}/{len(questions)} = {right / len(questions):.1%}"
+    )
+    print(
+        f"           answered unprompted with the right topic: {unprompted_right}/{len(questions)} = "
+        f"{unprompted_right / len(questions):.1%}"
+    )
+    print(
+        f"nulls:     {len(nulls)}  kept quiet unprompted: {quiet}/{len(nulls)} = {quiet / len(nulls):.1%}; "
+        f"no answer even when addressed: {quiet_addr}/{len(nulls)} = {quiet_addr / len(nulls):.1%}"
+    )
     if confusion:
         print("confusion (expected → got ×n):")
         for topic in sorted(confusion):

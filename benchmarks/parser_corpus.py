@@ -6,6 +6,7 @@ Prints the number of messages, how many parse to exactly the expected object, an
 each field of the `schoolbot parse` object how many messages got it wrong. With -v,
 every mismatch is shown.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,14 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.attendance.parsing.corpus import FIELDS, demo, expected, load, run  # noqa: E402
+from tests.attendance.parsing.corpus import FIELDS, demo, expected, load, run
 
 
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     entries = load()
     _, roster, _ = demo()
-    run(entries[0])                              # warm up (jieba dictionary)
+    run(entries[0])  # warm up (jieba dictionary)
     exact, wrong = 0, Counter()
     t0 = time.perf_counter()
     for i, entry in enumerate(entries):

@@ -5,6 +5,7 @@ per-day walk (what "a query per student per day" would amount to, without the I/
 
 Prints wall time, peak memory (tracemalloc) and the ratio.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,9 +14,9 @@ import random
 import time
 import tracemalloc
 
-from bot.school.config import load_school
-from bot.school.calendar import SchoolCalendar
 from bot.attendance.streak import Span, streaks
+from bot.school.calendar import SchoolCalendar
+from bot.school.config import load_school
 
 
 def make_spans(n_students: int, share_absent: float, day: dt.date, seed: int = 7) -> list[Span]:

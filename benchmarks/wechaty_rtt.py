@@ -9,10 +9,12 @@ reply reaches ``messageSendText``. Every message comes from its own sender, so e
 reply is matched to its message exactly (lost, duplicated, out of order).
 Sequential: one message at a time, the next after the reply. Burst: all at once.
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import statistics
 import subprocess
@@ -33,7 +35,10 @@ REPLY_TIMEOUT_S = 5.0
 async def _bare_bot(endpoint: str, token: str) -> None:
     import socket
 
-    import bot.chat.transports.wechaty_shim  # noqa: F401  (Python 3.11: see the shim)
+    # isort: off
+    import bot.chat.transports.wechaty_shim
+
+    # isort: on
     from wechaty import Wechaty, WechatyOptions
     from wechaty_puppet import PuppetOptions
 
@@ -52,9 +57,10 @@ async def _bare_bot(endpoint: str, token: str) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    bot = DingDong(WechatyOptions(puppet_options=PuppetOptions(), endpoint=endpoint, token=token,
-                                  host="127.0.0.1", port=port))
-    await bot.start()   # stock python-wechaty: returns when the event stream ends
+    bot = DingDong(
+        WechatyOptions(puppet_options=PuppetOptions(), endpoint=endpoint, token=token, host="127.0.0.1", port=port)
+    )
+    await bot.start()  # stock python-wechaty: returns when the event stream ends
 
 
 # -- measuring -------------------------------------------------------------------------
@@ -62,7 +68,7 @@ def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def sequential(gw: Gateway, n: int, text: str, tag: str) -> dict:
@@ -77,7 +83,7 @@ def sequential(gw: Gateway, n: int, text: str, tag: str) -> dict:
             lost += 1
         else:
             rtts.append(reply["t"] - injected["t"])
-    time.sleep(1.0)   # late duplicates
+    time.sleep(1.0)  # late duplicates
     counts = _reply_counts(gw, start, senders)
     return {"rtts": rtts, "lost": lost, "dup": sum(max(0, c - 1) for c in counts.values())}
 
@@ -104,10 +110,14 @@ def burst(gw: Gateway, n: int, text: str, tag: str) -> dict:
         if e["contact"] not in seen:
             seen.add(e["contact"])
             firsts.append(order[e["contact"]])
-    out_of_order = sum(1 for a, b in zip(firsts, firsts[1:]) if b < a)
+    out_of_order = sum(1 for a, b in itertools.pairwise(firsts) if b < a)
     last_t = max((e["t"] for e in replies), default=first_t)
-    return {"total_s": (last_t - first_t) / 1000, "lost": len(wanted - seen),
-            "dup": sum(max(0, c - 1) for c in counts.values()), "out_of_order": out_of_order}
+    return {
+        "total_s": (last_t - first_t) / 1000,
+        "lost": len(wanted - seen),
+        "dup": sum(max(0, c - 1) for c in counts.values()),
+        "out_of_order": out_of_order,
+    }
 
 
 def _reply_counts(gw: Gateway, start: int, senders: list[str]) -> dict[str, int]:
@@ -121,8 +131,14 @@ def _reply_counts(gw: Gateway, start: int, senders: list[str]) -> dict[str, int]
 def run_bare(gw: Gateway, args, logdir: Path) -> dict:
     env = {**os.environ, "WECHATY_LOG": "warn", "CACHE_DIR": str(logdir / "cache"), "PYTHONPATH": str(REPO)}
     errlog = open(logdir / "bare.log", "w")
-    proc = subprocess.Popen([sys.executable, __file__, "--bare-bot", gw.endpoint, gw.token], env=env, cwd=logdir,
-                            stdout=subprocess.PIPE, stderr=errlog, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--bare-bot", gw.endpoint, gw.token],
+        env=env,
+        cwd=logdir,
+        stdout=subprocess.PIPE,
+        stderr=errlog,
+        text=True,
+    )
     try:
         if proc.stdout.readline().strip() != "READY":
             raise SystemExit(f"the bare bot did not log in (see {logdir / 'bare.log'})")
@@ -136,22 +152,29 @@ def run_bare(gw: Gateway, args, logdir: Path) -> dict:
 
 
 def run_schoolbot(gw: Gateway, args, logdir: Path) -> dict:
-    bot = SchoolBot(logdir / "schoolbot", SchoolBot.env_for(gw, logdir / "bench.db"),
-                    log_path=logdir / "schoolbot.log").start()
+    bot = SchoolBot(
+        logdir / "schoolbot", SchoolBot.env_for(gw, logdir / "bench.db"), log_path=logdir / "schoolbot.log"
+    ).start()
     try:
         if bot.wait_logged_in(60) is None:
             raise SystemExit(f"schoolbot run did not log in (see {logdir / 'schoolbot.log'})")
         gw.say("wxid_bench_warmup_school", args.text)
         time.sleep(0.5)
-        return {"seq": sequential(gw, args.messages, args.text, "school"),
-                "burst": burst(gw, args.burst, args.text, "school")}
+        return {
+            "seq": sequential(gw, args.messages, args.text, "school"),
+            "burst": burst(gw, args.burst, args.text, "school"),
+        }
     finally:
         bot.stop()
 
 
 def report(bare: dict, school: dict, args) -> None:
     rows = [
-        ("sequential: median RTT (ms)", statistics.median(bare["seq"]["rtts"]), statistics.median(school["seq"]["rtts"])),
+        (
+            "sequential: median RTT (ms)",
+            statistics.median(bare["seq"]["rtts"]),
+            statistics.median(school["seq"]["rtts"]),
+        ),
         ("sequential: p95 RTT (ms)", pct(bare["seq"]["rtts"], 95), pct(school["seq"]["rtts"], 95)),
         ("sequential: max RTT (ms)", max(bare["seq"]["rtts"]), max(school["seq"]["rtts"])),
         ("sequential: lost", bare["seq"]["lost"], school["seq"]["lost"]),
@@ -161,8 +184,10 @@ def report(bare: dict, school: dict, args) -> None:
         ("burst: duplicated", bare["burst"]["dup"], school["burst"]["dup"]),
         ("burst: replies out of order", bare["burst"]["out_of_order"], school["burst"]["out_of_order"]),
     ]
-    print(f"\nRound trip through the local Wechaty gateway ({args.messages} sequential DMs; "
-          f"schoolbot answers {args.text!r})\n")
+    print(
+        f"\nRound trip through the local Wechaty gateway ({args.messages} sequential DMs; "
+        f"schoolbot answers {args.text!r})\n"
+    )
     print(f"{'':40} {'ding-dong':>12} {'schoolbot':>12} {'ratio':>8}")
     for label, a, b in rows:
         ratio = f"{b / a:.1f}x" if isinstance(a, float) and a > 0 else ""
@@ -179,7 +204,7 @@ def main() -> None:
     ap.add_argument("--burst", type=int, default=200)
     ap.add_argument("--text", default="帮助", help="what schoolbot is asked (a DM); e.g. 营养餐一天补助多少钱")
     args = ap.parse_args()
-    if (reason := missing_prerequisites()):
+    if reason := missing_prerequisites():
         raise SystemExit(reason)
     with tempfile.TemporaryDirectory(prefix="wechaty-rtt-") as tmp:
         logdir = Path(tmp)

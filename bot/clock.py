@@ -3,6 +3,7 @@
 Everything else takes a ``Clock`` so the same code runs live under APScheduler and
 fast-forward in ``schoolbot simulate`` and in tests.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,10 +64,10 @@ class OffsetClock:
         self.tz = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
         if start.tzinfo is None:
             start = start.replace(tzinfo=self.tz)
-        self._offset = start - dt.datetime.now(dt.timezone.utc)
+        self._offset = start - dt.datetime.now(dt.UTC)
 
     def now(self) -> dt.datetime:
-        return (dt.datetime.now(dt.timezone.utc) + self._offset).astimezone(self.tz)
+        return (dt.datetime.now(dt.UTC) + self._offset).astimezone(self.tz)
 
     def today(self) -> dt.date:
         return self.now().date()

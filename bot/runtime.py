@@ -1,4 +1,5 @@
 """Putting the bot together: database, school, clock, transport, handlers, scheduler."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,10 +13,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.chat.app import App
+from bot.chat.transports.base import Transport
 from bot.clock import Clock, OffsetClock, RealClock
 from bot.school.config import School, load_school
 from bot.settings import Settings
-from bot.chat.transports.base import Transport
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.queries import sync_school
@@ -59,10 +60,16 @@ def build_app(boot: Bootstrap, transport: Transport, clock: Clock) -> App:
     from bot.handlers import register_all
 
     s = boot.settings
-    app = App(school=boot.school, engine=boot.engine, clock=clock, transport=transport,
-              instance=s.instance_id or f"{socket.gethostname()}:{os.getpid()}",
-              retry_base_s=s.outbox_retry_base_s, max_attempts=s.outbox_max_attempts,
-              pending_ttl=dt.timedelta(minutes=s.pending_question_ttl_min))
+    app = App(
+        school=boot.school,
+        engine=boot.engine,
+        clock=clock,
+        transport=transport,
+        instance=s.instance_id or f"{socket.gethostname()}:{os.getpid()}",
+        retry_base_s=s.outbox_retry_base_s,
+        max_attempts=s.outbox_max_attempts,
+        pending_ttl=dt.timedelta(minutes=s.pending_question_ttl_min),
+    )
     return register_all(app)
 
 
@@ -83,9 +90,13 @@ async def run_live(app: App) -> None:
         # outbox keeps them if WeChat stays away).
         try:
             await asyncio.wait_for(connected.wait(), timeout=CONNECT_WAIT_S)
-        except asyncio.TimeoutError:
-            log.warning("%d 秒内没有连上微信，先照常运行，消息留在发件箱等连上再发 / "
-                        "not connected after %d s; messages wait in the outbox", CONNECT_WAIT_S, CONNECT_WAIT_S)
+        except TimeoutError:
+            log.warning(
+                "%d 秒内没有连上微信，先照常运行，消息留在发件箱等连上再发 / "
+                "not connected after %d s; messages wait in the outbox",
+                CONNECT_WAIT_S,
+                CONNECT_WAIT_S,
+            )
     scheduler.start()
     watcher = asyncio.create_task(_send_on_reconnect(app, connected)) if connected is not None else None
     try:
@@ -113,8 +124,9 @@ async def _send_on_reconnect(app: App, connected: asyncio.Event) -> None:
 
 
 def configure_logging(level: str) -> None:
-    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     for noisy in ("jieba", "apscheduler.executors", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

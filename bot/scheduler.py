@@ -6,19 +6,21 @@ them "what is next after now?" and moves the clock there. Jobs run on school day
 and write their messages to the outbox under a (job, date, recipient) key, so running a
 job twice on a day — a restart, a catch-up, a second bot process — sends nothing twice.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import Clock, OffsetClock, VirtualClock
+from bot.clock import OffsetClock, VirtualClock
 
 if TYPE_CHECKING:
     from bot.chat.app import App
@@ -32,7 +34,7 @@ OUTBOX_POLL_S = 15
 class JobSpec:
     name: str
     at: dt.time
-    func: Callable[["App", dt.date], None]   # writes outbox rows for that school day
+    func: Callable[[App, dt.date], None]  # writes outbox rows for that school day
 
     def trigger(self, tz) -> CronTrigger:
         return CronTrigger(hour=self.at.hour, minute=self.at.minute, timezone=tz)
@@ -42,7 +44,7 @@ def _later(t: dt.time, minutes: int) -> dt.time:
     return (dt.datetime.combine(dt.date(2000, 1, 1), t) + dt.timedelta(minutes=minutes)).time()
 
 
-def job_specs(app: "App") -> list[JobSpec]:
+def job_specs(app: App) -> list[JobSpec]:
     """The school's jobs, from its rules."""
     from bot.reports import jobs
 
@@ -56,7 +58,7 @@ def job_specs(app: "App") -> list[JobSpec]:
     ]
 
 
-async def run_job(app: "App", spec: JobSpec, day: dt.date) -> bool:
+async def run_job(app: App, spec: JobSpec, day: dt.date) -> bool:
     """Run one job for one day if it is a school day; then send what it queued."""
     if not app.calendar.is_school_day(day):
         log.debug("%s: %s is not a school day", spec.name, day)
@@ -86,7 +88,7 @@ class _OffsetTrigger(BaseTrigger):
 class LiveScheduler:
     """APScheduler 3 (AsyncIOScheduler) with the school's time zone; jobs keyed by name."""
 
-    def __init__(self, app: "App") -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
         self.specs = job_specs(app)
         self.scheduler = AsyncIOScheduler(
@@ -101,10 +103,12 @@ class LiveScheduler:
     def start(self) -> None:
         for spec in self.specs:
             # replace_existing + a fixed id: a restart never registers a job twice.
-            self.scheduler.add_job(self._fire, self._trigger(spec), args=[spec], id=spec.name,
-                                   name=spec.name, replace_existing=True)
-        self.scheduler.add_job(self.app.outbox.flush, IntervalTrigger(seconds=OUTBOX_POLL_S),
-                               id="outbox_flush", replace_existing=True)
+            self.scheduler.add_job(
+                self._fire, self._trigger(spec), args=[spec], id=spec.name, name=spec.name, replace_existing=True
+            )
+        self.scheduler.add_job(
+            self.app.outbox.flush, IntervalTrigger(seconds=OUTBOX_POLL_S), id="outbox_flush", replace_existing=True
+        )
         self.scheduler.start()
 
     async def _fire(self, spec: JobSpec) -> None:
@@ -130,7 +134,7 @@ class LiveScheduler:
 class VirtualRunner:
     """Fires the same jobs at their trigger times while a VirtualClock is moved forward."""
 
-    def __init__(self, app: "App", clock: VirtualClock) -> None:
+    def __init__(self, app: App, clock: VirtualClock) -> None:
         self.app, self.clock = app, clock
         self.specs = job_specs(app)
         self.triggers = [(spec, spec.trigger(clock.tz)) for spec in self.specs]
@@ -157,4 +161,4 @@ class VirtualRunner:
             self._cursor = when + dt.timedelta(microseconds=1)
         self.clock.set(max(until, self.clock.now()))
         self._cursor = max(self._cursor, self.clock.now())
-        await self.app.outbox.flush()   # retries that came due meanwhile
+        await self.app.outbox.flush()  # retries that came due meanwhile

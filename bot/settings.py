@@ -1,4 +1,5 @@
 """All configuration, in one pydantic-settings class (env prefix SCHOOLBOT_, .env file)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,21 +10,27 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SCHOOLBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SCHOOLBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
 
     db: str = Field("sqlite:///schoolbot.db", description="database URL or SQLite file path")
     school: Path | None = Field(None, description="school folder (school.toml + roster.csv); default: built-in demo")
     wechaty_endpoint: str | None = Field(
-        None, validation_alias=AliasChoices("SCHOOLBOT_WECHATY_ENDPOINT", "WECHATY_PUPPET_SERVICE_ENDPOINT"),
-        description="Wechaty puppet service host:port")
+        None,
+        validation_alias=AliasChoices("SCHOOLBOT_WECHATY_ENDPOINT", "WECHATY_PUPPET_SERVICE_ENDPOINT"),
+        description="Wechaty puppet service host:port",
+    )
     wechaty_token: str | None = Field(
-        None, validation_alias=AliasChoices("SCHOOLBOT_WECHATY_TOKEN", "WECHATY_PUPPET_SERVICE_TOKEN"))
+        None, validation_alias=AliasChoices("SCHOOLBOT_WECHATY_TOKEN", "WECHATY_PUPPET_SERVICE_TOKEN")
+    )
     wechaty_tls: bool = Field(False, description="python-wechaty 0.10 speaks plaintext gRPC only")
     max_message_age_s: int = Field(300, description="ignore messages older than this at (re)connect")
     log_level: str = "INFO"
     instance_id: str | None = Field(None, description="name of this bot process when several share one database")
     clock_start: dt.datetime | None = Field(
-        None, description="start the bot's clock at this instant and let it run (trials and end-to-end tests)")
+        None, description="start the bot's clock at this instant and let it run (trials and end-to-end tests)"
+    )
     outbox_retry_base_s: float = 5.0
     outbox_max_attempts: int = 8
     pending_question_ttl_min: int = 30

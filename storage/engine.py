@@ -1,4 +1,5 @@
 """Engine factory: SQLite (WAL, foreign keys, busy timeout) by default, PostgreSQL by URL."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,10 +16,10 @@ def normalize_url(url: str) -> str:
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser()}"
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; SQLAlchemy's bare default is psycopg2.
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -31,8 +32,8 @@ def make_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
             cur = dbapi_conn.cursor()
             if ":memory:" not in url and url != "sqlite://":
-                cur.execute("PRAGMA journal_mode=WAL")   # readers don't block the writer
-            cur.execute("PRAGMA foreign_keys=ON")       # SQLite ignores FKs unless asked
+                cur.execute("PRAGMA journal_mode=WAL")  # readers don't block the writer
+            cur.execute("PRAGMA foreign_keys=ON")  # SQLite ignores FKs unless asked
             cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()

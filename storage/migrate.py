@@ -1,4 +1,5 @@
 """Alembic, driven from code: the bot upgrades its database at start."""
+
 from __future__ import annotations
 
 from pathlib import Path

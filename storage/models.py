@@ -3,10 +3,10 @@
 The ledger keeps history: rows are superseded or marked, never deleted, so a county
 office can always see who reported what and when.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 def _utcnow() -> dt.datetime:
     # Only a column default for rows written outside the bot (migrations, imports);
     # the bot itself always passes times from its Clock.
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class School(SQLModel, table=True):
@@ -27,76 +27,76 @@ class School(SQLModel, table=True):
 class SchoolClass(SQLModel, table=True):
     __tablename__ = "school_class"
     __table_args__ = (UniqueConstraint("school_id", "name"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     school_id: str = Field(foreign_key="school.id", index=True)
-    name: str                       # canonical: 三年级二班
+    name: str  # canonical: 三年级二班
     grade: int
     number: int
 
 
 class Student(SQLModel, table=True):
-    id: str = Field(primary_key=True, max_length=64)    # 学籍号
+    id: str = Field(primary_key=True, max_length=64)  # 学籍号
     school_id: str = Field(foreign_key="school.id", index=True)
     name: str = Field(index=True)
     class_name: str = Field(index=True)
     gender: str = ""
     grade: str = ""
-    guardian: str = ""              # 监护人
-    phone: str = ""                 # 联系电话
-    boarding: bool = False          # 寄宿
-    poverty: bool = False           # 脱贫家庭 (formerly 建档立卡)
-    left_behind: bool = False       # 留守儿童
-    active: bool = True             # False: no longer on the roster (left); never deleted
-    left_on: Optional[dt.date] = None
+    guardian: str = ""  # 监护人
+    phone: str = ""  # 联系电话
+    boarding: bool = False  # 寄宿
+    poverty: bool = False  # 脱贫家庭 (formerly 建档立卡)
+    left_behind: bool = False  # 留守儿童
+    active: bool = True  # False: no longer on the roster (left); never deleted
+    left_on: dt.date | None = None
     updated_at: dt.datetime = Field(default_factory=_utcnow)
 
 
 class Staff(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     school_id: str = Field(foreign_key="school.id", index=True)
     wechat_id: str = Field(unique=True, index=True)
     name: str
     title: str = ""
-    roles: str = ""                 # comma-separated: principal,dropout_officer,…
-    head_of: Optional[str] = None   # class name
+    roles: str = ""  # comma-separated: principal,dropout_officer,…
+    head_of: str | None = None  # class name
 
 
 class Room(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     school_id: str = Field(foreign_key="school.id", index=True)
     topic: str = Field(unique=True, index=True)
-    kind: str                       # parents | staff | leaders
-    class_name: Optional[str] = None
-    transport_id: Optional[str] = None   # e.g. Wechaty room id, cached
+    kind: str  # parents | staff | leaders
+    class_name: str | None = None
+    transport_id: str | None = None  # e.g. Wechaty room id, cached
 
 
 class InboundMessage(SQLModel, table=True):
     __tablename__ = "inbound_message"
-    id: Optional[int] = Field(default=None, primary_key=True)
-    message_id: str = Field(unique=True, index=True, max_length=255)   # the dedupe key
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(unique=True, index=True, max_length=255)  # the dedupe key
     sender_id: str = Field(index=True)
     sender_name: str = ""
-    room: Optional[str] = None
+    room: str | None = None
     text: str = Field(sa_column=Column(Text, nullable=False))
     mentioned: bool = False
     sent_at: dt.datetime
     received_at: dt.datetime
-    status: str = "received"        # received | handled | failed
-    handler: Optional[str] = None
-    error: Optional[str] = None
+    status: str = "received"  # received | handled | failed
+    handler: str | None = None
+    error: str | None = None
 
 
 class Absence(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     student_id: str = Field(foreign_key="student.id", index=True)
-    kind: str                       # sick | personal | unexcused
+    kind: str  # sick | personal | unexcused
     start: dt.date = Field(index=True)
-    end: Optional[dt.date] = None   # None: open until the student is reported back
+    end: dt.date | None = None  # None: open until the student is reported back
     reason: str = ""
-    reported_by: str                # chat id of the staff member who owns the record
-    inbound_id: Optional[int] = Field(default=None, foreign_key="inbound_message.id", index=True)
-    status: str = Field(default="active", index=True)   # active | superseded | undone
-    superseded_by: Optional[int] = Field(default=None, foreign_key="absence.id")
+    reported_by: str  # chat id of the staff member who owns the record
+    inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id", index=True)
+    status: str = Field(default="active", index=True)  # active | superseded | undone
+    superseded_by: int | None = Field(default=None, foreign_key="absence.id")
     created_at: dt.datetime
 
 
@@ -107,83 +107,83 @@ class ClassReport(SQLModel, table=True):
     """
 
     __tablename__ = "class_report"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     class_name: str = Field(index=True)
     day: dt.date = Field(index=True)
-    kind: str                       # rollcall | all_present | absences
-    expected: Optional[int] = None
-    present: Optional[int] = None
+    kind: str  # rollcall | all_present | absences
+    expected: int | None = None
+    present: int | None = None
     reported_by: str
-    inbound_id: Optional[int] = Field(default=None, foreign_key="inbound_message.id", index=True)
-    status: str = "active"          # active | undone
+    inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id", index=True)
+    status: str = "active"  # active | undone
     created_at: dt.datetime
 
 
 class Alert(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     student_id: str = Field(foreign_key="student.id", index=True)
     # One alert per episode, even when two bot instances check at once.
-    episode_key: str = Field(unique=True, max_length=128)   # "<student_id>:<since>"
-    status: str = Field(default="open", index=True)     # open | home_teaching | closed
-    since: dt.date                  # first unexcused school day of the episode
+    episode_key: str = Field(unique=True, max_length=128)  # "<student_id>:<since>"
+    status: str = Field(default="open", index=True)  # open | home_teaching | closed
+    since: dt.date  # first unexcused school day of the episode
     opened_on: dt.date
     streak_at_open: int
-    escalated_on: Optional[dt.date] = None
-    closed_on: Optional[dt.date] = None
+    escalated_on: dt.date | None = None
+    closed_on: dt.date | None = None
     created_at: dt.datetime
 
 
 class AlertEvent(SQLModel, table=True):
     __tablename__ = "alert_event"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     alert_id: int = Field(foreign_key="alert.id", index=True)
-    kind: str                       # opened | notified | followup | home_teaching | escalated | closed
+    kind: str  # opened | notified | followup | home_teaching | escalated | closed
     at: dt.datetime
-    by: Optional[str] = None        # chat id
+    by: str | None = None  # chat id
     text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    inbound_id: Optional[int] = Field(default=None, foreign_key="inbound_message.id")
+    inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id")
 
 
 class OutboundMessage(SQLModel, table=True):
     """The outbox: written first, sent after, marked sent; the dedupe key makes it once."""
 
     __tablename__ = "outbound_message"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     dedupe_key: str = Field(unique=True, index=True, max_length=255)
-    to_room: Optional[str] = None
-    to_contact: Optional[str] = None
+    to_room: str | None = None
+    to_contact: str | None = None
     text: str = Field(sa_column=Column(Text, nullable=False))
-    status: str = Field(default="pending", index=True)   # pending | sending | sent | failed
+    status: str = Field(default="pending", index=True)  # pending | sending | sent | failed
     attempts: int = 0
-    last_error: Optional[str] = None
+    last_error: str | None = None
     created_at: dt.datetime
     next_attempt_at: dt.datetime
-    claimed_by: Optional[str] = None
-    sent_at: Optional[dt.datetime] = None
+    claimed_by: str | None = None
+    sent_at: dt.datetime | None = None
 
 
 class PendingQuestion(SQLModel, table=True):
     """A question the bot asked and awaits an answer to (which 王小明? approve leave?)."""
 
     __tablename__ = "pending_question"
-    id: Optional[int] = Field(default=None, primary_key=True)
-    kind: str                       # disambiguation | near_miss | leave_approval | faq_choice | absence_check
-    ask_to: str = Field(index=True) # chat id expected to answer
-    room: Optional[str] = None
-    payload: str = Field(sa_column=Column(Text, nullable=False))   # JSON
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # disambiguation | near_miss | leave_approval | faq_choice | absence_check
+    ask_to: str = Field(index=True)  # chat id expected to answer
+    room: str | None = None
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON
     created_at: dt.datetime
     expires_at: dt.datetime
-    status: str = Field(default="open", index=True)   # open | answered | expired
+    status: str = Field(default="open", index=True)  # open | answered | expired
 
 
 class FaqQuery(SQLModel, table=True):
     __tablename__ = "faq_query"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(index=True)
     sender_id: str
-    room: Optional[str] = None
+    room: str | None = None
     text: str = Field(sa_column=Column(Text, nullable=False))
-    topic: Optional[str] = None
+    topic: str | None = None
     score: float = 0.0
     answered: bool = False
-    reason: str = ""                # why it was (not) answered: answered | below_threshold | repeat | chit_chat …
+    reason: str = ""  # why it was (not) answered: answered | below_threshold | repeat | chit_chat …

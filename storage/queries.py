@@ -1,4 +1,5 @@
 """Reading and writing the school's standing data (school, classes, staff, rooms, roster)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +9,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.school.classnames import parse_class_name
+from bot.school.config import School as SchoolConfig
 from bot.school.roster import Roster
 from bot.school.roster_file import Student as StudentRecord
-from bot.school.config import School as SchoolConfig
 from storage.models import Room, School, SchoolClass, Staff, Student
 
 _STUDENT_FIELDS = ("name", "class_name", "gender", "grade", "guardian", "phone", "boarding", "poverty", "left_behind")
@@ -31,7 +32,9 @@ def sync_school(session: Session, school: SchoolConfig, *, seed_roster: bool = T
     row.name, row.timezone = school.name, school.timezone
     session.add(row)
     session.flush()
-    classes = {c.name: c for c in session.execute(select(SchoolClass).where(SchoolClass.school_id == school.id)).scalars()}
+    classes = {
+        c.name: c for c in session.execute(select(SchoolClass).where(SchoolClass.school_id == school.id)).scalars()
+    }
     for name in school.classes:
         if name not in classes:
             ref = parse_class_name(name)
@@ -61,12 +64,13 @@ class ImportReport:
     rejoined: list[str] = field(default_factory=list)
 
 
-def import_roster(session: Session, school_id: str, students: list[StudentRecord], today: dt.date | None,
-                  progress=None) -> ImportReport:
+def import_roster(
+    session: Session, school_id: str, students: list[StudentRecord], today: dt.date | None, progress=None
+) -> ImportReport:
     """Upsert by 学籍号. A student no longer listed is marked as left, never deleted."""
     report = ImportReport()
     existing = {s.id: s for s in session.execute(select(Student).where(Student.school_id == school_id)).scalars()}
-    now = dt.datetime.now(dt.timezone.utc) if today is None else dt.datetime.combine(today, dt.time(), dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC) if today is None else dt.datetime.combine(today, dt.time(), dt.UTC)
     for i, rec in enumerate(students, start=1):
         if progress and i % 500 == 0:
             progress(i, len(students))

@@ -1,4 +1,5 @@
 """Shared fixtures: the demo school, a fresh database, a bot on an in-memory transport."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,19 +8,19 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import Session
 
+from bot.chat.transports.memory import MemoryTransport
 from bot.clock import VirtualClock
 from bot.runtime import Bootstrap, build_app, open_database
 from bot.school.config import load_school
 from bot.settings import Settings
-from bot.chat.transports.memory import MemoryTransport
-from sqlmodel import Session
 from storage.queries import sync_school
 
 TZ = ZoneInfo("Asia/Shanghai")
 PG_URL = os.environ.get("SCHOOLBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-WANGFANG = "wxid_demo_wangfang"          # head teacher of 三年级二班
-ZHENG = "wxid_demo_zhengxiuying"         # head teacher of 三年级一班
+WANGFANG = "wxid_demo_wangfang"  # head teacher of 三年级二班
+ZHENG = "wxid_demo_zhengxiuying"  # head teacher of 三年级一班
 PRINCIPAL = "wxid_demo_chenguohua"
 OFFICER = "wxid_demo_liujianjun"
 STAFF_ROOM = "青石镇中心小学教师群"
@@ -46,20 +47,37 @@ class Bot:
     def __init__(self, app, transport: MemoryTransport, clock: VirtualClock) -> None:
         self.app, self.transport, self.clock = app, transport, clock
         from bot.scheduler import VirtualRunner
+
         self.runner = VirtualRunner(app, clock)
 
     async def start(self):
         await self.transport.start(self.app.handle)
         return self
 
-    async def say(self, text: str, sender: str = WANGFANG, room: str | None = STAFF_ROOM, *,
-                  name: str = "", mentioned: bool = False, when: dt.datetime | None = None,
-                  message_id: str | None = None, is_text: bool = True):
+    async def say(
+        self,
+        text: str,
+        sender: str = WANGFANG,
+        room: str | None = STAFF_ROOM,
+        *,
+        name: str = "",
+        mentioned: bool = False,
+        when: dt.datetime | None = None,
+        message_id: str | None = None,
+        is_text: bool = True,
+    ):
         if when is not None:
             await self.runner.advance_to(when)
         self.transport.take()
-        await self.transport.deliver(text=text, sender_id=sender, sender_name=name, room=room, mentioned=mentioned,
-                                     message_id=message_id, is_text=is_text)
+        await self.transport.deliver(
+            text=text,
+            sender_id=sender,
+            sender_name=name,
+            room=room,
+            mentioned=mentioned,
+            message_id=message_id,
+            is_text=is_text,
+        )
         return self.transport.take()
 
     async def until(self, when: dt.datetime):
@@ -82,6 +100,7 @@ def make_bot(school, db_url):
         transport = MemoryTransport(clock)
         app = build_app(Bootstrap(Settings(db=url or db_url, instance_id="test"), the_school, engine), transport, clock)
         return await Bot(app, transport, clock).start()
+
     return factory
 
 
@@ -89,13 +108,14 @@ def make_bot(school, db_url):
 def pg_url():
     """A fresh PostgreSQL database for one test; required in CI, skipped only locally."""
     import sqlalchemy as sa
+
     from storage.engine import normalize_url
 
     try:
         admin = sa.create_engine(normalize_url(PG_URL), isolation_level="AUTOCOMMIT")
         with admin.connect() as c:
             c.execute(sa.text("select 1"))
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL at {PG_URL} is required in CI but unreachable: {e}")
         pytest.skip(f"no PostgreSQL reachable at {PG_URL} ({type(e).__name__}); CI runs this test")

@@ -7,6 +7,7 @@ process cannot open it twice), and the head teacher, principal(s) and dropout of
 are told by direct message. ``escalate_after_days`` school days later, still absent, it
 escalates once. A return closes it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.attendance import ledger
-from bot.chat.outbox import Recipient
 from bot.attendance.streak import Streak, streaks
+from bot.chat.outbox import Recipient
 from storage.models import Alert, AlertEvent, Student
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class CaseView:
     last_followup: AlertEvent | None
 
 
-def _recipients(app: "App", student: Student, *, head_teacher: bool) -> list[str]:
+def _recipients(app: App, student: Student, *, head_teacher: bool) -> list[str]:
     ids: list[str] = []
     if head_teacher and (ht := app.school.head_teacher_of(student.class_name)):
         ids.append(ht.wechat_id)
@@ -49,8 +50,15 @@ def _recipients(app: "App", student: Student, *, head_teacher: bool) -> list[str
     return list(dict.fromkeys(ids))
 
 
-def _event(session: Session, alert: Alert, kind: str, at: dt.datetime, text: str = "", by: str | None = None,
-           inbound_id: int | None = None) -> None:
+def _event(
+    session: Session,
+    alert: Alert,
+    kind: str,
+    at: dt.datetime,
+    text: str = "",
+    by: str | None = None,
+    inbound_id: int | None = None,
+) -> None:
     session.add(AlertEvent(alert_id=alert.id, kind=kind, at=at, text=text, by=by, inbound_id=inbound_id))
 
 
@@ -61,55 +69,93 @@ def live_alerts(session: Session, student_ids: list[str] | None = None) -> dict[
     return {a.student_id: a for a in session.execute(q).scalars()}
 
 
-def _open(session: Session, app: "App", student: Student, st: Streak, day: dt.date) -> Alert | None:
+def _open(session: Session, app: App, student: Student, st: Streak, day: dt.date) -> Alert | None:
     now = app.clock.now()
-    alert = Alert(student_id=student.id, episode_key=f"{student.id}:{st.since.isoformat()}", since=st.since,
-                  opened_on=day, streak_at_open=st.days, created_at=now)
+    alert = Alert(
+        student_id=student.id,
+        episode_key=f"{student.id}:{st.since.isoformat()}",
+        since=st.since,
+        opened_on=day,
+        streak_at_open=st.days,
+        created_at=now,
+    )
     try:
         with session.begin_nested():
             session.add(alert)
     except IntegrityError:
-        return None   # this episode already had its alert (another process, or closed earlier)
+        return None  # this episode already had its alert (another process, or closed earlier)
     _event(session, alert, "opened", now, f"连续{st.days}个上学日无故未到校，自{st.since}起")
     recipients = _recipients(app, student, head_teacher=True)
     for rid in recipients:
-        app.queue(session, f"alert:{alert.id}:{rid}", Recipient(contact=rid), "alerts/opened.j2",
-                  student=student, streak=st.days, since=st.since, day=day,
-                  head_teacher=app.school.head_teacher_of(student.class_name))
+        app.queue(
+            session,
+            f"alert:{alert.id}:{rid}",
+            Recipient(contact=rid),
+            "alerts/opened.j2",
+            student=student,
+            streak=st.days,
+            since=st.since,
+            day=day,
+            head_teacher=app.school.head_teacher_of(student.class_name),
+        )
     _event(session, alert, "notified", now, "、".join(_names(app, recipients)))
     log.info("预警 alert opened: %s %s streak %d since %s", student.class_name, student.name, st.days, st.since)
     return alert
 
 
-def _names(app: "App", ids: list[str]) -> list[str]:
+def _names(app: App, ids: list[str]) -> list[str]:
     return [(s.name if (s := app.school.staff_by_wechat(i)) else i) for i in ids]
 
 
-def _escalate(session: Session, app: "App", alert: Alert, student: Student, st: Streak, day: dt.date) -> None:
+def _escalate(session: Session, app: App, alert: Alert, student: Student, st: Streak, day: dt.date) -> None:
     now = app.clock.now()
     alert.escalated_on = day
     session.add(alert)
     recipients = _recipients(app, student, head_teacher=False)
     for rid in recipients:
-        app.queue(session, f"alert-escalated:{alert.id}:{rid}", Recipient(contact=rid), "alerts/escalated.j2",
-                  student=student, streak=st.days, since=st.since, alert=alert, day=day,
-                  followups=followups(session, alert.id))
+        app.queue(
+            session,
+            f"alert-escalated:{alert.id}:{rid}",
+            Recipient(contact=rid),
+            "alerts/escalated.j2",
+            student=student,
+            streak=st.days,
+            since=st.since,
+            alert=alert,
+            day=day,
+            followups=followups(session, alert.id),
+        )
     _event(session, alert, "escalated", now, f"已连续{st.days}个上学日，升级：" + "、".join(_names(app, recipients)))
 
 
-def close_alert(session: Session, app: "App", alert: Alert, student: Student, day: dt.date, why: str,
-                by: str | None = None, inbound_id: int | None = None) -> None:
+def close_alert(
+    session: Session,
+    app: App,
+    alert: Alert,
+    student: Student,
+    day: dt.date,
+    why: str,
+    by: str | None = None,
+    inbound_id: int | None = None,
+) -> None:
     now = app.clock.now()
     alert.status, alert.closed_on = "closed", day
     session.add(alert)
     _event(session, alert, "closed", now, why, by, inbound_id)
     for rid in _recipients(app, student, head_teacher=True):
-        app.queue(session, f"alert-closed:{alert.id}:{rid}", Recipient(contact=rid), "alerts/closed.j2",
-                  student=student, alert=alert, day=day, why=why)
+        app.queue(
+            session,
+            f"alert-closed:{alert.id}:{rid}",
+            Recipient(contact=rid),
+            "alerts/closed.j2",
+            student=student,
+            alert=alert,
+            day=day,
+            why=why,
+        )
 
 
-def check_alerts(app: "App", day: dt.date, session: Session | None = None,
-                 student_ids: list[str] | None = None) -> None:
+def check_alerts(app: App, day: dt.date, session: Session | None = None, student_ids: list[str] | None = None) -> None:
     """Open, escalate or close alerts as of ``day`` (all students, or the ones given)."""
     own = session is None
     session = session or Session(app.engine, expire_on_commit=False)
@@ -122,7 +168,7 @@ def check_alerts(app: "App", day: dt.date, session: Session | None = None,
             session.close()
 
 
-def _check(session: Session, app: "App", day: dt.date, student_ids: list[str] | None) -> None:
+def _check(session: Session, app: App, day: dt.date, student_ids: list[str] | None) -> None:
     rules = app.school.rules
     current = streaks(ledger.spans(session, student_ids=student_ids), app.calendar, day)
     live = live_alerts(session, student_ids)
@@ -134,14 +180,24 @@ def _check(session: Session, app: "App", day: dt.date, student_ids: list[str] | 
         if st is None or st.since != alert.since:
             # Back in class, or the days were re-described (a correction to 病假, an undo).
             if alert.status == "open" or st is None:
-                close_alert(session, app, alert, students[sid], day,
-                            "已返校，预警关闭" if st is None else "缺勤已更正，预警关闭")
+                close_alert(
+                    session,
+                    app,
+                    alert,
+                    students[sid],
+                    day,
+                    "已返校，预警关闭" if st is None else "缺勤已更正，预警关闭",
+                )
             continue
-        if (school_day and alert.status == "open" and alert.escalated_on is None
-                and st.days >= alert.streak_at_open + rules.escalate_after_days):
+        if (
+            school_day
+            and alert.status == "open"
+            and alert.escalated_on is None
+            and st.days >= alert.streak_at_open + rules.escalate_after_days
+        ):
             _escalate(session, app, alert, students[sid], st, day)
     if not school_day:
-        return   # alerts fire on the school day the rule becomes true
+        return  # alerts fire on the school day the rule becomes true
     for sid, st in current.items():
         if st.days > rules.unexcused_streak_alert_days and sid not in live and sid in students:
             if students[sid].active:
@@ -149,20 +205,25 @@ def _check(session: Session, app: "App", day: dt.date, student_ids: list[str] | 
 
 
 def followups(session: Session, alert_id: int) -> list[AlertEvent]:
-    return list(session.execute(select(AlertEvent).where(
-        AlertEvent.alert_id == alert_id, AlertEvent.kind.in_(("followup", "home_teaching")))
-        .order_by(AlertEvent.at, AlertEvent.id)).scalars())
+    return list(
+        session.execute(
+            select(AlertEvent)
+            .where(AlertEvent.alert_id == alert_id, AlertEvent.kind.in_(("followup", "home_teaching")))
+            .order_by(AlertEvent.at, AlertEvent.id)
+        ).scalars()
+    )
 
 
-def add_followup(session: Session, app: "App", alert: Alert, text: str, by: str, inbound_id: int | None,
-                 home_teaching: bool = False) -> None:
+def add_followup(
+    session: Session, app: App, alert: Alert, text: str, by: str, inbound_id: int | None, home_teaching: bool = False
+) -> None:
     _event(session, alert, "home_teaching" if home_teaching else "followup", app.clock.now(), text, by, inbound_id)
     if home_teaching and alert.status == "open":
         alert.status = "home_teaching"
         session.add(alert)
 
 
-def case_views(session: Session, app: "App", day: dt.date) -> list[CaseView]:
+def case_views(session: Session, app: App, day: dt.date) -> list[CaseView]:
     """Live alerts with today's streak and the last follow-up, oldest first."""
     live = live_alerts(session)
     if not live:
@@ -170,10 +231,16 @@ def case_views(session: Session, app: "App", day: dt.date) -> list[CaseView]:
     current = streaks(ledger.spans(session, student_ids=list(live)), app.calendar, day)
     students = {s.id: s for s in session.execute(select(Student).where(Student.id.in_(list(live)))).scalars()}
     last: dict[int, AlertEvent] = {}
-    for ev in session.execute(select(AlertEvent).where(
-            AlertEvent.alert_id.in_([a.id for a in live.values()]),
-            AlertEvent.kind.in_(("followup", "home_teaching"))).order_by(AlertEvent.at, AlertEvent.id)).scalars():
+    for ev in session.execute(
+        select(AlertEvent)
+        .where(
+            AlertEvent.alert_id.in_([a.id for a in live.values()]), AlertEvent.kind.in_(("followup", "home_teaching"))
+        )
+        .order_by(AlertEvent.at, AlertEvent.id)
+    ).scalars():
         last[ev.alert_id] = ev
-    views = [CaseView(a, students[sid], current[sid].days if sid in current else 0, last.get(a.id))
-             for sid, a in live.items()]
+    views = [
+        CaseView(a, students[sid], current[sid].days if sid in current else 0, last.get(a.id))
+        for sid, a in live.items()
+    ]
     return sorted(views, key=lambda v: (v.alert.since, v.student.class_name, v.student.name))

@@ -5,6 +5,7 @@ supersedes the earlier row (which stays, marked ``superseded``, pointing at its
 replacement); the parts of the earlier absence outside the new report are re-stated as
 new rows. Undo marks a message's rows ``undone`` and brings back what they replaced.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +26,7 @@ class Change:
     """What one recording did, for the confirmation line and for undo."""
 
     student_id: str
-    action: str                  # absence | return | closed_by_rollcall
+    action: str  # absence | return | closed_by_rollcall
     kind: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
@@ -33,39 +34,70 @@ class Change:
 
 
 def _overlapping(session: Session, student_id: str, start: dt.date, end: dt.date | None) -> list[Absence]:
-    q = select(Absence).where(Absence.student_id == student_id, Absence.status == ACTIVE,
-                              or_(Absence.end.is_(None), Absence.end >= start))
+    q = select(Absence).where(
+        Absence.student_id == student_id, Absence.status == ACTIVE, or_(Absence.end.is_(None), Absence.end >= start)
+    )
     if end is not None:
         q = q.where(Absence.start <= end)
     return list(session.execute(q.order_by(Absence.id)).scalars())
 
 
-def _restate(session: Session, old: Absence, start: dt.date, end: dt.date | None, now: dt.datetime,
-             inbound_id: int | None) -> None:
+def _restate(
+    session: Session, old: Absence, start: dt.date, end: dt.date | None, now: dt.datetime, inbound_id: int | None
+) -> None:
     # The re-stated part keeps the earlier teacher as its owner but belongs to the new
     # message, so undoing that message removes it along with the rest of what it did.
     if end is not None and end < start:
         return
-    session.add(Absence(student_id=old.student_id, kind=old.kind, start=start, end=end, reason=old.reason,
-                        reported_by=old.reported_by, inbound_id=inbound_id, created_at=now))
+    session.add(
+        Absence(
+            student_id=old.student_id,
+            kind=old.kind,
+            start=start,
+            end=end,
+            reason=old.reason,
+            reported_by=old.reported_by,
+            inbound_id=inbound_id,
+            created_at=now,
+        )
+    )
 
 
 def _already_said(session: Session, student_id: str, kind: str, start: dt.date, end: dt.date | None) -> Absence | None:
     """An active row of the same kind that already covers these days."""
-    q = select(Absence).where(Absence.student_id == student_id, Absence.status == ACTIVE, Absence.kind == kind,
-                                 Absence.start <= start)
+    q = select(Absence).where(
+        Absence.student_id == student_id, Absence.status == ACTIVE, Absence.kind == kind, Absence.start <= start
+    )
     q = q.where(Absence.end.is_(None)) if end is None else q.where(or_(Absence.end.is_(None), Absence.end >= end))
     return session.execute(q.order_by(Absence.start).limit(1)).scalars().first()
 
 
-def record_absence(session: Session, *, student_id: str, kind: str, start: dt.date, end: dt.date | None,
-                   reason: str, reported_by: str, inbound_id: int | None, now: dt.datetime) -> Change:
+def record_absence(
+    session: Session,
+    *,
+    student_id: str,
+    kind: str,
+    start: dt.date,
+    end: dt.date | None,
+    reason: str,
+    reported_by: str,
+    inbound_id: int | None,
+    now: dt.datetime,
+) -> Change:
     if (same := _already_said(session, student_id, kind, start, end)) is not None:
         # "王小明还是没来" on day 3 of an open absence: nothing new to record, and
         # splitting the row would make the ledger say the absence began today.
         return Change(student_id, "absence", kind, same.start, same.end, same.reason or reason)
-    new = Absence(student_id=student_id, kind=kind, start=start, end=end, reason=reason,
-                  reported_by=reported_by, inbound_id=inbound_id, created_at=now)
+    new = Absence(
+        student_id=student_id,
+        kind=kind,
+        start=start,
+        end=end,
+        reason=reason,
+        reported_by=reported_by,
+        inbound_id=inbound_id,
+        created_at=now,
+    )
     session.add(new)
     session.flush()
     for old in _overlapping(session, student_id, start, end):
@@ -83,28 +115,59 @@ def record_absence(session: Session, *, student_id: str, kind: str, start: dt.da
     return Change(student_id, "absence", kind, start, end, reason)
 
 
-def record_return(session: Session, *, student_id: str, day: dt.date, reported_by: str,
-                  inbound_id: int | None, now: dt.datetime, action: str = "return") -> Change | None:
+def record_return(
+    session: Session,
+    *,
+    student_id: str,
+    day: dt.date,
+    reported_by: str,
+    inbound_id: int | None,
+    now: dt.datetime,
+    action: str = "return",
+) -> Change | None:
     """The student was in school on ``day``: absences covering it end the day before."""
-    rows = list(session.execute(select(Absence).where(
-        Absence.student_id == student_id, Absence.status == ACTIVE, Absence.start <= day,
-        or_(Absence.end.is_(None), Absence.end >= day))).scalars())
+    rows = list(
+        session.execute(
+            select(Absence).where(
+                Absence.student_id == student_id,
+                Absence.status == ACTIVE,
+                Absence.start <= day,
+                or_(Absence.end.is_(None), Absence.end >= day),
+            )
+        ).scalars()
+    )
     if not rows:
         return None
     for old in rows:
         # The trimmed row still belongs to whoever reported the absence; the message
         # that ended it is kept as inbound_id so that undoing it reopens the absence.
-        trimmed = Absence(student_id=old.student_id, kind=old.kind, start=old.start, end=day - ONE_DAY,
-                          reason=old.reason, reported_by=old.reported_by, inbound_id=inbound_id, created_at=now)
+        trimmed = Absence(
+            student_id=old.student_id,
+            kind=old.kind,
+            start=old.start,
+            end=day - ONE_DAY,
+            reason=old.reason,
+            reported_by=old.reported_by,
+            inbound_id=inbound_id,
+            created_at=now,
+        )
         if trimmed.end >= trimmed.start:
             session.add(trimmed)
             session.flush()
             old.superseded_by = trimmed.id
         else:
             # Back on the first day reported absent: the absence never happened.
-            marker = Absence(student_id=old.student_id, kind=old.kind, start=old.start, end=old.start,
-                             reason=old.reason, reported_by=old.reported_by, inbound_id=inbound_id,
-                             created_at=now, status="superseded")
+            marker = Absence(
+                student_id=old.student_id,
+                kind=old.kind,
+                start=old.start,
+                end=old.start,
+                reason=old.reason,
+                reported_by=old.reported_by,
+                inbound_id=inbound_id,
+                created_at=now,
+                status="superseded",
+            )
             session.add(marker)
             session.flush()
             old.superseded_by = marker.id
@@ -113,7 +176,9 @@ def record_return(session: Session, *, student_id: str, day: dt.date, reported_b
     return Change(student_id, action, start=day)
 
 
-def open_absences(session: Session, student_ids: list[str] | None = None, class_name: str | None = None) -> list[Absence]:
+def open_absences(
+    session: Session, student_ids: list[str] | None = None, class_name: str | None = None
+) -> list[Absence]:
     q = select(Absence).where(Absence.status == ACTIVE, Absence.end.is_(None))
     if student_ids is not None:
         q = q.where(Absence.student_id.in_(student_ids))
@@ -122,11 +187,30 @@ def open_absences(session: Session, student_ids: list[str] | None = None, class_
     return list(session.execute(q.order_by(Absence.id)).scalars())
 
 
-def add_class_report(session: Session, *, class_name: str, day: dt.date, kind: str, reported_by: str,
-                     inbound_id: int | None, now: dt.datetime, expected: int | None = None,
-                     present: int | None = None) -> None:
-    session.add(ClassReport(class_name=class_name, day=day, kind=kind, expected=expected, present=present,
-                            reported_by=reported_by, inbound_id=inbound_id, created_at=now))
+def add_class_report(
+    session: Session,
+    *,
+    class_name: str,
+    day: dt.date,
+    kind: str,
+    reported_by: str,
+    inbound_id: int | None,
+    now: dt.datetime,
+    expected: int | None = None,
+    present: int | None = None,
+) -> None:
+    session.add(
+        ClassReport(
+            class_name=class_name,
+            day=day,
+            kind=kind,
+            expected=expected,
+            present=present,
+            reported_by=reported_by,
+            inbound_id=inbound_id,
+            created_at=now,
+        )
+    )
 
 
 def undo_message(session: Session, inbound_id: int, student_ids: list[str] | None = None) -> list[Absence]:
@@ -154,8 +238,14 @@ def undo_message(session: Session, inbound_id: int, student_ids: list[str] | Non
     return mine
 
 
-def spans(session: Session, *, since: dt.date | None = None, student_ids: list[str] | None = None,
-          kinds: tuple[str, ...] | None = None, active_students_only: bool = True) -> list[Span]:
+def spans(
+    session: Session,
+    *,
+    since: dt.date | None = None,
+    student_ids: list[str] | None = None,
+    kinds: tuple[str, ...] | None = None,
+    active_students_only: bool = True,
+) -> list[Span]:
     """Active absence rows as Spans, in one query (for streaks, digests, exports)."""
     q = select(Absence.student_id, Absence.kind, Absence.start, Absence.end, Absence.id).where(Absence.status == ACTIVE)
     if since is not None:

@@ -4,11 +4,13 @@ The handlers decide who may do what and what to say; this module holds what a re
 does to the ledger, so the attendance handler, the answers to "which 王小明?", the
 head teacher's 同意 on a parent's leave request and the corrections all record alike.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
@@ -32,7 +34,7 @@ class Line:
 
     class_name: str
     name: str
-    action: str                     # absence | return | closed_by_rollcall | not_absent
+    action: str  # absence | return | closed_by_rollcall | not_absent
     kind: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
@@ -55,18 +57,47 @@ def absence_line(student: Student, kind: str, start: dt.date, end: dt.date | Non
     return Line(student.class_name, student.name, "absence", kind, start, end, reason or "")
 
 
-def record_absence(session: Session, out: Outcome, student: Student, *, kind: str, start: dt.date,
-                   end: dt.date | None, reason: str | None, by: str, inbound_id: int | None,
-                   now: dt.datetime) -> None:
-    change = ledger.record_absence(session, student_id=student.student_id, kind=kind, start=start, end=end,
-                                   reason=reason or "", reported_by=by, inbound_id=inbound_id, now=now)
+def record_absence(
+    session: Session,
+    out: Outcome,
+    student: Student,
+    *,
+    kind: str,
+    start: dt.date,
+    end: dt.date | None,
+    reason: str | None,
+    by: str,
+    inbound_id: int | None,
+    now: dt.datetime,
+) -> None:
+    change = ledger.record_absence(
+        session,
+        student_id=student.student_id,
+        kind=kind,
+        start=start,
+        end=end,
+        reason=reason or "",
+        reported_by=by,
+        inbound_id=inbound_id,
+        now=now,
+    )
     out.add(student, absence_line(student, kind, change.start, change.end, change.reason))
 
 
-def record_return(session: Session, out: Outcome, student: Student, *, day: dt.date, by: str,
-                  inbound_id: int | None, now: dt.datetime, action: str = "return") -> None:
-    change = ledger.record_return(session, student_id=student.student_id, day=day, reported_by=by,
-                                  inbound_id=inbound_id, now=now, action=action)
+def record_return(
+    session: Session,
+    out: Outcome,
+    student: Student,
+    *,
+    day: dt.date,
+    by: str,
+    inbound_id: int | None,
+    now: dt.datetime,
+    action: str = "return",
+) -> None:
+    change = ledger.record_return(
+        session, student_id=student.student_id, day=day, reported_by=by, inbound_id=inbound_id, now=now, action=action
+    )
     out.add(student, Line(student.class_name, student.name, action if change else "not_absent", start=day))
 
 
@@ -75,31 +106,74 @@ def class_of_report(result: ParseResult, room_class: str | None, by_staff) -> st
     return result.class_name or room_class or (by_staff.head_of if by_staff else None)
 
 
-def close_unlisted(session: Session, out: Outcome, roster, class_name: str, listed: set[str], *, day: dt.date,
-                   by: str, inbound_id: int | None, now: dt.datetime) -> None:
+def close_unlisted(
+    session: Session,
+    out: Outcome,
+    roster,
+    class_name: str,
+    listed: set[str],
+    *,
+    day: dt.date,
+    by: str,
+    inbound_id: int | None,
+    now: dt.datetime,
+) -> None:
     """A roll-call names who is absent: everyone else of the class is in school today."""
     ids = [s.student_id for s in roster.by_class.get(class_name, []) if s.student_id not in listed]
     if not ids:
         return
-    covering = session.execute(select(Absence.student_id).where(
-        Absence.student_id.in_(ids), Absence.status == ledger.ACTIVE, Absence.start <= day,
-        or_(Absence.end.is_(None), Absence.end >= day)).distinct()).scalars().all()
+    covering = (
+        session.execute(
+            select(Absence.student_id)
+            .where(
+                Absence.student_id.in_(ids),
+                Absence.status == ledger.ACTIVE,
+                Absence.start <= day,
+                or_(Absence.end.is_(None), Absence.end >= day),
+            )
+            .distinct()
+        )
+        .scalars()
+        .all()
+    )
     for sid in sorted(covering):
-        record_return(session, out, roster.by_id[sid], day=day, by=by, inbound_id=inbound_id, now=now,
-                      action="closed_by_rollcall")
+        record_return(
+            session, out, roster.by_id[sid], day=day, by=by, inbound_id=inbound_id, now=now, action="closed_by_rollcall"
+        )
 
 
-def apply_report(session: Session, app: "App", result: ParseResult, *, by: str, inbound_id: int | None,
-                 now: dt.datetime, day: dt.date, room_class: str | None, by_staff=None) -> Outcome:
+def apply_report(
+    session: Session,
+    app: App,
+    result: ParseResult,
+    *,
+    by: str,
+    inbound_id: int | None,
+    now: dt.datetime,
+    day: dt.date,
+    room_class: str | None,
+    by_staff=None,
+) -> Outcome:
     """Record a report's absences, returns and roll-call; then check the alert rule."""
     out = Outcome()
     for a in result.absences:
-        record_absence(session, out, a.student, kind=a.kind, start=a.start, end=a.end, reason=a.reason,
-                       by=by, inbound_id=inbound_id, now=now)
+        record_absence(
+            session,
+            out,
+            a.student,
+            kind=a.kind,
+            start=a.start,
+            end=a.end,
+            reason=a.reason,
+            by=by,
+            inbound_id=inbound_id,
+            now=now,
+        )
     for r in result.returns:
         record_return(session, out, r.student, day=r.date, by=by, inbound_id=inbound_id, now=now)
-    listed = {a.student.student_id for a in result.absences} | {u_s.student_id for u in result.unresolved
-                                                               for u_s in u.candidates}
+    listed = {a.student.student_id for a in result.absences} | {
+        u_s.student_id for u in result.unresolved for u_s in u.candidates
+    }
     roll_class = class_of_report(result, room_class, by_staff) if (result.rollcall or result.others_present) else None
     if roll_class:
         close_unlisted(session, out, app.roster, roll_class, listed, day=day, by=by, inbound_id=inbound_id, now=now)
@@ -107,19 +181,28 @@ def apply_report(session: Session, app: "App", result: ParseResult, *, by: str, 
     if roll_class:
         rc = result.rollcall
         kind = "all_present" if (rc and rc.all_present and not result.absences) else "rollcall"
-        ledger.add_class_report(session, class_name=roll_class, day=day, kind=kind, reported_by=by,
-                                inbound_id=inbound_id, now=now, expected=rc.expected if rc else None,
-                                present=rc.present if rc else None)
+        ledger.add_class_report(
+            session,
+            class_name=roll_class,
+            day=day,
+            kind=kind,
+            reported_by=by,
+            inbound_id=inbound_id,
+            now=now,
+            expected=rc.expected if rc else None,
+            present=rc.present if rc else None,
+        )
         touched.discard(roll_class)
     for class_name in sorted(touched):
-        ledger.add_class_report(session, class_name=class_name, day=day, kind="absences", reported_by=by,
-                                inbound_id=inbound_id, now=now)
+        ledger.add_class_report(
+            session, class_name=class_name, day=day, kind="absences", reported_by=by, inbound_id=inbound_id, now=now
+        )
     out.classes = ([roll_class] if roll_class else []) + sorted(touched)
     finish(session, app, out, day)
     return out
 
 
-def finish(session: Session, app: "App", out: Outcome, day: dt.date) -> None:
+def finish(session: Session, app: App, out: Outcome, day: dt.date) -> None:
     if out.student_ids:
         session.flush()
         check_alerts(app, day, session, out.student_ids)
@@ -127,21 +210,33 @@ def finish(session: Session, app: "App", out: Outcome, day: dt.date) -> None:
 
 # -- taking a report back --------------------------------------------------------------
 
-def last_report(session: Session, sender_id: str, now: dt.datetime, student_ids: Iterable[str] | None = None,
-                window: dt.timedelta | None = UNDO_WINDOW) -> int | None:
+
+def last_report(
+    session: Session,
+    sender_id: str,
+    now: dt.datetime,
+    student_ids: Iterable[str] | None = None,
+    window: dt.timedelta | None = UNDO_WINDOW,
+) -> int | None:
     """The inbound id of the sender's latest message that recorded something (within the window)."""
     ids = list(student_ids) if student_ids is not None else None
     candidates = []
-    q = (select(func.max(Absence.inbound_id)).join(InboundMessage, InboundMessage.id == Absence.inbound_id)
-         .where(InboundMessage.sender_id == sender_id, Absence.status != "undone"))
+    q = (
+        select(func.max(Absence.inbound_id))
+        .join(InboundMessage, InboundMessage.id == Absence.inbound_id)
+        .where(InboundMessage.sender_id == sender_id, Absence.status != "undone")
+    )
     if window is not None:
         q = q.where(Absence.created_at >= now - window)
     if ids is not None:
         q = q.where(Absence.student_id.in_(ids))
     candidates.append(session.execute(q).scalar())
     if ids is None:
-        q = (select(func.max(ClassReport.inbound_id)).join(InboundMessage, InboundMessage.id == ClassReport.inbound_id)
-             .where(InboundMessage.sender_id == sender_id, ClassReport.status != "undone"))
+        q = (
+            select(func.max(ClassReport.inbound_id))
+            .join(InboundMessage, InboundMessage.id == ClassReport.inbound_id)
+            .where(InboundMessage.sender_id == sender_id, ClassReport.status != "undone")
+        )
         if window is not None:
             q = q.where(ClassReport.created_at >= now - window)
         candidates.append(session.execute(q).scalar())
@@ -149,8 +244,9 @@ def last_report(session: Session, sender_id: str, now: dt.datetime, student_ids:
     return max(found) if found else None
 
 
-def undo(session: Session, app: "App", inbound_id: int, day: dt.date,
-         student_ids: list[str] | None = None) -> list[Student]:
+def undo(
+    session: Session, app: App, inbound_id: int, day: dt.date, student_ids: list[str] | None = None
+) -> list[Student]:
     """Undo what one message recorded (for some students only, when given); whom it was about."""
     rows = ledger.undo_message(session, inbound_id, student_ids)
     ids = sorted({r.student_id for r in rows})
@@ -160,8 +256,13 @@ def undo(session: Session, app: "App", inbound_id: int, day: dt.date,
     return [app.roster.by_id[i] for i in ids if i in app.roster.by_id]
 
 
-def recent_rows(session: Session, sender_id: str, now: dt.datetime, student_id: str | None = None,
-                window: dt.timedelta = dt.timedelta(days=3)) -> list[Absence]:
+def recent_rows(
+    session: Session,
+    sender_id: str,
+    now: dt.datetime,
+    student_id: str | None = None,
+    window: dt.timedelta = dt.timedelta(days=3),
+) -> list[Absence]:
     """The active rows of the sender's latest report (about one student, when given)."""
     inbound_id = last_report(session, sender_id, now, [student_id] if student_id else None, window)
     if inbound_id is None:

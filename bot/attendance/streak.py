@@ -6,13 +6,14 @@ weekends and holidays inside it neither break nor count. Computed for a whole co
 in one pass over the absence rows: cost grows with the days absent, not with
 students × days.
 """
+
 from __future__ import annotations
 
 import bisect
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from bot.school.calendar import SchoolCalendar
 
@@ -24,16 +25,16 @@ class Span:
     student_id: str
     kind: str
     start: dt.date
-    end: dt.date | None          # None: open, counts every school day up to the day asked
+    end: dt.date | None  # None: open, counts every school day up to the day asked
     order: int = 0
 
 
 @dataclass(frozen=True)
 class Streak:
     student_id: str
-    days: int                    # consecutive unexcused school days
-    since: dt.date               # first day of the run
-    last: dt.date                # the school day the streak is measured at
+    days: int  # consecutive unexcused school days
+    since: dt.date  # first day of the run
+    last: dt.date  # the school day the streak is measured at
 
 
 class SchoolDayIndex:

@@ -3,33 +3,35 @@
 transport → ``App.handle`` (dedupe, identify) → first matching handler → storage rows
 and outbox rows in ONE transaction → commit → outbox flush → transport.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.clock import Clock
 from bot.chat.outbox import Outbox, Recipient, enqueue
 from bot.chat.render import render, set_timezone
-from bot.school.roster import Roster
 from bot.chat.router import DIRECT, Sender, Where, identify
-from bot.school.config import School
-from bot.school.calendar import SchoolCalendar
 from bot.chat.transports.base import IncomingMessage, Transport
+from bot.clock import Clock
+from bot.school.calendar import SchoolCalendar
+from bot.school.config import School
+from bot.school.roster import Roster
 from storage.models import InboundMessage
 
 log = logging.getLogger(__name__)
 
 ALL_ROOMS = frozenset({DIRECT, "parents", "staff", "leaders", "unknown"})
-STAFF_PLACES = frozenset({DIRECT, "staff", "leaders"})   # where private data may be shown
+STAFF_PLACES = frozenset({DIRECT, "staff", "leaders"})  # where private data may be shown
 ALL_SENDERS = frozenset({"staff", "parent", "stranger"})
 
 
@@ -41,13 +43,13 @@ class Handler:
     A callback that returns False declines, and the next handler is tried.
     """
 
-    callback: Callable[["Context", Any], bool | None]
+    callback: Callable[[Context, Any], bool | None]
     name: str
     rooms: frozenset[str] = ALL_ROOMS
     senders: frozenset[str] = ALL_SENDERS
-    match: Callable[["Context"], Any] | None = None
+    match: Callable[[Context], Any] | None = None
 
-    def check(self, ctx: "Context") -> Any:
+    def check(self, ctx: Context) -> Any:
         if ctx.where.kind not in self.rooms or ctx.sender.kind not in self.senders:
             return None
         return self.match(ctx) if self.match else True
@@ -55,7 +57,7 @@ class Handler:
 
 @dataclass
 class Context:
-    app: "App"
+    app: App
     msg: IncomingMessage
     sender: Sender
     where: Where
@@ -101,22 +103,38 @@ class Context:
 
 
 class App:
-    def __init__(self, *, school: School, engine: Engine, clock: Clock, transport: Transport,
-                 instance: str = "bot", retry_base_s: float = 5.0, max_attempts: int = 8,
-                 pending_ttl: dt.timedelta = dt.timedelta(minutes=30)) -> None:
+    def __init__(
+        self,
+        *,
+        school: School,
+        engine: Engine,
+        clock: Clock,
+        transport: Transport,
+        instance: str = "bot",
+        retry_base_s: float = 5.0,
+        max_attempts: int = 8,
+        pending_ttl: dt.timedelta = dt.timedelta(minutes=30),
+    ) -> None:
         self.school, self.engine, self.clock, self.transport = school, engine, clock, transport
         self.calendar = SchoolCalendar(school.term)
-        set_timezone(clock.tz)   # one school per process: its texts show its local time
+        set_timezone(clock.tz)  # one school per process: its texts show its local time
         self.pending_ttl = pending_ttl
         self.handlers: list[Handler] = []
-        self.outbox = Outbox(engine, transport, clock, instance=instance,
-                             retry_base_s=retry_base_s, max_attempts=max_attempts)
+        self.outbox = Outbox(
+            engine, transport, clock, instance=instance, retry_base_s=retry_base_s, max_attempts=max_attempts
+        )
         self._roster: Roster | None = None
 
     # -- registry -------------------------------------------------------------------
-    def add_handler(self, callback: Callable[[Context, Any], bool | None], *, name: str | None = None,
-                    rooms: Iterable[str] = ALL_ROOMS, senders: Iterable[str] = ALL_SENDERS,
-                    match: Callable[[Context], Any] | None = None) -> Handler:
+    def add_handler(
+        self,
+        callback: Callable[[Context, Any], bool | None],
+        *,
+        name: str | None = None,
+        rooms: Iterable[str] = ALL_ROOMS,
+        senders: Iterable[str] = ALL_SENDERS,
+        match: Callable[[Context], Any] | None = None,
+    ) -> Handler:
         handler = Handler(callback, name or callback.__name__, frozenset(rooms), frozenset(senders), match)
         self.handlers.append(handler)
         return handler
@@ -126,6 +144,7 @@ class App:
     def roster(self) -> Roster:
         if self._roster is None:
             from storage.queries import load_roster
+
             with Session(self.engine) as s:
                 self._roster = load_roster(s, self.school.id)
         return self._roster
@@ -135,9 +154,16 @@ class App:
 
     def parse(self, text: str, *, sender: Sender, where: Where, today: dt.date):
         from bot.attendance.parsing import parse_report
-        return parse_report(text, roster=self.roster, calendar=self.calendar, today=today,
-                            sender=sender.staff, room_class=where.class_name,
-                            staff_names=[s.name for s in self.school.staff])
+
+        return parse_report(
+            text,
+            roster=self.roster,
+            calendar=self.calendar,
+            today=today,
+            sender=sender.staff,
+            room_class=where.class_name,
+            staff_names=[s.name for s in self.school.staff],
+        )
 
     # -- one message's path ---------------------------------------------------------
     async def handle(self, msg: IncomingMessage) -> str | None:
@@ -145,9 +171,15 @@ class App:
         sender, where = identify(msg, self.school)
         with Session(self.engine, expire_on_commit=False) as session:
             inbound = InboundMessage(
-                message_id=msg.message_id, sender_id=msg.sender_id, sender_name=msg.sender_name,
-                room=msg.room, text=msg.text, mentioned=msg.mentioned, sent_at=msg.at,
-                received_at=self.clock.now())
+                message_id=msg.message_id,
+                sender_id=msg.sender_id,
+                sender_name=msg.sender_name,
+                room=msg.room,
+                text=msg.text,
+                mentioned=msg.mentioned,
+                sent_at=msg.at,
+                received_at=self.clock.now(),
+            )
             session.add(inbound)
             try:
                 session.flush()
@@ -181,15 +213,30 @@ class App:
 
     def _record_failure(self, msg: IncomingMessage, sender: Sender, where: Where, exc: Exception) -> None:
         with Session(self.engine) as session:
-            session.add(InboundMessage(
-                message_id=msg.message_id, sender_id=msg.sender_id, sender_name=msg.sender_name,
-                room=msg.room, text=msg.text, mentioned=msg.mentioned, sent_at=msg.at,
-                received_at=self.clock.now(), status="failed", error=f"{type(exc).__name__}: {exc}"[:500]))
+            session.add(
+                InboundMessage(
+                    message_id=msg.message_id,
+                    sender_id=msg.sender_id,
+                    sender_name=msg.sender_name,
+                    room=msg.room,
+                    text=msg.text,
+                    mentioned=msg.mentioned,
+                    sent_at=msg.at,
+                    received_at=self.clock.now(),
+                    status="failed",
+                    error=f"{type(exc).__name__}: {exc}"[:500],
+                )
+            )
             # Only people who were talking to the bot hear about it; a group is not spammed.
             if sender.is_staff or where.is_direct or msg.mentioned:
-                to = Recipient(contact=sender.id) if (where.is_direct or sender.is_staff) else Recipient(room=where.topic)
-                enqueue(session, self.clock, f"reply:{msg.message_id}:error", to,
-                        render("error.j2", school=self.school))
+                to = (
+                    Recipient(contact=sender.id)
+                    if (where.is_direct or sender.is_staff)
+                    else Recipient(room=where.topic)
+                )
+                enqueue(
+                    session, self.clock, f"reply:{msg.message_id}:error", to, render("error.j2", school=self.school)
+                )
             session.commit()
 
     # -- sending outside a message (jobs, alerts) ----------------------------------

@@ -5,6 +5,7 @@ message exist once, however often a job runs or a restart replays it. Sending cl
 row with a lease, so two bot processes sharing PostgreSQL never send the same row, and
 a process that died mid-send leaves a claim that expires and is retried.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,13 +17,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.clock import Clock
 from bot.chat.transports.base import SendError, Transport
+from bot.clock import Clock
 from storage.models import OutboundMessage
 
 log = logging.getLogger(__name__)
 CLAIM_LEASE = dt.timedelta(minutes=2)
-MAX_TEXT = 4000   # WeChat cuts long texts; a digest is split by its template, never here
+MAX_TEXT = 4000  # WeChat cuts long texts; a digest is split by its template, never here
 
 
 @dataclass(frozen=True)
@@ -44,19 +45,33 @@ def enqueue(session: Session, clock: Clock, key: str, to: Recipient, text: str) 
     if session.execute(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)).first() is not None:
         return False
     now = clock.now()
-    row = OutboundMessage(dedupe_key=key, to_room=to.room, to_contact=to.contact, text=text[:MAX_TEXT],
-                          created_at=now, next_attempt_at=now)
+    row = OutboundMessage(
+        dedupe_key=key,
+        to_room=to.room,
+        to_contact=to.contact,
+        text=text[:MAX_TEXT],
+        created_at=now,
+        next_attempt_at=now,
+    )
     try:
         with session.begin_nested():
             session.add(row)
-    except IntegrityError:   # another process enqueued the same key meanwhile
+    except IntegrityError:  # another process enqueued the same key meanwhile
         return False
     return True
 
 
 class Outbox:
-    def __init__(self, engine: Engine, transport: Transport, clock: Clock, *, instance: str,
-                 retry_base_s: float = 5.0, max_attempts: int = 8) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        transport: Transport,
+        clock: Clock,
+        *,
+        instance: str,
+        retry_base_s: float = 5.0,
+        max_attempts: int = 8,
+    ) -> None:
         self.engine, self.transport, self.clock = engine, transport, clock
         self.instance = instance
         self.retry_base = dt.timedelta(seconds=retry_base_s)
@@ -65,28 +80,37 @@ class Outbox:
     def release_own_claims(self) -> int:
         """At start: rows this instance claimed before it died go back to pending."""
         with Session(self.engine) as s:
-            res = s.execute(update(OutboundMessage)
-                            .where(OutboundMessage.status == "sending", OutboundMessage.claimed_by == self.instance)
-                            .values(status="pending", next_attempt_at=self.clock.now()))
+            res = s.execute(
+                update(OutboundMessage)
+                .where(OutboundMessage.status == "sending", OutboundMessage.claimed_by == self.instance)
+                .values(status="pending", next_attempt_at=self.clock.now())
+            )
             s.commit()
             return res.rowcount or 0
 
     def retry_now(self) -> int:
         """After a reconnect: what waited out the outage goes now, not after its backoff."""
         with Session(self.engine) as s:
-            res = s.execute(update(OutboundMessage)
-                            .where(OutboundMessage.status == "pending", OutboundMessage.next_attempt_at > self.clock.now())
-                            .values(next_attempt_at=self.clock.now()))
+            res = s.execute(
+                update(OutboundMessage)
+                .where(OutboundMessage.status == "pending", OutboundMessage.next_attempt_at > self.clock.now())
+                .values(next_attempt_at=self.clock.now())
+            )
             s.commit()
             return res.rowcount or 0
 
     def _claim(self, limit: int) -> list[OutboundMessage]:
         now = self.clock.now()
         with Session(self.engine, expire_on_commit=False) as s:
-            q = (select(OutboundMessage)
-                 .where(or_(OutboundMessage.status == "pending", OutboundMessage.status == "sending"),
-                        OutboundMessage.next_attempt_at <= now)
-                 .order_by(OutboundMessage.id).limit(limit))
+            q = (
+                select(OutboundMessage)
+                .where(
+                    or_(OutboundMessage.status == "pending", OutboundMessage.status == "sending"),
+                    OutboundMessage.next_attempt_at <= now,
+                )
+                .order_by(OutboundMessage.id)
+                .limit(limit)
+            )
             if s.bind.dialect.name == "postgresql":
                 q = q.with_for_update(skip_locked=True)
             rows = list(s.execute(q).scalars())
@@ -121,11 +145,22 @@ class Outbox:
         except SendError as e:
             final = e.permanent or attempts >= self.max_attempts
             delay = self.retry_base * (2 ** (attempts - 1))
-            log.warning("发送失败 send failed (%s, attempt %d%s): %s → %s", row.dedupe_key, attempts,
-                        ", giving up" if final else f", retry in {delay.total_seconds():.0f}s",
-                        row.to_room or row.to_contact, e)
-            self._finish(row.id, status="failed" if final else "pending", attempts=attempts,
-                         last_error=str(e)[:500], next_attempt_at=self.clock.now() + delay, claimed_by=None)
+            log.warning(
+                "发送失败 send failed (%s, attempt %d%s): %s → %s",
+                row.dedupe_key,
+                attempts,
+                ", giving up" if final else f", retry in {delay.total_seconds():.0f}s",
+                row.to_room or row.to_contact,
+                e,
+            )
+            self._finish(
+                row.id,
+                status="failed" if final else "pending",
+                attempts=attempts,
+                last_error=str(e)[:500],
+                next_attempt_at=self.clock.now() + delay,
+                claimed_by=None,
+            )
             return 0
         self._finish(row.id, status="sent", attempts=attempts, sent_at=self.clock.now(), last_error=None)
         return 1

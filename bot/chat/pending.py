@@ -3,6 +3,7 @@
 One open question per (person, place) at a time: a new question replaces an older one
 of the same person there, so a stray "2" never answers something long forgotten.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,24 +19,38 @@ _DIGIT = re.compile(r"^\s*(?:第\s*)?([0-9０-９一二三四五六七八九十]
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 
 
-def ask(session: Session, *, kind: str, ask_to: str, room: str | None, payload: dict, now: dt.datetime,
-        ttl: dt.timedelta) -> PendingQuestion:
-    session.execute(update(PendingQuestion)
-                    .where(PendingQuestion.ask_to == ask_to, PendingQuestion.status == "open",
-                           PendingQuestion.kind == kind,
-                           PendingQuestion.room.is_(None) if room is None else PendingQuestion.room == room)
-                    .values(status="replaced"))
-    q = PendingQuestion(kind=kind, ask_to=ask_to, room=room, payload=json.dumps(payload, ensure_ascii=False),
-                        created_at=now, expires_at=now + ttl)
+def ask(
+    session: Session, *, kind: str, ask_to: str, room: str | None, payload: dict, now: dt.datetime, ttl: dt.timedelta
+) -> PendingQuestion:
+    session.execute(
+        update(PendingQuestion)
+        .where(
+            PendingQuestion.ask_to == ask_to,
+            PendingQuestion.status == "open",
+            PendingQuestion.kind == kind,
+            PendingQuestion.room.is_(None) if room is None else PendingQuestion.room == room,
+        )
+        .values(status="replaced")
+    )
+    q = PendingQuestion(
+        kind=kind,
+        ask_to=ask_to,
+        room=room,
+        payload=json.dumps(payload, ensure_ascii=False),
+        created_at=now,
+        expires_at=now + ttl,
+    )
     session.add(q)
     return q
 
 
-def latest(session: Session, ask_to: str, room: str | None, kinds: tuple[str, ...],
-           since: dt.datetime | None = None) -> PendingQuestion | None:
+def latest(
+    session: Session, ask_to: str, room: str | None, kinds: tuple[str, ...], since: dt.datetime | None = None
+) -> PendingQuestion | None:
     """The newest open question to this person in this place (expired ones included)."""
-    q = select(PendingQuestion).where(PendingQuestion.ask_to == ask_to, PendingQuestion.status == "open",
-                                      PendingQuestion.kind.in_(kinds))
+    q = select(PendingQuestion).where(
+        PendingQuestion.ask_to == ask_to, PendingQuestion.status == "open", PendingQuestion.kind.in_(kinds)
+    )
     q = q.where(PendingQuestion.room.is_(None) if room is None else PendingQuestion.room == room)
     if since is not None:
         q = q.where(PendingQuestion.created_at >= since)
@@ -43,9 +58,18 @@ def latest(session: Session, ask_to: str, room: str | None, kinds: tuple[str, ..
 
 
 def all_open(session: Session, ask_to: str, kind: str, now: dt.datetime) -> list[PendingQuestion]:
-    return list(session.execute(select(PendingQuestion).where(
-        PendingQuestion.ask_to == ask_to, PendingQuestion.status == "open", PendingQuestion.kind == kind,
-        PendingQuestion.expires_at >= now).order_by(PendingQuestion.id)).scalars())
+    return list(
+        session.execute(
+            select(PendingQuestion)
+            .where(
+                PendingQuestion.ask_to == ask_to,
+                PendingQuestion.status == "open",
+                PendingQuestion.kind == kind,
+                PendingQuestion.expires_at >= now,
+            )
+            .order_by(PendingQuestion.id)
+        ).scalars()
+    )
 
 
 def payload(q: PendingQuestion) -> dict:
@@ -58,7 +82,7 @@ def close(session: Session, q: PendingQuestion, status: str = "answered") -> Non
 
 
 def is_expired(q: PendingQuestion, now: dt.datetime) -> bool:
-    expires = q.expires_at if q.expires_at.tzinfo else q.expires_at.replace(tzinfo=dt.timezone.utc)
+    expires = q.expires_at if q.expires_at.tzinfo else q.expires_at.replace(tzinfo=dt.UTC)
     return expires < now
 
 

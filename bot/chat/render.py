@@ -3,6 +3,7 @@
 Autoescape is off because the output is chat text, not HTML; user text only ever
 enters as data, never as template source, so ``{{ }}`` in a name stays literal.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,14 +17,14 @@ import templates as _templates_pkg
 
 TEMPLATES_DIR = Path(_templates_pkg.__file__).parent
 WEEKDAYS = "一二三四五六日"
-SCHOOL_TZ: dt.tzinfo = ZoneInfo("Asia/Shanghai")   # replaced by the school's own at start
+SCHOOL_TZ: dt.tzinfo = ZoneInfo("Asia/Shanghai")  # replaced by the school's own at start
 KIND_LABELS = {"sick": "病假", "personal": "事假", "unexcused": "未到校"}
 
 
 def local(value: dt.datetime) -> dt.datetime:
     """Datetimes come back from the database in UTC; people read school time."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(SCHOOL_TZ)
 
 

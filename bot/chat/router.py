@@ -1,20 +1,21 @@
 """Who is speaking, and where (pure): the first step of every message's path."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.school.config import RoomConfig, School, StaffMember
 from bot.chat.transports.base import IncomingMessage
+from bot.school.config import RoomConfig, School, StaffMember
 
-DIRECT = "direct"     # the room kind of a direct message to the bot
-UNKNOWN = "unknown"   # a group the school has not configured
+DIRECT = "direct"  # the room kind of a direct message to the bot
+UNKNOWN = "unknown"  # a group the school has not configured
 
 
 @dataclass(frozen=True)
 class Sender:
     id: str
     name: str
-    kind: str                           # staff | parent | stranger
+    kind: str  # staff | parent | stranger
     staff: StaffMember | None = None
 
     @property
@@ -24,7 +25,7 @@ class Sender:
 
 @dataclass(frozen=True)
 class Where:
-    kind: str                           # direct | parents | staff | leaders | unknown
+    kind: str  # direct | parents | staff | leaders | unknown
     topic: str | None = None
     class_name: str | None = None
 

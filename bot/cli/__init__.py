@@ -1,15 +1,19 @@
 """The ``schoolbot`` command line (typer). Subcommands live in modules beside this one."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from bot.settings import Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="保学小助手 schoolbot: attendance ledger, dropout alerts and aid FAQ for a school's WeChat groups.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="保学小助手 schoolbot: attendance ledger, dropout alerts and aid FAQ for a school's WeChat groups.",
+)
 
 
 class State:
@@ -21,10 +25,15 @@ state = State()
 
 @app.callback()
 def main_options(
-    school: Optional[Path] = typer.Option(None, "--school", envvar="SCHOOLBOT_SCHOOL",
-                                          help="school folder (school.toml + roster.csv); default: built-in demo"),
-    db: Optional[str] = typer.Option(None, "--db", envvar="SCHOOLBOT_DB",
-                                     help="database URL or SQLite path; default: sqlite:///schoolbot.db"),
+    school: Path | None = typer.Option(
+        None,
+        "--school",
+        envvar="SCHOOLBOT_SCHOOL",
+        help="school folder (school.toml + roster.csv); default: built-in demo",
+    ),
+    db: str | None = typer.Option(
+        None, "--db", envvar="SCHOOLBOT_DB", help="database URL or SQLite path; default: sqlite:///schoolbot.db"
+    ),
 ) -> None:
     overrides = {k: v for k, v in (("school", school), ("db", db)) if v is not None}
     state.settings = Settings(**overrides)

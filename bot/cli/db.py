@@ -1,4 +1,5 @@
 """schoolbot db upgrade"""
+
 from __future__ import annotations
 
 import typer

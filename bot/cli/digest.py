@@ -1,8 +1,8 @@
 """schoolbot digest [--date D] [--print]: the principal's daily digest on demand."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 import typer
 
@@ -11,15 +11,15 @@ from bot.cli import app, boot, fail, settings
 
 @app.command("digest")
 def digest_cmd(
-    date: Optional[str] = typer.Option(None, "--date", help="day YYYY-MM-DD (default: today in the school's time zone)"),
+    date: str | None = typer.Option(None, "--date", help="day YYYY-MM-DD (default: today in the school's time zone)"),
     print_only: bool = typer.Option(False, "--print", help="only print it; send nothing"),
 ) -> None:
     """Render the daily absence digest; without --print also queue it to the principals and leaders room."""
     from sqlmodel import Session
 
+    from bot.chat.transports.memory import MemoryTransport
     from bot.reports.digest import queue_digest, render_digest
     from bot.runtime import build_app, make_clock
-    from bot.chat.transports.memory import MemoryTransport
 
     b = boot()
     clock = make_clock(settings(), b.school)

@@ -1,10 +1,10 @@
 """schoolbot export ledger --from D --to D [--out FILE.xlsx]"""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Optional
 
 import typer
 from sqlmodel import Session
@@ -29,7 +29,7 @@ def _date(value: str, what: str, flag: str) -> dt.date:
 def ledger_cmd(
     from_: str = typer.Option(..., "--from", help="开始日期 first day, YYYY-MM-DD"),
     to: str = typer.Option(..., "--to", help="结束日期 last day, YYYY-MM-DD"),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出文件 .xlsx；默认 台账_{from}_{to}.xlsx"),
+    out: Path | None = typer.Option(None, "--out", help="输出文件 .xlsx；默认 台账_{from}_{to}.xlsx"),
 ) -> None:
     """导出台账 Excel：缺勤台账、预警与劝返、班级每日统计 (attendance ledger workbook)."""
     from bot.reports.export import ABSENCES, ALERTS, DAILY, write_ledger
@@ -65,5 +65,7 @@ def ledger_cmd(
         notes.append(f"未结束的缺勤只计到 {result.open_until} open absences counted up to today")
     if years := calendar.incomplete_years(start, end):
         notes.append(f"{'、'.join(map(str, years))}年节假日未知，按周一至周五计 holidays unknown, Mon-Fri assumed")
-    typer.echo(f"已导出 exported {out}：{ABSENCES} {result.rows[ABSENCES]} 行, {ALERTS} {result.rows[ALERTS]} 行, "
-               f"{DAILY} {result.rows[DAILY]} 行 rows" + (f"（{'；'.join(notes)}）" if notes else ""))
+    typer.echo(
+        f"已导出 exported {out}：{ABSENCES} {result.rows[ABSENCES]} 行, {ALERTS} {result.rows[ALERTS]} 行, "
+        f"{DAILY} {result.rows[DAILY]} 行 rows" + (f"（{'；'.join(notes)}）" if notes else "")
+    )

@@ -1,9 +1,9 @@
 """schoolbot faq ask TEXT [--room TOPIC] [--mention] --json | --batch;  faq list;  faq check"""
+
 from __future__ import annotations
 
 import json
 import sys
-from typing import Optional
 
 import typer
 
@@ -22,7 +22,7 @@ def _school():
         fail(str(e))
 
 
-def _unprompted(school, room: Optional[str], mention: bool) -> bool:
+def _unprompted(school, room: str | None, mention: bool) -> bool:
     """A parent group message without a mention gets the higher threshold."""
     if room is None or mention:
         return False
@@ -30,15 +30,15 @@ def _unprompted(school, room: Optional[str], mention: bool) -> bool:
     return cfg is not None and cfg.kind == "parents"
 
 
-def ask_one(school, text: str, room: Optional[str] = None, mention: bool = False) -> dict:
+def ask_one(school, text: str, room: str | None = None, mention: bool = False) -> dict:
     """What the bot would answer: {"topic", "score", "answer", "candidates", "reason"}.
 
     ``topic`` is null when the bot would not answer; for a close call it is the best
     guess and ``answer`` is the 您想问的是 question the bot would ask.
     """
+    from bot.chat.render import render
     from bot.faq import catalogue
     from bot.faq.matcher import default
-    from bot.chat.render import render
 
     m = default().match(text, unprompted=_unprompted(school, room, mention))
     answer = None
@@ -48,8 +48,13 @@ def ask_one(school, text: str, room: Optional[str] = None, mention: bool = False
         by_id = catalogue.by_id()
         answer = render("faq_chat/choice.j2", school=school, titles=[by_id[t].title for t in m.candidates])
     topic = m.topic if m.reason in ("answered", "ambiguous") else None
-    return {"topic": topic, "score": round(m.score, 3), "answer": answer,
-            "candidates": list(m.candidates), "reason": m.reason}
+    return {
+        "topic": topic,
+        "score": round(m.score, 3),
+        "answer": answer,
+        "candidates": list(m.candidates),
+        "reason": m.reason,
+    }
 
 
 def _contract(out: dict) -> dict:
@@ -59,8 +64,8 @@ def _contract(out: dict) -> dict:
 
 @faq_app.command("ask")
 def ask_cmd(
-    text: Optional[str] = typer.Argument(None, help="the question"),
-    room: Optional[str] = typer.Option(None, "--room", help="room topic (omit for a direct message)"),
+    text: str | None = typer.Argument(None, help="the question"),
+    room: str | None = typer.Option(None, "--room", help="room topic (omit for a direct message)"),
     mention: bool = typer.Option(False, "--mention", help="the message @-mentions the bot"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
     batch: bool = typer.Option(False, "--batch", help="read JSON lines {id,text[,room,mention]} from stdin"),
@@ -89,10 +94,13 @@ def ask_cmd(
         sys.stdout.write(json.dumps(_contract(out), ensure_ascii=False) + "\n")
         return
     from bot.faq import catalogue
+
     title = catalogue.by_id()[out["topic"]].title if out["topic"] else "（不回答）"
     typer.echo(f"话题 topic: {out['topic'] or 'null'}  {title}")
-    typer.echo(f"分数 score: {out['score']}  原因 reason: {out['reason']}  候选 candidates: "
-               f"{', '.join(out['candidates']) or '-'}")
+    typer.echo(
+        f"分数 score: {out['score']}  原因 reason: {out['reason']}  候选 candidates: "
+        f"{', '.join(out['candidates']) or '-'}"
+    )
     if out["answer"]:
         typer.echo("—— 回答 answer ——")
         typer.echo(out["answer"])

@@ -1,42 +1,50 @@
 """schoolbot parse TEXT --from ID [--room TOPIC] [--date D] --json  |  --batch"""
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sys
-from typing import Optional
 
 import typer
 
 from bot.cli import app, boot, fail
 
 
-def _parse_one(b, roster, calendar, text: str, sender_id: str, room: Optional[str], day: dt.date) -> dict:
+def _parse_one(b, roster, calendar, text: str, sender_id: str, room: str | None, day: dt.date) -> dict:
     from bot.attendance.parsing import parse_report
     from bot.chat.router import identify
     from bot.chat.transports.base import IncomingMessage
 
     msg = IncomingMessage("cli", room, sender_id, "", text, False, dt.datetime.combine(day, dt.time(8)))
     sender, where = identify(msg, b.school)
-    result = parse_report(text, roster=roster, calendar=calendar, today=day, sender=sender.staff,
-                          room_class=where.class_name, staff_names=[s.name for s in b.school.staff])
+    result = parse_report(
+        text,
+        roster=roster,
+        calendar=calendar,
+        today=day,
+        sender=sender.staff,
+        room_class=where.class_name,
+        staff_names=[s.name for s in b.school.staff],
+    )
     return result.to_json()
 
 
 @app.command("parse")
 def parse_cmd(
-    text: Optional[str] = typer.Argument(None, help="the message"),
-    from_: Optional[str] = typer.Option(None, "--from", help="sender's chat id"),
-    room: Optional[str] = typer.Option(None, "--room", help="room topic (omit for a direct message)"),
-    date: Optional[str] = typer.Option(None, "--date", help="message date YYYY-MM-DD (default: today)"),
+    text: str | None = typer.Argument(None, help="the message"),
+    from_: str | None = typer.Option(None, "--from", help="sender's chat id"),
+    room: str | None = typer.Option(None, "--room", help="room topic (omit for a direct message)"),
+    date: str | None = typer.Option(None, "--date", help="message date YYYY-MM-DD (default: today)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON (the only output format)"),
     batch: bool = typer.Option(False, "--batch", help="read JSON lines {id,text,from,room,date} from stdin"),
 ) -> None:
     """What the bot understands of one message, without storing it."""
+    from sqlmodel import Session
+
     from bot.clock import RealClock
     from bot.school.calendar import SchoolCalendar
     from storage.queries import load_roster
-    from sqlmodel import Session
 
     b = boot()
     with Session(b.engine) as s:
@@ -44,7 +52,7 @@ def parse_cmd(
     calendar = SchoolCalendar(b.school.term)
     today = RealClock(b.school.timezone).today()
 
-    def day_of(value: Optional[str]) -> dt.date:
+    def day_of(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value) if value else today
 
     if batch:
@@ -53,8 +61,15 @@ def parse_cmd(
                 continue
             try:
                 item = json.loads(line)
-                out = _parse_one(b, roster, calendar, item.get("text", ""), item.get("from", ""), item.get("room"),
-                                 day_of(item.get("date")))
+                out = _parse_one(
+                    b,
+                    roster,
+                    calendar,
+                    item.get("text", ""),
+                    item.get("from", ""),
+                    item.get("room"),
+                    day_of(item.get("date")),
+                )
             except (ValueError, TypeError) as e:
                 out = {"error": f"bad input line: {e}"}
                 item = item if isinstance(locals().get("item"), dict) else {}

@@ -1,8 +1,8 @@
 """schoolbot roster import FILE / roster show"""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from sqlalchemy import select
@@ -39,14 +39,19 @@ def import_cmd(file: Path = typer.Argument(..., exists=True, dir_okay=False, hel
         report = import_roster(s, b.school.id, students, today=RealClock(b.school.timezone).today(), progress=progress)
         s.commit()
     typer.echo(f"新增 added: {len(report.added)}")
-    typer.echo(f"更新 updated: {len(report.updated)}" + (f"（其中重新入学 rejoined {len(report.rejoined)}）" if report.rejoined else ""))
+    typer.echo(
+        f"更新 updated: {len(report.updated)}"
+        + (f"（其中重新入学 rejoined {len(report.rejoined)}）" if report.rejoined else "")
+    )
     typer.echo(f"未变 unchanged: {len(report.unchanged)}")
     typer.echo(f"不在名单（标记离校，未删除）no longer listed (marked as left): {len(report.left)}")
 
 
 @roster_app.command("show")
-def show_cmd(class_: Optional[str] = typer.Option(None, "--class", help="e.g. 三年级二班 or 三(2)班"),
-             all_: bool = typer.Option(False, "--all", help="include students marked as left")) -> None:
+def show_cmd(
+    class_: str | None = typer.Option(None, "--class", help="e.g. 三年级二班 or 三(2)班"),
+    all_: bool = typer.Option(False, "--all", help="include students marked as left"),
+) -> None:
     """List students (by class)."""
     from bot.school.classnames import find_classes
     from storage.models import Student
@@ -63,6 +68,15 @@ def show_cmd(class_: Optional[str] = typer.Option(None, "--class", help="e.g. �
     with Session(b.engine) as s:
         rows = list(s.execute(q.order_by(Student.class_name, Student.id)).scalars())
     for r in rows:
-        flags = "".join(f for f, on in (("【脱贫】", r.poverty), ("【留守】", r.left_behind), ("【寄宿】", r.boarding), ("【已离校】", not r.active)) if on)
+        flags = "".join(
+            f
+            for f, on in (
+                ("【脱贫】", r.poverty),
+                ("【留守】", r.left_behind),
+                ("【寄宿】", r.boarding),
+                ("【已离校】", not r.active),
+            )
+            if on
+        )
         typer.echo(f"{r.id}\t{r.class_name}\t{r.name}\t{r.gender}\t{r.guardian}\t{r.phone}\t{flags}")
     typer.echo(f"共 {len(rows)} 人 total", err=True)

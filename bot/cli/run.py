@@ -1,4 +1,5 @@
 """schoolbot run: the bot itself, on Wechaty when configured, else a console chat."""
+
 from __future__ import annotations
 
 import typer
@@ -16,23 +17,38 @@ def run_cmd() -> None:
     b = boot()
     clock = make_clock(s, b.school)
     if s.wechaty_endpoint or s.wechaty_token:
-        from bot.chat.transports.wechaty import WechatyTransport
         import datetime as dt
 
+        from bot.chat.transports.wechaty import WechatyTransport
+
         if not s.wechaty_endpoint:
-            typer.echo("只设置了 token 没有 endpoint：请设置 SCHOOLBOT_WECHATY_ENDPOINT=host:port / "
-                       "a token without an endpoint makes python-wechaty look it up on the internet", err=True)
+            typer.echo(
+                "只设置了 token 没有 endpoint：请设置 SCHOOLBOT_WECHATY_ENDPOINT=host:port / "
+                "a token without an endpoint makes python-wechaty look it up on the internet",
+                err=True,
+            )
             raise typer.Exit(2)
-        typer.echo(f"保学小助手启动：{b.school.name}，通过 Wechaty 连接 {s.wechaty_endpoint} / "
-                   f"starting on Wechaty at {s.wechaty_endpoint}", err=True)
-        transport = WechatyTransport(s.wechaty_endpoint, s.wechaty_token or "", tls=s.wechaty_tls,
-                                     max_message_age=dt.timedelta(seconds=s.max_message_age_s), clock=clock)
+        typer.echo(
+            f"保学小助手启动：{b.school.name}，通过 Wechaty 连接 {s.wechaty_endpoint} / "
+            f"starting on Wechaty at {s.wechaty_endpoint}",
+            err=True,
+        )
+        transport = WechatyTransport(
+            s.wechaty_endpoint,
+            s.wechaty_token or "",
+            tls=s.wechaty_tls,
+            max_message_age=dt.timedelta(seconds=s.max_message_age_s),
+            clock=clock,
+        )
     else:
         from bot.chat.transports.console import ConsoleTransport
 
-        typer.echo(f"保学小助手启动：{b.school.name}（本地控制台聊天，未配置 Wechaty）/ "
-                   "no Wechaty endpoint configured: local console chat on this school.\n"
-                   "输入格式：@群名 发送人: 消息   或   发送人: 消息（私聊）。例如：\n"
-                   "  @青石镇中心小学教师群 王芳: 王小明今天没来\n  王芳: 帮助\nCtrl-D 退出。", err=True)
+        typer.echo(
+            f"保学小助手启动：{b.school.name}（本地控制台聊天，未配置 Wechaty）/ "
+            "no Wechaty endpoint configured: local console chat on this school.\n"
+            "输入格式：@群名 发送人: 消息   或   发送人: 消息（私聊）。例如：\n"
+            "  @青石镇中心小学教师群 王芳: 王小明今天没来\n  王芳: 帮助\nCtrl-D 退出。",
+            err=True,
+        )
         transport = ConsoleTransport(b.school, clock)
     run_forever(run_live(build_app(b, transport, clock)))

@@ -1,4 +1,5 @@
 """schoolbot simulate SCENARIO.yaml  |  schoolbot demo"""
+
 from __future__ import annotations
 
 import asyncio

@@ -14,6 +14,7 @@ Each template starts with its metadata in a jinja2 comment, as YAML::
 The rest of the file is the answer, rendered with the school's policy settings.
 Files whose name starts with ``_`` are shared pieces (``_free.j2``), not topics.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,16 +24,35 @@ from pathlib import Path
 
 import yaml
 
-from bot.faq.policy import effective
 from bot.chat.render import TEMPLATES_DIR, render
+from bot.faq.policy import effective
 
 # The contract (SPEC.md "FAQ topics that must exist"); also the help menu's order.
 TOPIC_IDS = (
-    "two_exemptions_one_subsidy", "school_fees", "living_subsidy", "nutrition_meal", "eligibility",
-    "application_process", "required_documents", "payment_time", "preschool_aid", "high_school_aid",
-    "vocational_aid", "yulu_plan", "college_aid", "poverty_registered_students", "study_elsewhere",
-    "leave_procedure", "dropout_law", "home_teaching", "left_behind_care", "psych_support",
-    "disabled_students", "donations_fund", "complaints", "contact",
+    "two_exemptions_one_subsidy",
+    "school_fees",
+    "living_subsidy",
+    "nutrition_meal",
+    "eligibility",
+    "application_process",
+    "required_documents",
+    "payment_time",
+    "preschool_aid",
+    "high_school_aid",
+    "vocational_aid",
+    "yulu_plan",
+    "college_aid",
+    "poverty_registered_students",
+    "study_elsewhere",
+    "leave_procedure",
+    "dropout_law",
+    "home_teaching",
+    "left_behind_care",
+    "psych_support",
+    "disabled_students",
+    "donations_fund",
+    "complaints",
+    "contact",
 )
 FAQ_DIR = TEMPLATES_DIR / "faq"
 _HEADER = re.compile(r"\A\{#\s*---\s*\n(?P<yaml>.*?)\n\s*---\s*#\}", re.DOTALL)
@@ -50,7 +70,7 @@ class Topic:
     keywords: tuple[str, ...]
     template: str
     phrases: tuple[str, ...] = ()
-    core: tuple[str, ...] = ()                     # name for bot.chat.render, e.g. "faq/nutrition_meal.j2"
+    core: tuple[str, ...] = ()  # name for bot.chat.render, e.g. "faq/nutrition_meal.j2"
 
 
 def parse_header(text: str, where: str) -> dict:
@@ -77,12 +97,14 @@ def load_topics(folder: Path = FAQ_DIR) -> list[Topic]:
         if meta["id"] != path.stem:
             raise CatalogueError(f"{path.name}: id “{meta['id']}” 应与文件名一致")
         topics[path.stem] = Topic(
-            id=path.stem, title=str(meta["title"]),
+            id=path.stem,
+            title=str(meta["title"]),
             examples=tuple(str(e) for e in meta["examples"]),
             keywords=tuple(str(k) for k in meta["keywords"]),
             phrases=tuple(str(p) for p in meta.get("phrases") or ()),
             core=tuple(str(c) for c in meta.get("core") or ()),
-            template=f"faq/{path.name}")
+            template=f"faq/{path.name}",
+        )
     missing = [t for t in TOPIC_IDS if t not in topics]
     if missing and folder == FAQ_DIR:
         raise CatalogueError(f"缺少必需的话题模板: {', '.join(missing)}")

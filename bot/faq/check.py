@@ -1,4 +1,5 @@
 """``schoolbot faq check``: the catalogue is complete, renders, and recognises itself."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -9,7 +10,7 @@ from bot.faq import catalogue
 from bot.faq.matcher import default
 from bot.faq.policy import unknown_keys
 
-MAX_ANSWER_CHARS = 220      # about one phone screen
+MAX_ANSWER_CHARS = 220  # about one phone screen
 
 
 def check(school) -> tuple[list[str], list[str]]:

@@ -7,6 +7,7 @@
 - off_topic: a subsidy that is not the school's (种植补贴, 医保) and no topic keyword,
   or the school meal's menu and taste (营养餐今天吃什么).
 """
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,9 @@ def is_off_topic(normalized: str, has_topic_term: bool) -> bool:
     return (not has_topic_term and bool(_OFF_TOPIC.search(normalized))) or bool(_MEAL_CONTENT.search(normalized))
 
 
-def classify(normalized: str, words: list[str], *, has_aid_term: bool, has_topic_term: bool,
-             asks: bool = True) -> str | None:
+def classify(
+    normalized: str, words: list[str], *, has_aid_term: bool, has_topic_term: bool, asks: bool = True
+) -> str | None:
     """'empty' | 'chit_chat' | 'child_specific' | 'off_topic' | None (a possible question)."""
     if is_empty(normalized):
         return "empty"

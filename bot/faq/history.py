@@ -1,5 +1,6 @@
 """What the FAQ has been asked and answered (FaqQuery rows): logging and the lookups
 the group rules need. Functions of a session, no other state."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,10 +15,28 @@ TEXT_CAP = 1000
 NOT_QUESTIONS = ("chit_chat", "empty", "child_specific", "off_topic", "chatter", "repeat")
 
 
-def log(session: Session, *, at: dt.datetime, sender_id: str, room: str | None, text: str,
-        topic: str | None, score: float, answered: bool, reason: str) -> FaqQuery:
-    row = FaqQuery(at=at, sender_id=sender_id, room=room, text=text[:TEXT_CAP], topic=topic,
-                   score=round(float(score), 4), answered=answered, reason=reason)
+def log(
+    session: Session,
+    *,
+    at: dt.datetime,
+    sender_id: str,
+    room: str | None,
+    text: str,
+    topic: str | None,
+    score: float,
+    answered: bool,
+    reason: str,
+) -> FaqQuery:
+    row = FaqQuery(
+        at=at,
+        sender_id=sender_id,
+        room=room,
+        text=text[:TEXT_CAP],
+        topic=topic,
+        score=round(float(score), 4),
+        answered=answered,
+        reason=reason,
+    )
     session.add(row)
     session.flush()
     return row
@@ -25,18 +44,36 @@ def log(session: Session, *, at: dt.datetime, sender_id: str, room: str | None, 
 
 def last_answer(session: Session, room: str, topic: str, since: dt.datetime) -> FaqQuery | None:
     """The newest full answer of ``topic`` in ``room`` since ``since`` (pointers excluded)."""
-    return session.execute(
-        select(FaqQuery).where(FaqQuery.room == room, FaqQuery.topic == topic, FaqQuery.answered.is_(True),
-                               FaqQuery.reason == "answered", FaqQuery.at >= since)
-        .order_by(FaqQuery.at.desc(), FaqQuery.id.desc()).limit(1)).scalars().first()
+    return (
+        session.execute(
+            select(FaqQuery)
+            .where(
+                FaqQuery.room == room,
+                FaqQuery.topic == topic,
+                FaqQuery.answered.is_(True),
+                FaqQuery.reason == "answered",
+                FaqQuery.at >= since,
+            )
+            .order_by(FaqQuery.at.desc(), FaqQuery.id.desc())
+            .limit(1)
+        )
+        .scalars()
+        .first()
+    )
 
 
 def unanswered(session: Session, since: dt.datetime, limit: int = 30) -> list[FaqQuery]:
     """Questions not answered since ``since``, newest first, one per distinct text."""
-    rows = session.execute(
-        select(FaqQuery).where(FaqQuery.at >= since, FaqQuery.answered.is_(False),
-                               FaqQuery.reason.not_in(NOT_QUESTIONS))
-        .order_by(FaqQuery.at.desc(), FaqQuery.id.desc()).limit(limit * 5)).scalars().all()
+    rows = (
+        session.execute(
+            select(FaqQuery)
+            .where(FaqQuery.at >= since, FaqQuery.answered.is_(False), FaqQuery.reason.not_in(NOT_QUESTIONS))
+            .order_by(FaqQuery.at.desc(), FaqQuery.id.desc())
+            .limit(limit * 5)
+        )
+        .scalars()
+        .all()
+    )
     seen, out = set(), []
     for row in rows:
         key = row.text.strip()

@@ -5,6 +5,7 @@ WeChat [表情] codes, @mentions, punctuation; then the fillers that carry no me
 那个 …) and dialect/synonym wording to one form. Long pastes are cut:
 a question is never longer than a few hundred characters.
 """
+
 from __future__ import annotations
 
 import re
@@ -59,8 +60,10 @@ _LEAVE = re.compile(r"请[0-9一二两三四五六七八九十几半]+(?:天|日
 
 # The parents are away (父母都在外地, 我们两口子在外面打工): that is 外出打工, a left-behind
 # child; the child being away (在外地上学) stays 外地.
-_PARENTS_AWAY = re.compile(r"(?<![随跟和同])(?:(?:父母|爸妈|爸爸妈妈|我们|大人|两口子|他爸妈|她爸妈)(?:都|一直|常年|长期)?"
-                           r"(?:在外(?:地|面|省|头|边)?|出去|外出|出门)(?:打工|务工|上班|挣钱)?)(?!读书|上学|念书)")
+_PARENTS_AWAY = re.compile(
+    r"(?<![随跟和同])(?:(?:父母|爸妈|爸爸妈妈|我们|大人|两口子|他爸妈|她爸妈)(?:都|一直|常年|长期)?"
+    r"(?:在外(?:地|面|省|头|边)?|出去|外出|出门)(?:打工|务工|上班|挣钱)?)(?!读书|上学|念书)"
+)
 
 
 def canonical(text: str) -> str:
@@ -85,5 +88,8 @@ _TRAILING_NEG = re.compile(r"(?:不|没|没有|没得|莫得|冇)(?:\s|$)")
 
 def is_question(cleaned: str) -> bool:
     """Does the (cleaned) text ask something? A statement is never answered unprompted."""
-    return (any(m in cleaned for m in L.QUESTION_MARKERS) or bool(_A_NOT_A.search(cleaned))
-            or bool(_TRAILING_NEG.search(cleaned)))
+    return (
+        any(m in cleaned for m in L.QUESTION_MARKERS)
+        or bool(_A_NOT_A.search(cleaned))
+        or bool(_TRAILING_NEG.search(cleaned))
+    )

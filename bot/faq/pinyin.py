@@ -5,15 +5,16 @@
 character (两兔一补 → 两免一补). Fuzzy pinyin merges what south-western and southern
 speakers merge (zh/z, ch/c, sh/s, n/l, -ng/-n, f/h at the start).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Callable, Iterable
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
-NEAR_PINYIN = 90            # rapidfuzz ratio of two terms' fuzzy pinyin to count as a slip
+NEAR_PINYIN = 90  # rapidfuzz ratio of two terms' fuzzy pinyin to count as a slip
 
 _INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 
@@ -31,7 +32,7 @@ def fuzzy(syl: str) -> str:
     """One syllable with the merges dialect speakers make."""
     for a, b in _INITIALS:
         if syl.startswith(a):
-            syl = b + syl[len(a):]
+            syl = b + syl[len(a) :]
             break
     if syl.startswith("n"):
         syl = "l" + syl[1:]
@@ -51,15 +52,14 @@ def pinyin(text: str, *, loose: bool = True) -> str:
 class Repairer:
     """Finds near-misses of known terms in a text and writes the term back."""
 
-    def __init__(self, terms: Iterable[str], short_terms: Iterable[str],
-                 is_word: Callable[[str], bool]) -> None:
+    def __init__(self, terms: Iterable[str], short_terms: Iterable[str], is_word: Callable[[str], bool]) -> None:
         long_terms = {t for t in terms if len(t) >= 3}
         self.known = long_terms | set(short_terms)
         self.long_terms = long_terms
         self._short_by_py = {tuple(fuzzy(syllable(c)) for c in t): t for t in short_terms if len(t) == 2}
         self.is_word = is_word
         self._py = {t: [fuzzy(syllable(c)) for c in t] for t in self.known}
-        self._by_start: dict[str, set[str]] = {}     # first character or first syllable
+        self._by_start: dict[str, set[str]] = {}  # first character or first syllable
         self._by_end: dict[tuple[str, int], set[str]] = {}
         for t in self.long_terms:
             self._by_start.setdefault(t[0], set()).add(t)
@@ -70,7 +70,7 @@ class Repairer:
 
     def _candidates(self, text: str, i: int, pys: list[str]) -> list[str]:
         found = set(self._by_start.get(text[i], ())) | self._by_start.get(pys[i], set())
-        for L in self._lengths:                       # a slip in the first character
+        for L in self._lengths:  # a slip in the first character
             if i + L <= len(text):
                 found |= self._by_end.get((text[i + L - 1], L), set())
         return sorted(found, key=lambda t: (-len(t), t))
@@ -80,12 +80,12 @@ class Repairer:
             return False
         tpy = self._py[term]
         if wpy == tpy:
-            return True                               # a homophone: 营养参, 雨路计划
+            return True  # a homophone: 营养参, 雨路计划
         if len(term) < 4:
             return False
         # one wrong character in a long term (两兔一补 typed or recognised wrong), or a
         # near-homophone of it (义务叫育: jiao/jiao, 助学带款 dai/dai …, scored on pinyin)
-        if sum(a != b for a, b in zip(window, term)) == 1:
+        if sum(a != b for a, b in zip(window, term, strict=False)) == 1:
             return True
         return fuzz.ratio(" ".join(wpy), " ".join(tpy)) >= NEAR_PINYIN
 
@@ -124,12 +124,13 @@ class Repairer:
         while i < n:
             for term in self._candidates(text, i, pys):
                 L = len(term)
-                window = text[i:i + L]
+                window = text[i : i + L]
                 if len(window) < L:
                     continue
                 aligned = boundaries is None or (i in boundaries and i + L in boundaries)
-                if window == term or (aligned and self._near(window, term, pys[i:i + L])
-                                      and self._plausible_slip(window)):
+                if window == term or (
+                    aligned and self._near(window, term, pys[i : i + L]) and self._plausible_slip(window)
+                ):
                     out.append(term)
                     i += L
                     break

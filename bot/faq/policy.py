@@ -5,70 +5,71 @@ the national default below (source: shared/policy_facts.md); a figure with no na
 value (a phone number, a provincial amount, anything the facts mark UNVERIFIED) defaults
 to empty, and the answer then says to ask the head teacher instead of stating one.
 """
+
 from __future__ import annotations
 
 import copy
 
 # 0 or "" means "not set": templates word the answer without a figure.
 NATIONAL_DEFAULTS: dict = {
-    "living_subsidy": {                        # 新华社 2024-05-07（财政部），2024 年春季学期起
+    "living_subsidy": {  # 新华社 2024-05-07（财政部），2024 年春季学期起
         "primary_boarder_year": 1250,
         "middle_boarder_year": 1500,
-        "primary_day_year": 625,               # 非寄宿生按寄宿生 50%
+        "primary_day_year": 625,  # 非寄宿生按寄宿生 50%
         "middle_day_year": 750,
     },
-    "nutrition": {                             # 财政部、教育部 2021-10
-        "per_day": 5,                          # 国家试点县；地方试点县由中央按 4 元奖补
+    "nutrition": {  # 财政部、教育部 2021-10
+        "per_day": 5,  # 国家试点县；地方试点县由中央按 4 元奖补
         "days_per_year": 200,
     },
-    "preschool": {                             # 国办发〔2025〕27号
-        "final_year_free": True,               # 2025 年秋季学期起大班保育教育费全免（公办园）
-        "needy_child_aid": "",                 # 困难幼儿资助标准：省定，无全国数
+    "preschool": {  # 国办发〔2025〕27号
+        "final_year_free": True,  # 2025 年秋季学期起大班保育教育费全免（公办园）
+        "needy_child_aid": "",  # 困难幼儿资助标准：省定，无全国数
     },
-    "high_school": {                           # 奖助学金调整通知 2024；人民网 2024-08-30
+    "high_school": {  # 奖助学金调整通知 2024；人民网 2024-08-30
         "grant_avg_year": 2300,
         "grant_min_year": 1200,
         "grant_max_year": 3500,
     },
-    "vocational": {                            # 同上；财科教〔2016〕35号
+    "vocational": {  # 同上；财科教〔2016〕35号
         "grant_avg_year": 2300,
         "scholarship_year": 6000,
     },
-    "yulu": {                                  # 全国统一金额 UNVERIFIED：以省为准
+    "yulu": {  # 全国统一金额 UNVERIFIED：以省为准
         "per_year": 0,
         "per_term": 0,
     },
     "college": {
-        "loan_max_year": 20000,                # 本专科每年最高（2024 秋起，部分核实）
-        "new_student_in_province": 0,          # 新生入学资助 500 元：现行与否 UNVERIFIED
-        "new_student_out_province": 0,         # 1000 元：UNVERIFIED
+        "loan_max_year": 20000,  # 本专科每年最高（2024 秋起，部分核实）
+        "new_student_in_province": 0,  # 新生入学资助 500 元：现行与否 UNVERIFIED
+        "new_student_out_province": 0,  # 1000 元：UNVERIFIED
     },
     "application": {
-        "months": "",                          # 本校申请时间：无全国统一
-        "payment_method": "",                  # 发到哪张卡：由省/县定
+        "months": "",  # 本校申请时间：无全国统一
+        "payment_method": "",  # 发到哪张卡：由省/县定
         "payment_months": "",
     },
     "contact": {
-        "aid_officer": "",                     # 学校资助专干（姓名或职务）
-        "aid_office_phone": "",                # 不填则答“请问班主任”，绝不编号码
+        "aid_officer": "",  # 学校资助专干（姓名或职务）
+        "aid_office_phone": "",  # 不填则答“请问班主任”，绝不编号码
         "office_hours": "",
         "office_place": "",
         "county_center_name": "县学生资助管理中心",
         "county_center_phone": "",
     },
-    "complaints": {                            # 教育部统一监督举报
+    "complaints": {  # 教育部统一监督举报
         "moe_phones": ["010-66092315", "010-66093315"],
         "moe_email": "12391@moe.edu.cn",
         "local_hotline": "",
     },
     "left_behind": {
-        "local_measures": "",                  # 亲情电话、留守儿童之家：地方做法
+        "local_measures": "",  # 亲情电话、留守儿童之家：地方做法
     },
     "home_teaching": {
-        "frequency": "",                       # 送教上门频次：省定
+        "frequency": "",  # 送教上门频次：省定
     },
     "donations": {
-        "fund_name": "",                       # 本地教育扶贫基金名称
+        "fund_name": "",  # 本地教育扶贫基金名称
     },
 }
 

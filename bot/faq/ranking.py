@@ -1,56 +1,22 @@
 """Ranking topics for a message (pure once built): scores per topic, best first.
 
 ``OverlapRanking`` (the matcher's): idf-weighted overlap with each topic's core terms,
-keywords, phrases and example words. ``BM25Ranking``: rank_bm25's Okapi BM25 over one
-document per topic (examples, keywords ×3, phrases ×2), kept for comparison.
+keywords, phrases and example words (benchmarks/bm25_ranking.py holds the Okapi BM25
+ranking it was compared with).
 Keywords and phrases count whole (没收到 does not also count 收到); examples and
 messages are cut in search mode.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
-
-from rank_bm25 import BM25Okapi
-
-KEYWORD_WEIGHT = 3
-PHRASE_WEIGHT = 2
 
 
 @dataclass(frozen=True)
 class Scored:
     topic: str
     score: float
-
-
-class BM25Ranking:
-    """BM25 (rank_bm25) over one document per topic; kept for comparison in
-    benchmarks/faq_corpus.py (--bm25)."""
-
-    def __init__(self, topics: Sequence, tokens: Callable[..., list[str]], normalize: Callable[[str], str],
-                 *, k1: float = 1.2, b: float = 0.6) -> None:
-        self.ids = [t.id for t in topics]
-        self._tokens = tokens
-        docs = []
-        for t in topics:
-            doc: list[str] = []
-            for ex in t.examples:
-                doc += tokens(normalize(ex), doc=True)
-            for kw in t.keywords:
-                doc += tokens(normalize(kw), doc=True, search=False) * KEYWORD_WEIGHT
-            for ph in getattr(t, "phrases", ()):
-                doc += tokens(normalize(ph), doc=True, search=False) * PHRASE_WEIGHT
-            docs.append(doc or ["<empty>"])
-        self.bm25 = BM25Okapi(docs, k1=k1, b=b)
-        self.vocabulary = set().union(*(set(d) for d in docs))
-
-    def scores(self, query_tokens: list[str]) -> list[Scored]:
-        known = [t for t in dict.fromkeys(query_tokens) if t in self.vocabulary]
-        if not known:
-            return [Scored(i, 0.0) for i in self.ids]
-        raw = self.bm25.get_scores(known)
-        ranked = sorted(zip(self.ids, raw), key=lambda p: -p[1])
-        return [Scored(i, float(s)) for i, s in ranked]
 
 
 class OverlapRanking:
@@ -63,9 +29,11 @@ class OverlapRanking:
     once (tests/faq corpus: 96% against BM25's 95%, and fewer close calls).
     """
 
-    def __init__(self, topics: Sequence, tokens: Callable[..., list[str]], normalize: Callable[[str], str],
-                 **_ignored) -> None:
+    def __init__(
+        self, topics: Sequence, tokens: Callable[..., list[str]], normalize: Callable[[str], str], **_ignored
+    ) -> None:
         import math
+
         self.ids = [t.id for t in topics]
         self.weights: list[dict[str, float]] = []
         for t in topics:
@@ -94,5 +62,5 @@ class OverlapRanking:
     def scores(self, query_tokens: list[str]) -> list[Scored]:
         known = [t for t in dict.fromkeys(query_tokens) if t in self.vocabulary]
         raw = [sum(self.idf[q] * w.get(q, 0.0) for q in known) for w in self.weights]
-        ranked = sorted(zip(self.ids, raw), key=lambda p: -p[1])
+        ranked = sorted(zip(self.ids, raw, strict=False), key=lambda p: -p[1])
         return [Scored(i, float(s)) for i, s in ranked]

@@ -6,12 +6,13 @@ slips of policy terms are repaired first (see ``pinyin.Repairer``); a word jieba
 not know also gives its pinyin (``~yin yan can``) so that a slip of a word that is not
 a listed term can still meet its right spelling in the example questions.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from bot.faq import lexicon as L
 from bot.faq.pinyin import Repairer, pinyin

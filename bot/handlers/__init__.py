@@ -5,6 +5,7 @@ else the same words could mean; corrections and queries before new reports; foll
 notes (which name a student but report nothing) before reports; the parent's leave
 request before the refusal for non-staff; the FAQ last before the polite default.
 """
+
 from __future__ import annotations
 
 from bot.chat.app import App

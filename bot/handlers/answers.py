@@ -3,41 +3,44 @@
 Each answer only counts from the person asked, in the place asked, while the question
 is open; a bare "2" from anyone else is nobody's business here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from bot.attendance import ledger
-
+from bot.attendance import ledger, recording
 from bot.chat import pending
-
-from bot.attendance import recording
 from bot.chat.app import App, Context
-from bot.school.classnames import find_classes
 from bot.handlers import attendance
 from bot.handlers.leave import APPROVAL, approve, decline
 from bot.reports.reminders import days_away
+from bot.school.classnames import find_classes
 from storage.models import PendingQuestion
 
 YES = re.compile(r"^(?:是|是的|对|对的|嗯|恩|好|好的|确认|没错|ok|OK)[!！。.]*$")
 NO = re.compile(r"^(?:不是|不对|错了|都不是|没有|否|算了|取消)[!！。.]*$")
-ARRIVED = re.compile(r"^(?P<name>\S{0,4}?)\s*(?:今天)?(?:已经)?(?:到了|来了|到校了|已到|到校|来学校了|返校了|回来了)[!！。.啦了]*$")
-NOT_ARRIVED = re.compile(r"^(?P<name>\S{0,4}?)\s*(?:今天)?(?:还是|还|仍然|依然|仍)?(?:没到|没来|没有来|没有到|未到|不来|还没|没有)[!！。.啦呢]*$")
+ARRIVED = re.compile(
+    r"^(?P<name>\S{0,4}?)\s*(?:今天)?(?:已经)?(?:到了|来了|到校了|已到|到校|来学校了|返校了|回来了)[!！。.啦了]*$"
+)
+NOT_ARRIVED = re.compile(
+    r"^(?P<name>\S{0,4}?)\s*(?:今天)?(?:还是|还|仍然|依然|仍)?(?:没到|没来|没有来|没有到|未到|不来|还没|没有)[!！。.啦呢]*$"
+)
 AGREE = re.compile(r"^(?:同意|可以|准假|批准|好的?同意|同意的)\s*(?P<name>\S{0,4})[!！。.]*$")
 DISAGREE = re.compile(r"^(?:不同意|不准|不批准|不行|不可以)\s*(?P<name>\S{0,4})[!！。.]*$")
 FILLER = re.compile(r"[\s,，。.!！?？]|是|的|那个|那位|学生|同学|班上")
-STALE = dt.timedelta(days=1)   # older open questions are dropped quietly, not answered "expired"
+STALE = dt.timedelta(days=1)  # older open questions are dropped quietly, not answered "expired"
 
 
 # -- which student? ----------------------------------------------------------------------
 
+
 def only_a_class(text: str) -> bool:
-    """"三(2)班" / "是二班的" / "3年2班那个" answer the question; "三年级二班全勤" is a new report."""
+    """ "三(2)班" / "是二班的" / "3年2班那个" answer the question; "三年级二班全勤" is a new report."""
     mentions = find_classes(text)
     if len(mentions) != 1:
         return False
-    rest = text[:mentions[0].start] + text[mentions[0].end:]
+    rest = text[: mentions[0].start] + text[mentions[0].end :]
     return not FILLER.sub("", rest)
 
 
@@ -53,8 +56,9 @@ def on_which(ctx: Context, q: PendingQuestion) -> None:
     item, rest = data["items"][0], data["items"][1:]
     if pending.is_expired(q, ctx.now):
         pending.close(ctx.session, q, "expired")
-        ctx.reply_staff_safe("attendance/expired.j2", text=item["text"],
-                             minutes=int(ctx.app.pending_ttl.total_seconds() // 60))
+        ctx.reply_staff_safe(
+            "attendance/expired.j2", text=item["text"], minutes=int(ctx.app.pending_ttl.total_seconds() // 60)
+        )
         return
     roster = ctx.app.roster
     candidates = [roster.by_id[i] for i in item["candidates"] if i in roster.by_id]
@@ -77,13 +81,15 @@ def on_which(ctx: Context, q: PendingQuestion) -> None:
             return
         pending.close(ctx.session, q)
         out = attendance.record_item(ctx, item, chosen, data["by"])
-        ctx.reply_staff_safe("attendance/recorded.j2", lines=out.lines, rollcall=None, class_name=None,
-                             notes=[], mismatch=None)
+        ctx.reply_staff_safe(
+            "attendance/recorded.j2", lines=out.lines, rollcall=None, class_name=None, notes=[], mismatch=None
+        )
     if rest:
         attendance.ask_which(ctx, rest, by=data["by"], room_class=data.get("room_class"))
 
 
 # -- "今天到校了吗？" ------------------------------------------------------------------------
+
 
 def check_answer(ctx: Context):
     text = ctx.text.strip()
@@ -102,7 +108,7 @@ def on_check_answer(ctx: Context, found) -> None:
     if name:
         questions = [q for q in questions if pending.payload(q)["name"] == name]
         if not questions:
-            return False   # a name that was not asked about: an ordinary report
+            return False  # a name that was not asked about: an ordinary report
     if len(questions) > 1:
         ctx.reply("attendance/which_check.j2", names=[pending.payload(q)["name"] for q in questions])
         return None
@@ -115,8 +121,9 @@ def on_check_answer(ctx: Context, found) -> None:
     days = 0
     if arrived:
         out = recording.Outcome()
-        recording.record_return(ctx.session, out, student, day=ctx.today, by=ctx.sender.id,
-                                inbound_id=ctx.inbound.id, now=ctx.now)
+        recording.record_return(
+            ctx.session, out, student, day=ctx.today, by=ctx.sender.id, inbound_id=ctx.inbound.id, now=ctx.now
+        )
         recording.finish(ctx.session, ctx.app, out, ctx.today)
     else:
         open_rows = ledger.open_absences(ctx.session, [student.student_id])
@@ -125,6 +132,7 @@ def on_check_answer(ctx: Context, found) -> None:
 
 
 # -- 同意 / 不同意 on a parent's leave request ----------------------------------------------
+
 
 def approval_answer(ctx: Context):
     text = ctx.text.strip()
@@ -152,7 +160,7 @@ def on_approval(ctx: Context, found) -> None:
 
 def register(app: App) -> None:
     app.add_handler(on_which, name="which_student_answer", senders={"staff"}, match=which_question)
-    app.add_handler(on_check_answer, name="absence_check_answer", rooms={"direct"}, senders={"staff"},
-                    match=check_answer)
-    app.add_handler(on_approval, name="leave_approval", rooms={"direct"}, senders={"staff"},
-                    match=approval_answer)
+    app.add_handler(
+        on_check_answer, name="absence_check_answer", rooms={"direct"}, senders={"staff"}, match=check_answer
+    )
+    app.add_handler(on_approval, name="leave_approval", rooms={"direct"}, senders={"staff"}, match=approval_answer)

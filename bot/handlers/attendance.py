@@ -3,15 +3,15 @@
 Staff only. In a parent group the report is recorded but confirmed by direct message,
 and any question about a name goes there too (student data never reaches parents).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
-from bot.chat import pending
-
 from bot.attendance import recording
-from bot.chat.app import App, Context
 from bot.attendance.parsing import Unresolved
+from bot.chat import pending
+from bot.chat.app import App, Context
 from bot.school.roster_file import Student
 
 WHICH = "which_student"
@@ -33,20 +33,33 @@ def ask_which(ctx: Context, items: list[dict], *, by: str, room_class: str | Non
     first = items[0]
     roster = ctx.app.roster
     candidates = [roster.by_id[i] for i in first["candidates"] if i in roster.by_id]
-    pending.ask(ctx.session, kind=WHICH, ask_to=ctx.sender.id, room=question_room(ctx),
-                payload={"items": items, "by": by, "room_class": room_class, "inbound_id": ctx.inbound.id},
-                now=ctx.now, ttl=ctx.app.pending_ttl)
-    ctx.reply_staff_safe("attendance/which.j2", text=first["text"], candidates=candidates,
-                         near_miss=first["near_miss"])
+    pending.ask(
+        ctx.session,
+        kind=WHICH,
+        ask_to=ctx.sender.id,
+        room=question_room(ctx),
+        payload={"items": items, "by": by, "room_class": room_class, "inbound_id": ctx.inbound.id},
+        now=ctx.now,
+        ttl=ctx.app.pending_ttl,
+    )
+    ctx.reply_staff_safe("attendance/which.j2", text=first["text"], candidates=candidates, near_miss=first["near_miss"])
 
 
 def unresolved_item(u: Unresolved) -> dict:
     def iso(d: dt.date | None) -> str | None:
         return d.isoformat() if d else None
 
-    return {"text": u.text, "candidates": [s.student_id for s in u.candidates], "near_miss": u.near_miss,
-            "role": u.role, "kind": u.kind, "start": iso(u.start), "end": iso(u.end), "reason": u.reason,
-            "date": iso(u.date)}
+    return {
+        "text": u.text,
+        "candidates": [s.student_id for s in u.candidates],
+        "near_miss": u.near_miss,
+        "role": u.role,
+        "kind": u.kind,
+        "start": iso(u.start),
+        "end": iso(u.end),
+        "reason": u.reason,
+        "date": iso(u.date),
+    }
 
 
 def record_item(ctx: Context, item: dict, student: Student, by: str) -> recording.Outcome:
@@ -55,12 +68,22 @@ def record_item(ctx: Context, item: dict, student: Student, by: str) -> recordin
     day = ctx.today
     parse = lambda v: dt.date.fromisoformat(v) if v else None  # noqa: E731
     if item["role"] == "return":
-        recording.record_return(ctx.session, out, student, day=parse(item["date"]) or day, by=by,
-                                inbound_id=ctx.inbound.id, now=ctx.now)
+        recording.record_return(
+            ctx.session, out, student, day=parse(item["date"]) or day, by=by, inbound_id=ctx.inbound.id, now=ctx.now
+        )
     else:
-        recording.record_absence(ctx.session, out, student, kind=item["kind"] or "unexcused",
-                                 start=parse(item["start"]) or day, end=parse(item["end"]), reason=item["reason"],
-                                 by=by, inbound_id=ctx.inbound.id, now=ctx.now)
+        recording.record_absence(
+            ctx.session,
+            out,
+            student,
+            kind=item["kind"] or "unexcused",
+            start=parse(item["start"]) or day,
+            end=parse(item["end"]),
+            reason=item["reason"],
+            by=by,
+            inbound_id=ctx.inbound.id,
+            now=ctx.now,
+        )
     recording.finish(ctx.session, ctx.app, out, day)
     return out
 
@@ -80,13 +103,26 @@ def on_report(ctx: Context, r) -> None:
     if not (r.absences or r.returns or r.rollcall or r.unresolved):
         ctx.reply_staff_safe("attendance/no_student.j2")
         return
-    out = recording.apply_report(ctx.session, ctx.app, r, by=ctx.sender.id, inbound_id=ctx.inbound.id,
-                                 now=ctx.now, day=ctx.today, room_class=ctx.where.class_name,
-                                 by_staff=ctx.sender.staff)
+    out = recording.apply_report(
+        ctx.session,
+        ctx.app,
+        r,
+        by=ctx.sender.id,
+        inbound_id=ctx.inbound.id,
+        now=ctx.now,
+        day=ctx.today,
+        room_class=ctx.where.class_name,
+        by_staff=ctx.sender.staff,
+    )
     if out.lines or r.rollcall:
-        ctx.reply_staff_safe("attendance/recorded.j2", lines=out.lines, rollcall=r.rollcall,
-                             class_name=out.classes[0] if out.classes else None, notes=r.notes,
-                             mismatch=mismatch(r, ctx.today))
+        ctx.reply_staff_safe(
+            "attendance/recorded.j2",
+            lines=out.lines,
+            rollcall=r.rollcall,
+            class_name=out.classes[0] if out.classes else None,
+            notes=r.notes,
+            mismatch=mismatch(r, ctx.today),
+        )
     items = [unresolved_item(u) for u in r.unresolved if u.candidates]
     if items:
         ask_which(ctx, items, by=ctx.sender.id, room_class=ctx.where.class_name)
@@ -100,8 +136,9 @@ def mismatch(r, day: dt.date) -> dict | None:
     if not rc or rc.expected is None or rc.present is None:
         return None
     missing = rc.expected - rc.present
-    listed = len({a.student.student_id for a in r.absences
-                  if a.start <= day and (a.end is None or a.end >= day)}) + len(r.unresolved)
+    listed = len(
+        {a.student.student_id for a in r.absences if a.start <= day and (a.end is None or a.end >= day)}
+    ) + len(r.unresolved)
     return {"missing": missing, "listed": listed} if listed and missing != listed else None
 
 
@@ -115,6 +152,13 @@ def register(app: App) -> None:
 
 def register_refusal(app: App) -> None:
     """After the parent-leave handler: anyone else reporting absences, when addressed, is told who may."""
-    app.add_handler(on_not_staff, name="attendance_refused", senders={"parent", "stranger"},
-                    match=lambda c: (c.where.is_direct or c.msg.mentioned) and c.report.intent in REPORT_INTENTS
-                    and (c.report.absences or c.report.returns or c.report.unresolved))
+    app.add_handler(
+        on_not_staff,
+        name="attendance_refused",
+        senders={"parent", "stranger"},
+        match=lambda c: (
+            (c.where.is_direct or c.msg.mentioned)
+            and c.report.intent in REPORT_INTENTS
+            and (c.report.absences or c.report.returns or c.report.unresolved)
+        ),
+    )

@@ -1,4 +1,5 @@
 """帮助/菜单 and the polite default for messages addressed to the bot that nothing understood."""
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,9 @@ def on_not_text(ctx: Context, _match) -> None:
 def register(app: App) -> None:
     app.add_handler(on_not_text, name="not_text", rooms={"direct"}, match=lambda c: not c.msg.is_text)
     # A bare 菜单 in a parent group may be about lunch; only 帮助 alone is unmistakable.
-    app.add_handler(on_help, name="help",
-                    match=lambda c: HELP.match(c.text) and (addressed(c) or c.text.strip() == "帮助"))
+    app.add_handler(
+        on_help, name="help", match=lambda c: HELP.match(c.text) and (addressed(c) or c.text.strip() == "帮助")
+    )
 
 
 def register_fallback(app: App) -> None:

@@ -1,9 +1,9 @@
 """撤销 / 刚才发错了, "刚才报的李静应该是李婧", "不是旷课，是病假": a teacher fixing a report."""
+
 from __future__ import annotations
 
-from bot.chat import pending
-
 from bot.attendance import recording
+from bot.chat import pending
 from bot.chat.app import App, Context
 from bot.handlers import attendance
 from storage.models import InboundMessage
@@ -23,8 +23,7 @@ def on_cancel(ctx: Context, r) -> None:
             ctx.reply_staff_safe("attendance/nothing_to_undo.j2", minutes=minutes)
         return
     students = recording.undo(ctx.session, ctx.app, inbound_id, ctx.today, ids)
-    ctx.reply_staff_safe("attendance/undone.j2", inbound=ctx.session.get(InboundMessage, inbound_id),
-                         students=students)
+    ctx.reply_staff_safe("attendance/undone.j2", inbound=ctx.session.get(InboundMessage, inbound_id), students=students)
 
 
 def on_name_correction(ctx: Context, r) -> None:
@@ -50,8 +49,18 @@ def on_name_correction(ctx: Context, r) -> None:
     out = recording.Outcome()
     recording.undo(ctx.session, ctx.app, rows[0].inbound_id, ctx.today, [c.old.student_id])
     for row in rows:
-        recording.record_absence(ctx.session, out, c.new, kind=row.kind, start=row.start, end=row.end,
-                                 reason=row.reason, by=row.reported_by, inbound_id=ctx.inbound.id, now=ctx.now)
+        recording.record_absence(
+            ctx.session,
+            out,
+            c.new,
+            kind=row.kind,
+            start=row.start,
+            end=row.end,
+            reason=row.reason,
+            by=row.reported_by,
+            inbound_id=ctx.inbound.id,
+            now=ctx.now,
+        )
     recording.finish(ctx.session, ctx.app, out, ctx.today)
     ctx.reply_staff_safe("attendance/corrected.j2", lines=out.lines)
 
@@ -71,9 +80,18 @@ def on_kind_correction(ctx: Context, r) -> None:
         student = roster.by_id.get(row.student_id)
         if student is not None:
             # A later report on the same days supersedes the earlier one; history stays.
-            recording.record_absence(ctx.session, out, student, kind=c.new_kind, start=row.start, end=row.end,
-                                     reason=row.reason, by=row.reported_by, inbound_id=ctx.inbound.id,
-                                     now=ctx.now)
+            recording.record_absence(
+                ctx.session,
+                out,
+                student,
+                kind=c.new_kind,
+                start=row.start,
+                end=row.end,
+                reason=row.reason,
+                by=row.reported_by,
+                inbound_id=ctx.inbound.id,
+                now=ctx.now,
+            )
     recording.finish(ctx.session, ctx.app, out, ctx.today)
     ctx.reply_staff_safe("attendance/corrected.j2", lines=out.lines)
 
@@ -81,7 +99,12 @@ def on_kind_correction(ctx: Context, r) -> None:
 def register(app: App) -> None:
     staff = {"staff"}
     app.add_handler(on_cancel, name="cancel", senders=staff, match=lambda c: c.report.cancel and c.report)
-    app.add_handler(on_name_correction, name="name_correction", senders=staff,
-                    match=lambda c: c.report.name_correction and c.report)
-    app.add_handler(on_kind_correction, name="kind_correction", senders=staff,
-                    match=lambda c: c.report.kind_correction and not c.report.absences and c.report)
+    app.add_handler(
+        on_name_correction, name="name_correction", senders=staff, match=lambda c: c.report.name_correction and c.report
+    )
+    app.add_handler(
+        on_kind_correction,
+        name="kind_correction",
+        senders=staff,
+        match=lambda c: c.report.kind_correction and not c.report.absences and c.report,
+    )

@@ -13,6 +13,7 @@ Where and when the bot speaks:
 - 未回答问题 (staff): the last week's unanswered questions, never inside a parent group.
 Every message considered is logged as a FaqQuery with the reason.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,26 +55,34 @@ def _answer(ctx: Context, topic_id: str) -> None:
 def _menu_reply(ctx: Context, template: str, **data) -> None:
     """Send a numbered menu and remember it, so that this person's next number picks."""
     ctx.reply(template, topics=catalogue.menu(), **data)
-    pending.ask(ctx.session, kind="faq_menu", ask_to=ctx.sender.id, room=_room(ctx), payload={},
-                now=ctx.now, ttl=MENU_WINDOW)
+    pending.ask(
+        ctx.session, kind="faq_menu", ask_to=ctx.sender.id, room=_room(ctx), payload={}, now=ctx.now, ttl=MENU_WINDOW
+    )
 
 
 def _log(ctx: Context, m: Match | None, *, reason: str, answered: bool, topic: str | None = None):
-    return history.log(ctx.session, at=ctx.now, sender_id=ctx.sender.id, room=_room(ctx), text=ctx.text,
-                       topic=topic if topic is not None else (m.topic if m else None),
-                       score=m.score if m else 0.0, answered=answered, reason=reason)
+    return history.log(
+        ctx.session,
+        at=ctx.now,
+        sender_id=ctx.sender.id,
+        room=_room(ctx),
+        text=ctx.text,
+        topic=topic if topic is not None else (m.topic if m else None),
+        score=m.score if m else 0.0,
+        answered=answered,
+        reason=reason,
+    )
 
 
 # -- numbers: a pending 您想问的是 question, or a menu just shown --------------------------
 def _after_help(ctx: Context) -> bool:
     """Was this person's previous message here 帮助/菜单, answered by the help handler?"""
-    q = select(InboundMessage).where(InboundMessage.sender_id == ctx.sender.id,
-                                     InboundMessage.id < ctx.inbound.id)
+    q = select(InboundMessage).where(InboundMessage.sender_id == ctx.sender.id, InboundMessage.id < ctx.inbound.id)
     q = q.where(InboundMessage.room.is_(None) if ctx.where.is_direct else InboundMessage.room == ctx.where.topic)
     prev = ctx.session.execute(q.order_by(InboundMessage.id.desc()).limit(1)).scalars().first()
     if prev is None or prev.handler != "help":
         return False
-    sent = prev.sent_at if prev.sent_at.tzinfo else prev.sent_at.replace(tzinfo=dt.timezone.utc)
+    sent = prev.sent_at if prev.sent_at.tzinfo else prev.sent_at.replace(tzinfo=dt.UTC)
     return ctx.now - sent <= MENU_WINDOW
 
 
@@ -118,10 +127,15 @@ def _on_unanswered(ctx: Context) -> None:
     rows = history.unanswered(ctx.session, ctx.now - dt.timedelta(days=UNANSWERED_DAYS))
     tz = ctx.app.clock.tz
     by_id = catalogue.by_id()
-    items = [{"at": (r.at if r.at.tzinfo else r.at.replace(tzinfo=dt.timezone.utc)).astimezone(tz),
-              "place": r.room or "私聊",
-              "text": r.text if len(r.text) <= 60 else r.text[:60] + "…",
-              "topic_title": by_id[r.topic].title if r.topic in by_id else ""} for r in rows]
+    items = [
+        {
+            "at": (r.at if r.at.tzinfo else r.at.replace(tzinfo=dt.UTC)).astimezone(tz),
+            "place": r.room or "私聊",
+            "text": r.text if len(r.text) <= 60 else r.text[:60] + "…",
+            "topic_title": by_id[r.topic].title if r.topic in by_id else "",
+        }
+        for r in rows
+    ]
     ctx.reply("faq_chat/unanswered.j2", items=items, days=UNANSWERED_DAYS)
 
 
@@ -133,7 +147,7 @@ def considered(ctx: Context) -> bool:
     if ctx.where.is_direct or ctx.msg.mentioned:
         return True
     if ctx.sender.is_staff and UNANSWERED.match(ctx.text):
-        return True                   # refused privately wherever it is not for everyone
+        return True  # refused privately wherever it is not for everyone
     # Unmentioned: only parents' (and unknown people's) messages in parent groups.
     return ctx.where.is_parent_room and not ctx.sender.is_staff
 
@@ -146,7 +160,7 @@ def on_message(ctx: Context, _match) -> bool | None:
 
     number = pending.choice_number(text.split("\u2005")[-1].split(" ")[-1] if ctx.msg.mentioned else text)
     if number is not None:
-        return True if _on_number(ctx, number) else False
+        return bool(_on_number(ctx, number))
 
     addressed = _addressed(ctx)
     m = default_matcher().match(text, unprompted=not addressed)
@@ -160,13 +174,19 @@ def on_message(ctx: Context, _match) -> bool | None:
         return True
     if m.reason == "ambiguous":
         row = _log(ctx, m, reason="ambiguous", answered=False)
-        pending.ask(ctx.session, kind="faq_choice", ask_to=ctx.sender.id, room=_room(ctx),
-                    payload={"candidates": list(m.candidates), "query_id": row.id},
-                    now=ctx.now, ttl=ctx.app.pending_ttl)
+        pending.ask(
+            ctx.session,
+            kind="faq_choice",
+            ask_to=ctx.sender.id,
+            room=_room(ctx),
+            payload={"candidates": list(m.candidates), "query_id": row.id},
+            now=ctx.now,
+            ttl=ctx.app.pending_ttl,
+        )
         ctx.reply("faq_chat/choice.j2", titles=[_title(t) for t in m.candidates])
         return True
     if m.reason == "below_threshold" and ctx.sender.is_staff and ctx.where.is_direct:
-        return False                  # a teacher's message: the polite default explains what to send
+        return False  # a teacher's message: the polite default explains what to send
     _log(ctx, m, reason=m.reason, answered=False)
     if m.reason == "chit_chat":
         ctx.reply("faq_chat/thanks.j2")
@@ -184,13 +204,13 @@ def _unprompted(ctx: Context, m: Match) -> bool:
     if m.reason != "answered":
         reason = m.reason
         if reason == "below_threshold" and not m.aid_subject:
-            reason = "chatter"        # group talk with no aid subject: not an unanswered question
+            reason = "chatter"  # group talk with no aid subject: not an unanswered question
         _log(ctx, m, reason=reason, answered=False)
         return False
     earlier = history.last_answer(ctx.session, ctx.where.topic, m.topic, ctx.now - RATE_WINDOW)
     if earlier is not None:
         _log(ctx, m, reason="repeat", answered=True)
-        at = earlier.at if earlier.at.tzinfo else earlier.at.replace(tzinfo=dt.timezone.utc)
+        at = earlier.at if earlier.at.tzinfo else earlier.at.replace(tzinfo=dt.UTC)
         ctx.reply("faq_chat/pointer.j2", at=at.astimezone(ctx.app.clock.tz), title=_title(m.topic))
         return True
     _log(ctx, m, reason="answered", answered=True)

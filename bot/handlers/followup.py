@@ -3,6 +3,7 @@
 "王小明已家访，家长说下周一送回来" is not an absence report; it goes on the case. "送教上门"
 turns the case into home teaching: no longer a dropout risk, listed apart in digests.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,9 @@ from bot.chat.app import App, Context
 
 HOME_TEACHING = re.compile(r"送教上门|送教")
 # Without a name, only a direct message that reads like casework is taken as one.
-CASEWORK = re.compile(r"家访|联系上|联系了|打电话|电话|劝|家长说|父母|爷爷|奶奶|外婆|外公|监护人|打工|回来|送回|返校|上门|村委|派出所|镇上")
+CASEWORK = re.compile(
+    r"家访|联系上|联系了|打电话|电话|劝|家长说|父母|爷爷|奶奶|外婆|外公|监护人|打工|回来|送回|返校|上门|村委|派出所|镇上"
+)
 
 
 def followup_target(ctx: Context):
@@ -40,8 +43,9 @@ def on_followup(ctx: Context, cases) -> None:
         ctx.session.flush()
         student = ctx.app.roster.by_id.get(alert.student_id)
         if student is not None:
-            ctx.reply_staff_safe("followup/recorded.j2", student=student, home_teaching=home,
-                                 count=len(followups(ctx.session, alert.id)))
+            ctx.reply_staff_safe(
+                "followup/recorded.j2", student=student, home_teaching=home, count=len(followups(ctx.session, alert.id))
+            )
 
 
 def register(app: App) -> None:

@@ -4,21 +4,21 @@
 parent is answered privately that the head teacher has been told; the head teacher gets a
 direct message to answer 同意/不同意. Nothing is recorded on a parent's word alone.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-from bot.chat import pending
-
 from bot.attendance import recording
+from bot.chat import pending
 from bot.chat.app import App, Context
 from bot.chat.outbox import Recipient
 from storage.models import PendingQuestion
 
 APPROVAL = "leave_approval"
 APPROVAL_TTL = dt.timedelta(days=2)
-LEAVE_KINDS = ("sick", "personal")   # "王小明今天没来" from a parent is not a leave request
+LEAVE_KINDS = ("sick", "personal")  # "王小明今天没来" from a parent is not a leave request
 
 
 def leave_request(ctx: Context):
@@ -32,8 +32,11 @@ def leave_request(ctx: Context):
     if wanted:
         return wanted
     addressed = ctx.where.is_direct or ctx.msg.mentioned
-    if addressed and (r.unresolved or "no_student_named" in r.notes) and any(
-            w in r.text for w in ("请假", "假", "不舒服", "生病", "发烧", "有事")):
+    if (
+        addressed
+        and (r.unresolved or "no_student_named" in r.notes)
+        and any(w in r.text for w in ("请假", "假", "不舒服", "生病", "发烧", "有事"))
+    ):
         return "which_child"
     return None
 
@@ -49,16 +52,37 @@ def on_leave_request(ctx: Context, wanted) -> None:
         ctx.reply_private("leave/forwarded.j2", student=student, line=line, teacher=teacher)
         if teacher is None:
             continue
-        ctx.session.add(PendingQuestion(
-            kind=APPROVAL, ask_to=teacher.wechat_id, room=None, created_at=ctx.now,
-            expires_at=ctx.now + APPROVAL_TTL,
-            payload=json.dumps({
-                "student_id": student.student_id, "name": student.name, "kind": a.kind,
-                "start": a.start.isoformat(), "end": a.end.isoformat() if a.end else None,
-                "reason": a.reason or "", "parent_id": ctx.sender.id, "parent_name": ctx.sender.name,
-                "inbound_id": ctx.inbound.id}, ensure_ascii=False)))
-        ctx.send(Recipient(contact=teacher.wechat_id), "leave/ask_teacher.j2", student=student, line=line,
-                 parent_name=ctx.sender.name, text=ctx.text)
+        ctx.session.add(
+            PendingQuestion(
+                kind=APPROVAL,
+                ask_to=teacher.wechat_id,
+                room=None,
+                created_at=ctx.now,
+                expires_at=ctx.now + APPROVAL_TTL,
+                payload=json.dumps(
+                    {
+                        "student_id": student.student_id,
+                        "name": student.name,
+                        "kind": a.kind,
+                        "start": a.start.isoformat(),
+                        "end": a.end.isoformat() if a.end else None,
+                        "reason": a.reason or "",
+                        "parent_id": ctx.sender.id,
+                        "parent_name": ctx.sender.name,
+                        "inbound_id": ctx.inbound.id,
+                    },
+                    ensure_ascii=False,
+                ),
+            )
+        )
+        ctx.send(
+            Recipient(contact=teacher.wechat_id),
+            "leave/ask_teacher.j2",
+            student=student,
+            line=line,
+            parent_name=ctx.sender.name,
+            text=ctx.text,
+        )
 
 
 def _leave(ctx: Context, q: PendingQuestion):
@@ -76,8 +100,18 @@ def approve(ctx: Context, q: PendingQuestion) -> None:
         return
     out = recording.Outcome()
     # Recorded as the head teacher's report: the teacher vouched for it.
-    recording.record_absence(ctx.session, out, student, kind=data["kind"], start=start, end=end,
-                             reason=data["reason"], by=ctx.sender.id, inbound_id=ctx.inbound.id, now=ctx.now)
+    recording.record_absence(
+        ctx.session,
+        out,
+        student,
+        kind=data["kind"],
+        start=start,
+        end=end,
+        reason=data["reason"],
+        by=ctx.sender.id,
+        inbound_id=ctx.inbound.id,
+        now=ctx.now,
+    )
     recording.finish(ctx.session, ctx.app, out, ctx.today)
     ctx.reply("attendance/recorded.j2", lines=out.lines, rollcall=None, class_name=None, notes=[], mismatch=None)
     ctx.send(Recipient(contact=data["parent_id"]), "leave/approved.j2", student=student, line=out.lines[0])
@@ -89,10 +123,19 @@ def decline(ctx: Context, q: PendingQuestion) -> None:
     if student is None:
         return
     ctx.reply("leave/declined_ack.j2", student=student)
-    ctx.send(Recipient(contact=data["parent_id"]), "leave/declined.j2", student=student,
-             teacher=ctx.app.school.head_teacher_of(student.class_name))
+    ctx.send(
+        Recipient(contact=data["parent_id"]),
+        "leave/declined.j2",
+        student=student,
+        teacher=ctx.app.school.head_teacher_of(student.class_name),
+    )
 
 
 def register(app: App) -> None:
-    app.add_handler(on_leave_request, name="parent_leave", rooms={"parents", "direct"},
-                    senders={"parent", "stranger"}, match=leave_request)
+    app.add_handler(
+        on_leave_request,
+        name="parent_leave",
+        rooms={"parents", "direct"},
+        senders={"parent", "stranger"},
+        match=leave_request,
+    )

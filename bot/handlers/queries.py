@@ -3,6 +3,7 @@
 Answered by direct message or in the staff and leaders rooms; asked in a parent room
 they are answered privately with a pointer, never with the data.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from bot.reports.digest import render_digest
 from storage.models import Absence, Alert, AlertEvent, Student
 
 ASKED_AS = {"alerts": "预警", "not_returned": "未返校名单", "absent_today": "今日缺勤", "student_record": "某某 记录"}
-HANDLED = tuple(ASKED_AS)   # "未回答问题" belongs to the FAQ
+HANDLED = tuple(ASKED_AS)  # "未回答问题" belongs to the FAQ
 
 
 def staff_query(ctx: Context):
@@ -40,13 +41,17 @@ def on_query(ctx: Context, r) -> None:
 def student_record(ctx: Context, student_id: str) -> dict:
     s = ctx.session
     student = s.get(Student, student_id)
-    absences = list(s.execute(select(Absence).where(Absence.student_id == student_id, Absence.status == "active")
-                              .order_by(Absence.start)).scalars())
+    absences = list(
+        s.execute(
+            select(Absence).where(Absence.student_id == student_id, Absence.status == "active").order_by(Absence.start)
+        ).scalars()
+    )
     alerts = list(s.execute(select(Alert).where(Alert.student_id == student_id).order_by(Alert.id)).scalars())
     events: dict[int, list[AlertEvent]] = {a.id: [] for a in alerts}
     if alerts:
-        for ev in s.execute(select(AlertEvent).where(AlertEvent.alert_id.in_(list(events)))
-                            .order_by(AlertEvent.at, AlertEvent.id)).scalars():
+        for ev in s.execute(
+            select(AlertEvent).where(AlertEvent.alert_id.in_(list(events))).order_by(AlertEvent.at, AlertEvent.id)
+        ).scalars():
             events[ev.alert_id].append(ev)
     cases = [(a, events[a.id]) for a in alerts]
     return {"student": student, "absences": absences, "cases": cases}

@@ -5,6 +5,7 @@ Three sheets: every absent school day (缺勤台账), every alert with its 劝�
 (``ledger.spans``) and laid out over the school days once (``streak.kinds_by_day``), so
 the cost grows with the days absent, not with students × days.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,10 +22,10 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from bot.attendance import ledger
+from bot.attendance.streak import SchoolDayIndex, Span, kinds_by_day
+from bot.school.calendar import SchoolCalendar
 from bot.school.classnames import parse_class_name
 from bot.school.config import School
-from bot.school.calendar import SchoolCalendar
-from bot.attendance.streak import SchoolDayIndex, Span, kinds_by_day
 from storage.models import Absence, Alert, AlertEvent, ClassReport, Student
 
 KIND_LABELS = {"sick": "病假", "personal": "事假", "unexcused": "无故缺勤"}
@@ -32,8 +33,19 @@ KINDS = ("sick", "personal", "unexcused")
 ABSENCES, ALERTS, DAILY = "缺勤台账", "预警与劝返", "班级每日统计"
 HEADERS = {
     ABSENCES: ("学籍号", "姓名", "班级", "缺勤日期", "类型", "原因", "连续天数", "报告人", "脱贫家庭", "留守儿童"),
-    ALERTS: ("学籍号", "姓名", "班级", "开始日期", "预警日期", "连续天数", "是否升级", "劝返记录", "处理结果",
-             "监护人", "联系电话"),
+    ALERTS: (
+        "学籍号",
+        "姓名",
+        "班级",
+        "开始日期",
+        "预警日期",
+        "连续天数",
+        "是否升级",
+        "劝返记录",
+        "处理结果",
+        "监护人",
+        "联系电话",
+    ),
     DAILY: ("日期", "班级", "在籍人数", "病假", "事假", "无故缺勤", "缺勤合计", "是否已报告"),
 }
 DATE_FORMAT = "yyyy-mm-dd"
@@ -45,9 +57,9 @@ ONE_DAY = dt.timedelta(days=1)
 @dataclass
 class LedgerExport:
     workbook: Workbook
-    rows: dict[str, int] = field(default_factory=dict)   # sheet → data rows (header not counted)
+    rows: dict[str, int] = field(default_factory=dict)  # sheet → data rows (header not counted)
     school_days: int = 0
-    open_until: dt.date | None = None    # open absences were counted up to this day only
+    open_until: dt.date | None = None  # open absences were counted up to this day only
 
 
 def _yes(flag: bool) -> str:
@@ -93,8 +105,15 @@ def _runs(days: dict[int, str]) -> dict[int, int]:
     return runs
 
 
-def build_ledger(session: Session, school: School, calendar: SchoolCalendar, start: dt.date, end: dt.date,
-                 *, today: dt.date | None = None) -> LedgerExport:
+def build_ledger(
+    session: Session,
+    school: School,
+    calendar: SchoolCalendar,
+    start: dt.date,
+    end: dt.date,
+    *,
+    today: dt.date | None = None,
+) -> LedgerExport:
     """The workbook for school days ``start``..``end``; ``today`` stops open absences there."""
     if start > end:
         raise ValueError(f"start {start} is after end {end}")
@@ -111,13 +130,20 @@ def build_ledger(session: Session, school: School, calendar: SchoolCalendar, sta
     runs = {sid: _runs(days) for sid, days in kinds.items()}
     as_of = min(end, today) if today is not None else end
 
-    export = LedgerExport(Workbook(), school_days=max(0, upto - lo + 1),
-                          open_until=today if stopped else None)
+    export = LedgerExport(Workbook(), school_days=max(0, upto - lo + 1), open_until=today if stopped else None)
     wb = export.workbook
     wb.remove(wb.active)
     export.rows[ABSENCES] = _absence_sheet(wb, session, school, students, spans, index, lo, upto, kinds, runs)
-    export.rows[ALERTS] = _alert_sheet(wb, session, school, students, start, end, as_of,
-                                       {sid: r.get(index.position(as_of), 0) for sid, r in runs.items()})
+    export.rows[ALERTS] = _alert_sheet(
+        wb,
+        session,
+        school,
+        students,
+        start,
+        end,
+        as_of,
+        {sid: r.get(index.position(as_of), 0) for sid, r in runs.items()},
+    )
     export.rows[DAILY] = _daily_sheet(wb, session, school, students, index, lo, upto, kinds)
     return export
 
@@ -135,8 +161,10 @@ def _absence_sheet(wb, session, school, students, spans, index, lo, upto, kinds,
     if owner:
         first_day, last_day = index.days[lo], index.days[upto]
         q = select(Absence.id, Absence.reason, Absence.reported_by).where(
-            Absence.status == ledger.ACTIVE, Absence.start <= last_day,
-            or_(Absence.end.is_(None), Absence.end >= first_day))
+            Absence.status == ledger.ACTIVE,
+            Absence.start <= last_day,
+            or_(Absence.end.is_(None), Absence.end >= first_day),
+        )
         details = {i: (reason, by) for i, reason, by in session.execute(q)}
     rows = []
     for (sid, pos), order in owner.items():
@@ -144,30 +172,53 @@ def _absence_sheet(wb, session, school, students, spans, index, lo, upto, kinds,
         reason, by = details.get(order, ("", ""))
         reporter = member.name if (member := school.staff_by_wechat(by)) else by
         kind = kinds[sid][pos]
-        rows.append(((index.days[pos], _class_key(st.class_name), st.name, sid),
-                     (sid, st.name, st.class_name, index.days[pos], KIND_LABELS.get(kind, kind), reason,
-                      runs[sid].get(pos, 0), reporter, _yes(st.poverty), _yes(st.left_behind))))
+        rows.append(
+            (
+                (index.days[pos], _class_key(st.class_name), st.name, sid),
+                (
+                    sid,
+                    st.name,
+                    st.class_name,
+                    index.days[pos],
+                    KIND_LABELS.get(kind, kind),
+                    reason,
+                    runs[sid].get(pos, 0),
+                    reporter,
+                    _yes(st.poverty),
+                    _yes(st.left_behind),
+                ),
+            )
+        )
     return _write(wb, ABSENCES, [r for _, r in sorted(rows, key=lambda r: r[0])])
 
 
 def _alert_sheet(wb, session, school, students, start, end, as_of, current: dict[str, int]) -> int:
-    alerts = [a for a in session.execute(select(Alert).where(
-        Alert.since <= end, or_(Alert.closed_on.is_(None), Alert.closed_on >= start))).scalars()
-        if a.student_id in students]
+    alerts = [
+        a
+        for a in session.execute(
+            select(Alert).where(Alert.since <= end, or_(Alert.closed_on.is_(None), Alert.closed_on >= start))
+        ).scalars()
+        if a.student_id in students
+    ]
     events: dict[int, list[AlertEvent]] = defaultdict(list)
     if alerts:
-        for ev in session.execute(select(AlertEvent).where(
+        for ev in session.execute(
+            select(AlertEvent)
+            .where(
                 AlertEvent.alert_id.in_([a.id for a in alerts]),
-                AlertEvent.kind.in_(("followup", "home_teaching", "closed")))
-                .order_by(AlertEvent.at, AlertEvent.id)).scalars():
+                AlertEvent.kind.in_(("followup", "home_teaching", "closed")),
+            )
+            .order_by(AlertEvent.at, AlertEvent.id)
+        ).scalars():
             events[ev.alert_id].append(ev)
     tz = ZoneInfo(school.timezone)
     rows = []
     for a in sorted(alerts, key=lambda a: (a.since, _class_key(students[a.student_id].class_name), a.student_id)):
         st = students[a.student_id]
         # Stored times come back in UTC: an 07:30 visit in Beijing is still "that day" here.
-        visits = "\n".join(f"{ev.at.astimezone(tz):%m-%d} {ev.text}".rstrip()
-                           for ev in events[a.id] if ev.kind != "closed")
+        visits = "\n".join(
+            f"{ev.at.astimezone(tz):%m-%d} {ev.text}".rstrip() for ev in events[a.id] if ev.kind != "closed"
+        )
         if a.status == "closed":
             closing = next((ev.text for ev in reversed(events[a.id]) if ev.kind == "closed"), "")
             when = _md(a.closed_on) if a.closed_on else ""
@@ -179,9 +230,21 @@ def _alert_sheet(wb, session, school, students, start, end, as_of, current: dict
             streak = a.streak_at_open
             if as_of >= a.opened_on:
                 streak = f"预警时{a.streak_at_open}天；截至{_md(as_of)}已{current.get(a.student_id, 0)}天"
-        rows.append((st.id, st.name, st.class_name, a.since, a.opened_on, streak,
-                     f"是（{_md(a.escalated_on)}）" if a.escalated_on else "否", visits, outcome,
-                     st.guardian, st.phone))
+        rows.append(
+            (
+                st.id,
+                st.name,
+                st.class_name,
+                a.since,
+                a.opened_on,
+                streak,
+                f"是（{_md(a.escalated_on)}）" if a.escalated_on else "否",
+                visits,
+                outcome,
+                st.guardian,
+                st.phone,
+            )
+        )
     return _write(wb, ALERTS, rows)
 
 
@@ -197,16 +260,30 @@ def _daily_sheet(wb, session, school, students, index, lo, upto, kinds) -> int:
         for pos, kind in days.items():
             if pos >= lo:
                 counts[(pos, students[sid].class_name)][kind] += 1
-    reported = {(name, day) for name, day in session.execute(select(ClassReport.class_name, ClassReport.day).where(
-        ClassReport.status == "active", ClassReport.day >= first_day, ClassReport.day <= last_day))}
+    reported = {
+        (name, day)
+        for name, day in session.execute(
+            select(ClassReport.class_name, ClassReport.day).where(
+                ClassReport.status == "active", ClassReport.day >= first_day, ClassReport.day <= last_day
+            )
+        )
+    }
     rows = []
     for pos in range(lo, upto + 1):
         day = index.days[pos]
         on_roll = enrolled + Counter(s.class_name for s in gone if day < s.left_on)
         for name in classes:
             c = counts.get((pos, name), Counter())
-            rows.append((day, name, on_roll[name], *(c[k] for k in KINDS), sum(c[k] for k in KINDS),
-                         _yes((name, day) in reported)))
+            rows.append(
+                (
+                    day,
+                    name,
+                    on_roll[name],
+                    *(c[k] for k in KINDS),
+                    sum(c[k] for k in KINDS),
+                    _yes((name, day) in reported),
+                )
+            )
     return _write(wb, DAILY, rows)
 
 
@@ -244,8 +321,16 @@ def _write(wb: Workbook, title: str, rows: list[tuple]) -> int:
     return len(rows)
 
 
-def write_ledger(path: str | Path, session: Session, school: School, calendar: SchoolCalendar, start: dt.date,
-                 end: dt.date, *, today: dt.date | None = None) -> LedgerExport:
+def write_ledger(
+    path: str | Path,
+    session: Session,
+    school: School,
+    calendar: SchoolCalendar,
+    start: dt.date,
+    end: dt.date,
+    *,
+    today: dt.date | None = None,
+) -> LedgerExport:
     """Build and save; written beside the target then renamed, so a failure leaves no half file."""
     export = build_ledger(session, school, calendar, start, end, today=today)
     path = Path(path)

@@ -5,12 +5,13 @@ A school day is inside the term, a working day by the national calendar
 ``extra_holidays``. For a year the package does not know, Monday–Friday stands in and
 ``incomplete_years`` says so, so the digest can warn that the calendar is a guess.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
 import chinese_calendar
 
@@ -31,7 +32,9 @@ def national_workday(day: dt.date) -> tuple[bool, bool]:
             log.warning(
                 "chinese-calendar %s 不认识 %s 年的节假日安排，暂按周一至周五上课计算 / "
                 "no official holiday calendar for %s: falling back to Monday-Friday",
-                getattr(chinese_calendar, "__version__", "?"), day.year, day.year,
+                getattr(chinese_calendar, "__version__", "?"),
+                day.year,
+                day.year,
             )
         return day.weekday() < 5, False
 

@@ -4,6 +4,7 @@ A class is (grade, number). Teachers write 三年级二班 as 三(2)班, 3年2�
 三2班 … ; ``find_classes`` finds all of those in a message and ``canonical`` turns a
 (grade, number) back into the roster's own spelling.
 """
+
 from __future__ import annotations
 
 import re
@@ -124,9 +125,18 @@ def variants(name: str) -> list[str]:
     gc, nc = grade_word(g), cn_int(n)
     out = [
         name,
-        f"{gc}({n})班", f"{gc}（{n}）班", f"{g}({n})班",
-        f"{g}年{n}班", f"{gc}年{nc}班", f"{g}年级{n}班", f"{gc}年级{n}班",
-        f"{g}.{n}班", f"{g}-{n}班", f"{g}{n:02d}班", f"{gc}{n}班", f"{gc}{nc}班",
+        f"{gc}({n})班",
+        f"{gc}（{n}）班",
+        f"{g}({n})班",
+        f"{g}年{n}班",
+        f"{gc}年{nc}班",
+        f"{g}年级{n}班",
+        f"{gc}年级{n}班",
+        f"{g}.{n}班",
+        f"{g}-{n}班",
+        f"{g}{n:02d}班",
+        f"{gc}{n}班",
+        f"{gc}{nc}班",
     ]
     seen: dict[str, None] = {}
     for v in out:

@@ -4,6 +4,7 @@ Loading is strict and every problem is reported at once, with file and line, in 
 school secretary can act on: a bot that starts on a wrong roster would raise false
 dropout alerts about real children.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -160,8 +161,12 @@ def load_school(folder: str | Path | None = None) -> School:
         # tomllib reports "(at line N, column M)": a malformed date lands here too.
         m = re.search(r"at line (\d+), column (\d+)", str(e))
         where = f"school.toml 第{m.group(1)}行第{m.group(2)}列" if m else "school.toml"
-        raise SchoolConfigError([f"{where}：格式错误，这一行写得不对（日期请写成 2026-09-01，文字请加英文引号）。"
-                                 f"原始错误 / parser said: {e}"]) from e
+        raise SchoolConfigError(
+            [
+                f"{where}：格式错误，这一行写得不对（日期请写成 2026-09-01，文字请加英文引号）。"
+                f"原始错误 / parser said: {e}"
+            ]
+        ) from e
 
     sch = raw.get("school") or {}
     for key in ("id", "name"):
@@ -171,22 +176,50 @@ def load_school(folder: str | Path | None = None) -> School:
 
     term_raw = raw.get("term") or {}
     where_term = _where("school.toml", text, "[term]")
-    start = _as_date(term_raw.get("start"), "学期开始日期", _where("school.toml", text, "start"), problems) if "start" in term_raw else None
-    end = _as_date(term_raw.get("end"), "学期结束日期", _where("school.toml", text, "end ="), problems) if "end" in term_raw else None
+    start = (
+        _as_date(term_raw.get("start"), "学期开始日期", _where("school.toml", text, "start"), problems)
+        if "start" in term_raw
+        else None
+    )
+    end = (
+        _as_date(term_raw.get("end"), "学期结束日期", _where("school.toml", text, "end ="), problems)
+        if "end" in term_raw
+        else None
+    )
     if "start" not in term_raw or "end" not in term_raw:
         problems.append(f"{where_term}：[term] 需要 start 和 end（学期起止日期）")
     if start and end and end < start:
         problems.append(f"{where_term}：学期结束日期 {end} 早于开始日期 {start}")
-    holidays = tuple(d for v in term_raw.get("extra_holidays", []) if (d := _as_date(v, "放假日期", _where("school.toml", text, "extra_holidays"), problems)))
-    extra_days = tuple(d for v in term_raw.get("extra_school_days", []) if (d := _as_date(v, "补课日期", _where("school.toml", text, "extra_school_days"), problems)))
+    holidays = tuple(
+        d
+        for v in term_raw.get("extra_holidays", [])
+        if (d := _as_date(v, "放假日期", _where("school.toml", text, "extra_holidays"), problems))
+    )
+    extra_days = tuple(
+        d
+        for v in term_raw.get("extra_school_days", [])
+        if (d := _as_date(v, "补课日期", _where("school.toml", text, "extra_school_days"), problems))
+    )
     term = Term(term_raw.get("name", ""), start or dt.date.min, end or dt.date.max, holidays, extra_days)
 
     rules_raw = raw.get("rules") or {}
     rules = Rules(
         unexcused_streak_alert_days=int(rules_raw.get("unexcused_streak_alert_days", 3)),
         escalate_after_days=int(rules_raw.get("escalate_after_days", 5)),
-        digest_time=_as_time(rules_raw.get("digest_time"), "digest_time", _where("school.toml", text, "digest_time"), problems, Rules.digest_time),
-        rollcall_reminder_time=_as_time(rules_raw.get("rollcall_reminder_time"), "rollcall_reminder_time", _where("school.toml", text, "rollcall_reminder_time"), problems, Rules.rollcall_reminder_time),
+        digest_time=_as_time(
+            rules_raw.get("digest_time"),
+            "digest_time",
+            _where("school.toml", text, "digest_time"),
+            problems,
+            Rules.digest_time,
+        ),
+        rollcall_reminder_time=_as_time(
+            rules_raw.get("rollcall_reminder_time"),
+            "rollcall_reminder_time",
+            _where("school.toml", text, "rollcall_reminder_time"),
+            problems,
+            Rules.rollcall_reminder_time,
+        ),
     )
 
     students: list[Student] = []
@@ -247,6 +280,14 @@ def load_school(folder: str | Path | None = None) -> School:
     if problems:
         raise SchoolConfigError(problems)
     return School(
-        id=sch["id"], name=sch["name"], timezone=timezone, term=term, rules=rules,
-        staff=staff, rooms=rooms, students=students, folder=folder, policy=policy,
+        id=sch["id"],
+        name=sch["name"],
+        timezone=timezone,
+        term=term,
+        rules=rules,
+        staff=staff,
+        rooms=rooms,
+        students=students,
+        folder=folder,
+        policy=policy,
     )

@@ -1,8 +1,9 @@
 """An in-memory index of the students a school has now (pure)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from bot.school.roster_file import Student
 

@@ -1,11 +1,12 @@
 """Reading a 学籍 roster export (CSV or XLSX) into ``Student`` records (pure, file in)."""
+
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from bot.school.classnames import parse_class_name
 
@@ -24,7 +25,7 @@ class RosterError(Exception):
 
 @dataclass(frozen=True)
 class Student:
-    student_id: str      # 学籍号
+    student_id: str  # 学籍号
     name: str
     class_name: str
     gender: str = ""
@@ -32,7 +33,7 @@ class Student:
     guardian: str = ""
     phone: str = ""
     boarding: bool = False
-    poverty: bool = False      # 脱贫家庭 (formerly 建档立卡)
+    poverty: bool = False  # 脱贫家庭 (formerly 建档立卡)
     left_behind: bool = False  # 留守儿童
 
 
@@ -76,7 +77,9 @@ def read_roster(path: str | Path, progress: Callable[[int, int], None] | None = 
     return parse_roster_rows(rows, path.name, progress)
 
 
-def parse_roster_rows(rows: Iterable[list[str]], fname: str, progress: Callable[[int, int], None] | None = None) -> list[Student]:
+def parse_roster_rows(
+    rows: Iterable[list[str]], fname: str, progress: Callable[[int, int], None] | None = None
+) -> list[Student]:
     rows = list(rows)
     problems: list[str] = []
     if not rows:
@@ -94,7 +97,10 @@ def parse_roster_rows(rows: Iterable[list[str]], fname: str, progress: Callable[
             progress(lineno - 1, total)
         if not any(cell.strip() for cell in row):
             continue
-        get = lambda col: row[idx[col]].strip() if col in idx and idx[col] < len(row) else ""  # noqa: E731
+
+        def get(col: str, row: list[str] = row) -> str:
+            return row[idx[col]].strip() if col in idx and idx[col] < len(row) else ""
+
         where = f"{fname} 第{lineno}行"
         sid, name, cls, grade = get("学籍号"), get("姓名"), get("班级"), get("年级")
         if not sid:
@@ -116,13 +122,20 @@ def parse_roster_rows(rows: Iterable[list[str]], fname: str, progress: Callable[
             if gref is None or gref.grade != ref.grade:
                 problems.append(f"{where}：班级“{cls}”和年级“{grade}”对不上")
                 continue
-        students.append(Student(
-            student_id=sid, name=name, class_name=ref.canonical(), gender=get("性别"), grade=grade,
-            guardian=get("监护人"), phone=get("联系电话"),
-            boarding=_flag(get("是否寄宿"), "是否寄宿", where, problems),
-            poverty=_flag(get("是否脱贫家庭"), "是否脱贫家庭", where, problems),
-            left_behind=_flag(get("是否留守儿童"), "是否留守儿童", where, problems),
-        ))
+        students.append(
+            Student(
+                student_id=sid,
+                name=name,
+                class_name=ref.canonical(),
+                gender=get("性别"),
+                grade=grade,
+                guardian=get("监护人"),
+                phone=get("联系电话"),
+                boarding=_flag(get("是否寄宿"), "是否寄宿", where, problems),
+                poverty=_flag(get("是否脱贫家庭"), "是否脱贫家庭", where, problems),
+                left_behind=_flag(get("是否留守儿童"), "是否留守儿童", where, problems),
+            )
+        )
     if progress:
         progress(total, total)
     if problems:

@@ -4,6 +4,7 @@ It runs the real bot (the simulate machinery: same handlers, rules, jobs, templa
 a virtual clock, so the week takes seconds. Routine 全勤 reports are marked quiet and
 summarised in one line, so the story stays readable.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -11,8 +12,8 @@ import datetime as dt
 from typing import TextIO
 
 from bot.chat.render import weekday
-from bot.sim.simulate import Scenario, Simulation, Step
 from bot.school.config import School, load_school
+from bot.sim.simulate import Scenario, Simulation, Step
 
 STAFF_ROOM = "青石镇中心小学教师群"
 WEEK = [dt.date(2026, 11, 23) + dt.timedelta(days=i) for i in range(5)]
@@ -20,6 +21,7 @@ WEEK = [dt.date(2026, 11, 23) + dt.timedelta(days=i) for i in range(5)]
 
 def _at(school: School, day: dt.date, hm: str) -> dt.datetime:
     from zoneinfo import ZoneInfo
+
     h, m = map(int, hm.split(":"))
     return dt.datetime.combine(day, dt.time(h, m), ZoneInfo(school.timezone))
 
@@ -31,8 +33,17 @@ def demo_scenario(school: School) -> Scenario:
     steps: list[Step] = []
 
     def say(day, hm, who, text, room=STAFF_ROOM, mention=False, quiet=False, name=None):
-        steps.append(Step(at=_at(school, day, hm), room=room, sender=who.wechat_id if hasattr(who, "wechat_id") else who,
-                          name=name or getattr(who, "name", ""), text=text, mention=mention, quiet=quiet))
+        steps.append(
+            Step(
+                at=_at(school, day, hm),
+                room=room,
+                sender=who.wechat_id if hasattr(who, "wechat_id") else who,
+                name=name or getattr(who, "name", ""),
+                text=text,
+                mention=mention,
+                quiet=quiet,
+            )
+        )
 
     for i, day in enumerate(WEEK):
         # Most classes report early; on Monday two forget, and the 09:30 reminder asks them.
@@ -55,8 +66,15 @@ def demo_scenario(school: School) -> Scenario:
     say(tue, "08:10", wang, "没到", room=None)
     say(tue, "08:20", wang, "应到37 实到35，王小明没来，高兴病假")
     say(tue, "07:45", feng, "四(1)班 应到38 实到37，李婧病假", quiet=True)
-    say(tue, "12:20", "wxid_parent_demo_1", "@保学小助手 营养餐一天补助多少钱", room=parents,
-        mention=True, name="蒋天佑妈妈")
+    say(
+        tue,
+        "12:20",
+        "wxid_parent_demo_1",
+        "@保学小助手 营养餐一天补助多少钱",
+        room=parents,
+        mention=True,
+        name="蒋天佑妈妈",
+    )
     say(tue, "12:21", "wxid_parent_demo_3", "收到，谢谢老师", room=parents, name="刘洋奶奶")
     # Wednesday: still away; 李婧 is back.
     say(wed, "08:10", wang, "没到", room=None)
@@ -73,7 +91,7 @@ def demo_scenario(school: School) -> Scenario:
     say(fri, "07:45", feng, "全勤", quiet=True)
     say(fri, "09:00", principal, "预警", room="青石镇中心小学行政群")
     steps.append(Step(at=_at(school, fri, "18:00"), until=True))
-    steps.sort(key=lambda st: st.at)   # stable: same-minute steps keep their order
+    steps.sort(key=lambda st: st.at)  # stable: same-minute steps keep their order
     return Scenario(school, _at(school, mon, "07:00"), steps)
 
 
@@ -95,7 +113,9 @@ class Transcript:
     def _flush_quiet(self) -> None:
         if self.quiet:
             first, last = self.quiet[0].at, self.quiet[-1].at
-            self.out.write(f"{first:%H:%M}–{last:%H:%M} （{len(self.quiet)} 位班主任在教师群报了全勤，小助手逐一确认，略）\n")
+            self.out.write(
+                f"{first:%H:%M}–{last:%H:%M} （{len(self.quiet)} 位班主任在教师群报了全勤，小助手逐一确认，略）\n"
+            )
             self.quiet = []
 
     def on_step(self, step: Step | None, sent) -> None:
@@ -125,13 +145,17 @@ class Transcript:
 def run_demo(out: TextIO, db_url: str | None = None) -> Simulation:
     school = load_school()
     sim = Simulation(demo_scenario(school), db_url)
-    out.write(f"保学小助手演示：{school.name}，{WEEK[0].month}月{WEEK[0].day}日—{WEEK[-1].month}月{WEEK[-1].day}日一周"
-              "（虚拟时钟，内存传输，临时数据库；与 schoolbot run 用同一套处理、规则、定时任务和模板）\n")
+    out.write(
+        f"保学小助手演示：{school.name}，{WEEK[0].month}月{WEEK[0].day}日—{WEEK[-1].month}月{WEEK[-1].day}日一周"
+        "（虚拟时钟，内存传输，临时数据库；与 schoolbot run 用同一套处理、规则、定时任务和模板）\n"
+    )
     printer = Transcript(school, out)
     asyncio.run(sim.play(printer.on_step))
     printer._flush_quiet()
     state = sim.state()
-    out.write(f"\n演示结束：未关闭预警 {len(state['open_alerts'])} 个"
-              + "".join(f"（{a['class']} {a['name']}，连续{a['streak']}天）" for a in state["open_alerts"])
-              + f"；{WEEK[-1].month}月{WEEK[-1].day}日缺勤 {state['absences_today']} 人。\n")
+    out.write(
+        f"\n演示结束：未关闭预警 {len(state['open_alerts'])} 个"
+        + "".join(f"（{a['class']} {a['name']}，连续{a['streak']}天）" for a in state["open_alerts"])
+        + f"；{WEEK[-1].month}月{WEEK[-1].day}日缺勤 {state['absences_today']} 人。\n"
+    )
     return sim

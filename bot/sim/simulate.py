@@ -3,26 +3,27 @@
 Same router, handlers, storage, rules, scheduler jobs and templates as ``run``; only the
 transport (in memory) and the clock (virtual) differ.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import yaml
 from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.attendance import ledger
+from bot.attendance.streak import absent_on, streaks
+from bot.chat.transports.memory import MemoryTransport, Sent
 from bot.clock import VirtualClock
 from bot.runtime import Bootstrap, build_app, open_database
 from bot.scheduler import VirtualRunner
 from bot.school.config import School, load_school
 from bot.settings import Settings
-from bot.attendance.streak import absent_on, streaks
-from bot.chat.transports.memory import MemoryTransport, Sent
 from storage.models import Alert, Student
 from storage.queries import sync_school
 
@@ -41,7 +42,7 @@ class Step:
     text: str = ""
     mention: bool = False
     id: str | None = None
-    quiet: bool = False        # demo only: a routine step the transcript summarises
+    quiet: bool = False  # demo only: a routine step the transcript summarises
 
 
 @dataclass
@@ -76,6 +77,7 @@ def load_scenario(path: str | Path | None = None, data: dict | None = None) -> S
         folder = Path(path).parent / folder
     school = load_school(folder)
     from zoneinfo import ZoneInfo
+
     tz = ZoneInfo(school.timezone)
     start = _when(data.get("start"), tz, "start")
     steps: list[Step] = []
@@ -87,9 +89,18 @@ def load_scenario(path: str | Path | None = None, data: dict | None = None) -> S
             continue
         if "from" not in raw or "text" not in raw:
             raise ScenarioError(f"step {i}: a message needs from and text")
-        steps.append(Step(at=_when(raw.get("at"), tz, f"step {i} at"), room=raw.get("room"), sender=str(raw["from"]),
-                          name=str(raw.get("name", "")), text=str(raw["text"]), mention=bool(raw.get("mention", False)),
-                          id=None if raw.get("id") is None else str(raw["id"]), quiet=bool(raw.get("quiet", False))))
+        steps.append(
+            Step(
+                at=_when(raw.get("at"), tz, f"step {i} at"),
+                room=raw.get("room"),
+                sender=str(raw["from"]),
+                name=str(raw.get("name", "")),
+                text=str(raw["text"]),
+                mention=bool(raw.get("mention", False)),
+                id=None if raw.get("id") is None else str(raw["id"]),
+                quiet=bool(raw.get("quiet", False)),
+            )
+        )
     return Scenario(school, start, steps)
 
 
@@ -119,15 +130,23 @@ class Simulation:
         self.app.outbox.release_own_claims()
         for step in self.scenario.steps:
             if step.at < self.clock.now():
-                raise ScenarioError(f"steps must be in time order: {step.at.isoformat()} is before {self.clock.now().isoformat()}")
+                raise ScenarioError(
+                    f"steps must be in time order: {step.at.isoformat()} is before {self.clock.now().isoformat()}"
+                )
             await self.runner.advance_to(step.at)
             before = self.transport.take()
             if on_step and before:
                 on_step(None, before)
             if not step.until:
-                await self.transport.deliver(text=step.text, sender_id=step.sender, sender_name=step.name,
-                                             room=step.room, mentioned=step.mention, at=step.at,
-                                             message_id=step.id)
+                await self.transport.deliver(
+                    text=step.text,
+                    sender_id=step.sender,
+                    sender_name=step.name,
+                    room=step.room,
+                    mentioned=step.mention,
+                    at=step.at,
+                    message_id=step.id,
+                )
             if on_step:
                 on_step(step, self.transport.take())
 
@@ -136,14 +155,26 @@ class Simulation:
         with Session(self.app.engine) as s:
             spans = ledger.spans(s)
             current = streaks(spans, self.app.calendar, day)
-            alerts = list(s.execute(select(Alert, Student).join(Student, Student.id == Alert.student_id)
-                                    .where(Alert.status == "open").order_by(Alert.since, Alert.id)))
+            alerts = list(
+                s.execute(
+                    select(Alert, Student)
+                    .join(Student, Student.id == Alert.student_id)
+                    .where(Alert.status == "open")
+                    .order_by(Alert.since, Alert.id)
+                )
+            )
         return {
-            "open_alerts": [{
-                "student_id": st.id, "name": st.name, "class": st.class_name,
-                "streak": current[st.id].days if st.id in current else 0,
-                "since": a.since.isoformat(), "escalated": a.escalated_on is not None,
-            } for a, st in alerts],
+            "open_alerts": [
+                {
+                    "student_id": st.id,
+                    "name": st.name,
+                    "class": st.class_name,
+                    "streak": current[st.id].days if st.id in current else 0,
+                    "since": a.since.isoformat(),
+                    "escalated": a.escalated_on is not None,
+                }
+                for a, st in alerts
+            ],
             "absences_today": len(absent_on(spans, day)),
         }
 

@@ -1,12 +1,13 @@
 """The message path: help from a template, duplicates, crashes, hostile text."""
+
 from __future__ import annotations
 
 import io
 
 from sqlalchemy import select
 
-from bot.clock import VirtualClock
 from bot.chat.transports.console import ConsoleTransport, parse_console_line
+from bot.clock import VirtualClock
 from storage.models import InboundMessage, OutboundMessage
 from tests.conftest import STAFF_ROOM, WANGFANG, at
 
@@ -38,7 +39,7 @@ async def test_crash_in_handler_keeps_the_message_and_answers_politely(make_bot)
     bot = await make_bot()
 
     def boom(ctx, _m):
-        ctx.reply("chat/help.j2", topics=[], staff=True)   # queued, then rolled back with the crash
+        ctx.reply("chat/help.j2", topics=[], staff=True)  # queued, then rolled back with the crash
         raise RuntimeError("disk on fire")
 
     bot.app.handlers.insert(0, type(bot.app.handlers[0])(boom, "boom"))
@@ -66,8 +67,18 @@ async def test_chit_chat_in_group_gets_nothing(make_bot):
 
 def test_console_line_format(school):
     assert parse_console_line("@三年级二班家长群 王芳: 王小明今天没来", school) == (
-        "三年级二班家长群", WANGFANG, "王芳", "王小明今天没来", False)
-    assert parse_console_line("张三: @保学小助手 帮助", school)[1:] == ("console_张三", "张三", "@保学小助手 帮助", True)
+        "三年级二班家长群",
+        WANGFANG,
+        "王芳",
+        "王小明今天没来",
+        False,
+    )
+    assert parse_console_line("张三: @保学小助手 帮助", school)[1:] == (
+        "console_张三",
+        "张三",
+        "@保学小助手 帮助",
+        True,
+    )
     assert parse_console_line("just words", school) is None
 
 

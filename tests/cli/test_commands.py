@@ -1,4 +1,5 @@
 """The command-line contract: simulate, demo and digest, run as a user runs them."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ def test_simulate_reproduces_the_alert_on_the_fourth_school_day(tmp_path):
     assert len([m for m in sent if m["text"].startswith("已记录：三年级二班 王小明")]) == 1
     assert not [m for m in sent if m["room"] == "三年级二班家长群"]
     assert [(a["name"], a["class"], a["streak"], a["since"]) for a in state["open_alerts"]] == [
-        ("王小明", "三年级二班", 4, "2026-11-19")]
-    assert state["absences_today"] == 2   # 王小明, and 高兴 on his third sick day
+        ("王小明", "三年级二班", 4, "2026-11-19")
+    ]
+    assert state["absences_today"] == 2  # 王小明, and 高兴 on his third sick day
 
 
 def test_demo_tells_the_week(tmp_path, monkeypatch):
@@ -42,7 +44,7 @@ def test_demo_tells_the_week(tmp_path, monkeypatch):
     assert "缺勤日报" in out and "本周考勤小结" in out
     thursday = out.split("11月26日 周四")[1].split("11月27日")[0]
     assert "【控辍保学预警】" in thursday and "已连续4个上学日" in thursday
-    assert list(tmp_path.iterdir()) == []   # the demo plays on a throw-away database
+    assert list(tmp_path.iterdir()) == []  # the demo plays on a throw-away database
 
 
 def test_digest_prints_on_demand_and_rejects_a_bad_date(tmp_path):

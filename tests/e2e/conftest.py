@@ -3,6 +3,7 @@
 Without Node or tests/e2e/node_modules the tests skip with the reason, except in CI
 (env CI set), where a missing prerequisite is a failure: CI must run them.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,8 +40,11 @@ def gateway(e2e_dir):
 @pytest.fixture(scope="module")
 def schoolbot(gateway, e2e_dir):
     """One bot for the module, on a clock that starts at CLOCK_START (a school day)."""
-    bot = SchoolBot(e2e_dir / "bot", SchoolBot.env_for(gateway, e2e_dir / "bot.db", clock_start=CLOCK_START),
-                    log_path=e2e_dir / "bot.log").start()
+    bot = SchoolBot(
+        e2e_dir / "bot",
+        SchoolBot.env_for(gateway, e2e_dir / "bot.db", clock_start=CLOCK_START),
+        log_path=e2e_dir / "bot.log",
+    ).start()
     if bot.wait_logged_in(timeout=60) is None:
         bot.stop()
         pytest.fail(f"schoolbot run did not log in to the gateway:\n{bot.output()[-4000:]}", pytrace=False)

@@ -4,6 +4,7 @@ Shared by the end-to-end tests and ``benchmarks/wechaty_rtt.py``. Both processes
 read by a thread each, so a test can wait on what the gateway reports ("sent") or on
 what the bot logs, with a timeout and without blocking the other pipe.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -16,8 +17,8 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO = E2E_DIR.parents[1]
@@ -111,12 +112,18 @@ class Gateway:
     def endpoint(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> "Gateway":
+    def start(self, timeout: float = 30) -> Gateway:
         stderr = self._open(self.log_path) if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             ["node", str(GATEWAY), "--port", str(self.port), "--token", self.token],
-            cwd=E2E_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
-            text=True, encoding="utf-8", bufsize=1)
+            cwd=E2E_DIR,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+        )
         # Every event also goes to <log>.events.jsonl: what a failed CI run sent, in order.
         sink = self._open(self.log_path.with_suffix(".events.jsonl")) if self.log_path else None
         self.events = _Lines(self.proc.stdout, _json_or_none, sink)
@@ -167,8 +174,17 @@ class Gateway:
     def mark(self) -> int:
         return len(self.events)
 
-    def say(self, sender: str, text: str = "", room: str | None = None, *, mention: bool | None = None,
-            kind: str = "text", age_s: float = 0, timeout: float = 10) -> dict:
+    def say(
+        self,
+        sender: str,
+        text: str = "",
+        room: str | None = None,
+        *,
+        mention: bool | None = None,
+        kind: str = "text",
+        age_s: float = 0,
+        timeout: float = 10,
+    ) -> dict:
         """Inject a message; returns the gateway's "injected" event (message id, time)."""
         ref = f"r{next(self._refs)}"
         cmd = {"cmd": "say", "from": sender, "room": room, "text": text, "kind": kind, "ref": ref}
@@ -211,13 +227,17 @@ class SchoolBot:
         self._sink = None
 
     @staticmethod
-    def env_for(gateway: Gateway, db_path: Path, *, clock_start: str | None = None,
-                names: str = "schoolbot", **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("SCHOOLBOT_", "WECHATY_PUPPET_SERVICE_")) and k not in ("TOKEN", "ENDPOINT")}
+    def env_for(
+        gateway: Gateway, db_path: Path, *, clock_start: str | None = None, names: str = "schoolbot", **extra: str
+    ) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SCHOOLBOT_", "WECHATY_PUPPET_SERVICE_")) and k not in ("TOKEN", "ENDPOINT")
+        }
         if names == "schoolbot":
             env.update(SCHOOLBOT_WECHATY_ENDPOINT=gateway.endpoint, SCHOOLBOT_WECHATY_TOKEN=gateway.token)
-        else:   # the names every Wechaty bot reads
+        else:  # the names every Wechaty bot reads
             env.update(WECHATY_PUPPET_SERVICE_ENDPOINT=gateway.endpoint, WECHATY_PUPPET_SERVICE_TOKEN=gateway.token)
         env.update(SCHOOLBOT_DB=f"sqlite:///{db_path}", PYTHONUNBUFFERED="1", PYTHONPATH=str(REPO))
         if clock_start:
@@ -225,12 +245,20 @@ class SchoolBot:
         env.update(extra)
         return env
 
-    def start(self) -> "SchoolBot":
+    def start(self) -> SchoolBot:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self._sink = sink = open(self.log_path, "a", encoding="utf-8") if self.log_path else None
-        self.proc = subprocess.Popen(schoolbot_command() + ["run"], cwd=self.workdir, env=self.env,
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True, encoding="utf-8", bufsize=1)
+        self.proc = subprocess.Popen(
+            [*schoolbot_command(), "run"],
+            cwd=self.workdir,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+        )
         self.log = _Lines(self.proc.stdout, lambda line: line, sink)
         return self
 

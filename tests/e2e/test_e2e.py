@@ -5,6 +5,7 @@ The bot handles messages one at a time in arrival order, so "the bot said nothin
 is checked by sending a sentinel (a DM 帮助 from a stranger) and waiting for its reply:
 whatever the earlier message caused has been sent by then.
 """
+
 from __future__ import annotations
 
 import time
@@ -18,12 +19,12 @@ pytestmark = pytest.mark.e2e
 STAFF_ROOM = "青石镇中心小学教师群"
 LEADERS_ROOM = "青石镇中心小学行政群"
 PARENT_ROOM = "三年级二班家长群"
-WANGFANG = "wxid_demo_wangfang"             # head teacher of 三年级二班
+WANGFANG = "wxid_demo_wangfang"  # head teacher of 三年级二班
 PRINCIPAL = "wxid_demo_chenguohua"
-OFFICER = "wxid_demo_liujianjun"             # 控辍保学专干
-PARENT = "wxid_demo_parent_6a"              # a parent in 三年级二班家长群 (6th parent group in school.toml)
+OFFICER = "wxid_demo_liujianjun"  # 控辍保学专干
+PARENT = "wxid_demo_parent_6a"  # a parent in 三年级二班家长群 (6th parent group in school.toml)
 STRANGER = "wxid_demo_stranger"
-REPLY_S = 20                                # generous: CI machines are slow, replies take ms here
+REPLY_S = 20  # generous: CI machines are slow, replies take ms here
 
 
 def answers_help(gateway: Gateway) -> dict | None:
@@ -113,7 +114,9 @@ def test_long_absence_report_raises_the_alert_by_direct_message(gateway, schoolb
 
 def test_digest_reaches_the_principal_at_1630(gateway, schoolbot):
     # The bot's clock started at 16:29:50 (conftest.CLOCK_START); the digest is due at 16:30.
-    to_principal = (lambda e: (e["contact"] == PRINCIPAL or e["to"] == LEADERS_ROOM) and "缺勤日报" in e["text"])
+    def to_principal(e):
+        return (e["contact"] == PRINCIPAL or e["to"] == LEADERS_ROOM) and "缺勤日报" in e["text"]
+
     digest = gateway.wait_sent(to_principal, timeout=60)
     assert digest is not None, schoolbot.output()[-3000:]
     assert "缺勤" in digest["text"]
@@ -128,9 +131,9 @@ def test_bot_reconnects_after_the_gateway_restarts(gateway, schoolbot):
     log_mark = len(schoolbot.log)
     gateway.kill()
     assert schoolbot.wait_log("connection to the Wechaty service lost", 15, start=log_mark), schoolbot.output()[-3000:]
-    time.sleep(3)                           # down for a while: several refused reconnects
+    time.sleep(3)  # down for a while: several refused reconnects
     assert schoolbot.alive()
-    gateway.start()                         # same port, fresh mock (nothing remembered)
+    gateway.start()  # same port, fresh mock (nothing remembered)
     t0 = time.monotonic()
     assert schoolbot.wait_logged_in(15, start=log_mark), schoolbot.output()[-3000:]
     reconnect_s = time.monotonic() - t0
@@ -140,7 +143,7 @@ def test_bot_reconnects_after_the_gateway_restarts(gateway, schoolbot):
     assert reply is not None, schoolbot.output()[-3000:]
     assert reconnect_s < 5, f"reconnected only after {reconnect_s:.1f}s"
     time.sleep(0.5)
-    assert len(sent_between(gateway, mark, lambda e: e["contact"] == PARENT)) == 1   # nothing doubled
+    assert len(sent_between(gateway, mark, lambda e: e["contact"] == PARENT)) == 1  # nothing doubled
 
 
 @pytest.fixture
@@ -152,21 +155,25 @@ def own_gateway(e2e_dir):
 
 def test_usual_wechaty_env_names_work_and_nothing_is_left_in_the_workdir(own_gateway, e2e_dir):
     workdir = e2e_dir / "wechaty-names"
-    bot = SchoolBot(workdir, SchoolBot.env_for(own_gateway, e2e_dir / "names.db", names="wechaty"),
-                    log_path=e2e_dir / "bot-names.log").start()
+    bot = SchoolBot(
+        workdir,
+        SchoolBot.env_for(own_gateway, e2e_dir / "names.db", names="wechaty"),
+        log_path=e2e_dir / "bot-names.log",
+    ).start()
     try:
         assert bot.wait_logged_in(60), bot.output()[-3000:]
         assert answers_help(own_gateway), bot.output()[-3000:]
     finally:
         bot.stop()
-    assert not (workdir / ".wechaty").exists()           # python-wechaty's cache went elsewhere
-    assert "there are endpoint" not in bot.output()       # the line that prints the token is silenced
+    assert not (workdir / ".wechaty").exists()  # python-wechaty's cache went elsewhere
+    assert "there are endpoint" not in bot.output()  # the line that prints the token is silenced
 
 
 def test_wrong_token_is_reported_and_the_bot_keeps_trying(own_gateway, e2e_dir):
     wrong = Gateway(token="not-the-token", port=own_gateway.port)
-    bot = SchoolBot(e2e_dir / "wrong-token", SchoolBot.env_for(wrong, e2e_dir / "wrong.db"),
-                    log_path=e2e_dir / "bot-wrong.log").start()
+    bot = SchoolBot(
+        e2e_dir / "wrong-token", SchoolBot.env_for(wrong, e2e_dir / "wrong.db"), log_path=e2e_dir / "bot-wrong.log"
+    ).start()
     try:
         assert bot.wait_log("UNAUTHENTICATED", 60), bot.output()[-3000:]
         time.sleep(1)
@@ -179,12 +186,13 @@ def test_wrong_token_is_reported_and_the_bot_keeps_trying(own_gateway, e2e_dir):
 def test_bot_started_before_the_gateway_connects_when_it_comes(e2e_dir):
     import socket
 
-    with socket.socket() as s:           # a port nobody serves yet
+    with socket.socket() as s:  # a port nobody serves yet
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     gw = Gateway(port=port, log_path=e2e_dir / "gateway-late.log")
-    bot = SchoolBot(e2e_dir / "early", SchoolBot.env_for(gw, e2e_dir / "early.db"),
-                    log_path=e2e_dir / "bot-early.log").start()
+    bot = SchoolBot(
+        e2e_dir / "early", SchoolBot.env_for(gw, e2e_dir / "early.db"), log_path=e2e_dir / "bot-early.log"
+    ).start()
     try:
         assert bot.wait_log("cannot reach the Wechaty puppet service", 60), bot.output()[-3000:]
         time.sleep(2)
@@ -200,8 +208,9 @@ def test_bot_started_before_the_gateway_connects_when_it_comes(e2e_dir):
 @pytest.mark.slow
 def test_bot_survives_the_gateway_gone_for_75_seconds(own_gateway, e2e_dir):
     """The stock client retries once after 60 s and then dies; run with -m slow."""
-    bot = SchoolBot(e2e_dir / "long-outage", SchoolBot.env_for(own_gateway, e2e_dir / "long.db"),
-                    log_path=e2e_dir / "bot-long.log").start()
+    bot = SchoolBot(
+        e2e_dir / "long-outage", SchoolBot.env_for(own_gateway, e2e_dir / "long.db"), log_path=e2e_dir / "bot-long.log"
+    ).start()
     try:
         assert bot.wait_logged_in(60), bot.output()[-3000:]
         mark = len(bot.log)

@@ -1,4 +1,5 @@
 """FAQ tests share one matcher (jieba and the catalogue load once per session)."""
+
 from __future__ import annotations
 
 import pytest

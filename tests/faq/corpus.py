@@ -1,4 +1,5 @@
 """The FAQ corpus (corpus.yaml): labelled parent questions and messages that must stay null."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -1,4 +1,5 @@
 """The catalogue: the 24 contract topics, their metadata, answers from the school's settings."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,14 +11,53 @@ from bot.faq import catalogue
 from bot.faq.check import check
 from bot.faq.policy import NATIONAL_DEFAULTS, effective, unknown_keys
 
-SPEC_IDS = """two_exemptions_one_subsidy school_fees living_subsidy nutrition_meal eligibility
-application_process required_documents payment_time preschool_aid high_school_aid vocational_aid yulu_plan
-college_aid poverty_registered_students study_elsewhere leave_procedure dropout_law home_teaching
-left_behind_care psych_support disabled_students donations_fund complaints contact""".split()
-MONEY = {"two_exemptions_one_subsidy", "school_fees", "living_subsidy", "nutrition_meal", "eligibility",
-         "application_process", "required_documents", "payment_time", "preschool_aid", "high_school_aid",
-         "vocational_aid", "yulu_plan", "college_aid", "poverty_registered_students", "study_elsewhere",
-         "disabled_students", "donations_fund", "complaints", "contact"}
+SPEC_IDS = [
+    "two_exemptions_one_subsidy",
+    "school_fees",
+    "living_subsidy",
+    "nutrition_meal",
+    "eligibility",
+    "application_process",
+    "required_documents",
+    "payment_time",
+    "preschool_aid",
+    "high_school_aid",
+    "vocational_aid",
+    "yulu_plan",
+    "college_aid",
+    "poverty_registered_students",
+    "study_elsewhere",
+    "leave_procedure",
+    "dropout_law",
+    "home_teaching",
+    "left_behind_care",
+    "psych_support",
+    "disabled_students",
+    "donations_fund",
+    "complaints",
+    "contact",
+]
+MONEY = {
+    "two_exemptions_one_subsidy",
+    "school_fees",
+    "living_subsidy",
+    "nutrition_meal",
+    "eligibility",
+    "application_process",
+    "required_documents",
+    "payment_time",
+    "preschool_aid",
+    "high_school_aid",
+    "vocational_aid",
+    "yulu_plan",
+    "college_aid",
+    "poverty_registered_students",
+    "study_elsewhere",
+    "disabled_students",
+    "donations_fund",
+    "complaints",
+    "contact",
+}
 PHONE = re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|12345")
 
 
@@ -47,10 +87,12 @@ def test_answers_render_short_with_and_without_policy(school, topic_id):
 
 def test_figures_come_from_the_school_policy(school):
     assert "1250" in catalogue.answer("living_subsidy", school)
-    changed = dataclasses.replace(school, policy={"nutrition": {"per_day": 4}, "living_subsidy": {"primary_boarder_year": 1300}})
+    changed = dataclasses.replace(
+        school, policy={"nutrition": {"per_day": 4}, "living_subsidy": {"primary_boarder_year": 1300}}
+    )
     assert "每天补助 4 元" in catalogue.answer("nutrition_meal", changed)
     assert "1300" in catalogue.answer("living_subsidy", changed)
-    assert "1500" in catalogue.answer("living_subsidy", changed)          # the rest keeps the default
+    assert "1500" in catalogue.answer("living_subsidy", changed)  # the rest keeps the default
 
 
 def test_no_invented_phone_numbers(school):
@@ -58,7 +100,7 @@ def test_no_invented_phone_numbers(school):
     text = catalogue.answer("contact", school)
     assert "请问班主任" in text and not PHONE.search(text)
     for topic_id in SPEC_IDS:
-        if topic_id != "complaints":         # the Ministry's national lines are public facts
+        if topic_id != "complaints":  # the Ministry's national lines are public facts
             assert not PHONE.search(catalogue.answer(topic_id, school)), topic_id
     with_phone = dataclasses.replace(school, policy={"contact": {"aid_office_phone": "0871-1234567"}})
     assert "0871-1234567" in catalogue.answer("contact", with_phone)

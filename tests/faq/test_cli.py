@@ -1,4 +1,5 @@
 """schoolbot faq ask / list / check (the command-line contract)."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ def test_ask_json_contract():
     r = run("faq", "ask", "营养餐多少钱", "--json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert set(out) == {"topic", "score", "answer", "candidates"}   # exactly the contract (SPEC.md)
+    assert set(out) == {"topic", "score", "answer", "candidates"}  # exactly the contract (SPEC.md)
     assert out["topic"] == "nutrition_meal" and "5 元" in out["answer"] and out["candidates"][0] == "nutrition_meal"
     assert isinstance(out["score"], float)
 
@@ -30,7 +31,7 @@ def test_ask_null_for_chit_chat():
 
 
 def test_ask_parent_room_uses_the_unprompted_threshold():
-    text = "孩子最近心理压力大"            # a statement: answered when addressed, not unprompted
+    text = "孩子最近心理压力大"  # a statement: answered when addressed, not unprompted
     dm = json.loads(run("faq", "ask", text, "--json").stdout)
     group = json.loads(run("faq", "ask", text, "--room", "三年级二班家长群", "--json").stdout)
     mentioned = json.loads(run("faq", "ask", text, "--room", "三年级二班家长群", "--mention", "--json").stdout)
@@ -40,8 +41,13 @@ def test_ask_parent_room_uses_the_unprompted_threshold():
 
 
 def test_ask_batch():
-    lines = "\n".join(json.dumps(x, ensure_ascii=False) for x in (
-        {"id": "a", "text": "雨露计划咋个申请"}, {"id": "b", "text": "谢谢老师"})) + "\nnot json\n"
+    lines = (
+        "\n".join(
+            json.dumps(x, ensure_ascii=False)
+            for x in ({"id": "a", "text": "雨露计划咋个申请"}, {"id": "b", "text": "谢谢老师"})
+        )
+        + "\nnot json\n"
+    )
     r = run("faq", "ask", "--batch", input=lines)
     assert r.exit_code == 0
     outs = [json.loads(line) for line in r.stdout.splitlines()]

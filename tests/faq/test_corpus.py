@@ -1,4 +1,5 @@
 """The matcher on the corpus of parent messages (tests/faq/corpus.yaml)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -25,15 +26,19 @@ def test_corpus_is_not_the_template_examples():
 
 
 def test_top1_accuracy_on_questions(matcher):
-    misses = [(topic, matcher.match(text).topic, text) for text, topic in QUESTIONS
-              if matcher.match(text).topic != topic]
+    misses = [
+        (topic, matcher.match(text).topic, text) for text, topic in QUESTIONS if matcher.match(text).topic != topic
+    ]
     accuracy = 1 - len(misses) / len(QUESTIONS)
     assert accuracy >= 0.95, f"accuracy {accuracy:.1%}; misses: {misses}"
 
 
 def test_nulls_stay_quiet_unprompted(matcher):
-    loud = [(matcher.match(t, unprompted=True).topic, t) for t in NULLS
-            if matcher.match(t, unprompted=True).topic is not None]
+    loud = [
+        (matcher.match(t, unprompted=True).topic, t)
+        for t in NULLS
+        if matcher.match(t, unprompted=True).topic is not None
+    ]
     quiet = 1 - len(loud) / len(NULLS)
     assert quiet >= 0.95, f"quiet {quiet:.1%}; answered: {loud}"
 
@@ -45,6 +50,9 @@ def test_most_clear_questions_are_answered_unprompted(matcher):
 
 
 def test_unprompted_answers_are_right_when_given(matcher):
-    wrong = [(topic, m.topic, text) for text, topic in QUESTIONS
-             if (m := matcher.match(text, unprompted=True)).topic not in (None, topic)]
+    wrong = [
+        (topic, m.topic, text)
+        for text, topic in QUESTIONS
+        if (m := matcher.match(text, unprompted=True)).topic not in (None, topic)
+    ]
     assert len(wrong) <= len(QUESTIONS) * 0.02, wrong

@@ -1,4 +1,5 @@
 """The FAQ through the whole bot (in-memory transport, virtual clock): when it speaks."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,7 @@ from tests.conftest import LEADERS_ROOM, PRINCIPAL, STAFF_ROOM, WANGFANG, at
 PARENT_ROOM = "三年级二班家长群"
 OTHER_PARENT_ROOM = "三年级一班家长群"
 P1, P2, P3 = "wxid_parent_1", "wxid_parent_2", "wxid_parent_3"
-AMBIGUOUS = "在外地上学两免一补还有吗"     # 两免一补, or studying 外地: the bot asks which
+AMBIGUOUS = "在外地上学两免一补还有吗"  # 两免一补, or studying 外地: the bot asks which
 
 
 def rows(bot) -> list[FaqQuery]:
@@ -46,7 +47,12 @@ async def test_group_mention_answers_in_the_group(make_bot):
 async def test_group_mention_with_no_topic_gets_the_help_menu(make_bot):
     bot = await make_bot()
     out = await bot.say("@保学小助手 学校食堂承包给哪家了", sender=P1, room=PARENT_ROOM, mentioned=True)
-    assert len(out) == 1 and out[0].room == PARENT_ROOM and "回复数字" in out[0].text and "1. 两免一补是什么" in out[0].text
+    assert (
+        len(out) == 1
+        and out[0].room == PARENT_ROOM
+        and "回复数字" in out[0].text
+        and "1. 两免一补是什么" in out[0].text
+    )
     out = await bot.say("12", sender=P1, room=PARENT_ROOM)
     assert len(out) == 1 and "雨露计划" in out[0].text
 
@@ -59,8 +65,16 @@ async def test_group_unprompted_clear_question_is_answered(make_bot):
 
 async def test_group_chit_chat_and_school_life_are_ignored(make_bot):
     bot = await make_bot()
-    for text in ("收到", "谢谢老师", "好的 收到", "明天几点放学", "我家孩子今天到校没有", "王小明今天来了吗",
-                 "营养餐今天吃的什么", "补助表已经交给班主任了"):
+    for text in (
+        "收到",
+        "谢谢老师",
+        "好的 收到",
+        "明天几点放学",
+        "我家孩子今天到校没有",
+        "王小明今天来了吗",
+        "营养餐今天吃的什么",
+        "补助表已经交给班主任了",
+    ):
         assert await bot.say(text, sender=P1, room=PARENT_ROOM) == [], text
     reasons = [r.reason for r in rows(bot)]
     assert not any(r.answered for r in rows(bot))
@@ -96,8 +110,9 @@ async def test_unprompted_answer_once_per_topic_per_group_per_hour(make_bot):
 async def test_mention_is_always_answered_in_full(make_bot):
     bot = await make_bot()
     await bot.say("营养餐一天补多少钱啊", sender=P1, room=PARENT_ROOM, when=at("2026-11-24", "10:00"))
-    out = await bot.say("@保学小助手 营养餐一天补多少钱", sender=P2, room=PARENT_ROOM, mentioned=True,
-                        when=at("2026-11-24", "10:10"))
+    out = await bot.say(
+        "@保学小助手 营养餐一天补多少钱", sender=P2, room=PARENT_ROOM, mentioned=True, when=at("2026-11-24", "10:10")
+    )
     assert len(out) == 1 and "每天补助 5 元" in out[0].text
 
 
@@ -121,7 +136,7 @@ async def test_ambiguous_in_group_only_the_asker_can_choose(make_bot):
     bot = await make_bot()
     out = await bot.say("@保学小助手 " + AMBIGUOUS, sender=P1, room=PARENT_ROOM, mentioned=True)
     assert len(out) == 1 and "回复数字" in out[0].text
-    assert await bot.say("1", sender=P2, room=PARENT_ROOM) == []       # someone else: nothing
+    assert await bot.say("1", sender=P2, room=PARENT_ROOM) == []  # someone else: nothing
     out = await bot.say("1", sender=P1, room=PARENT_ROOM)
     assert len(out) == 1 and out[0].room == PARENT_ROOM and "提醒" in out[0].text
 
@@ -136,7 +151,7 @@ async def test_help_menu_number_answers_that_topic(make_bot):
     bot = await make_bot()
     out = await bot.say("帮助", sender=P1, room=PARENT_ROOM)
     assert len(out) == 1 and "4. 营养餐补助" in out[0].text and "16. 怎么给孩子请假" in out[0].text
-    assert await bot.say("4", sender=P2, room=PARENT_ROOM) == []       # P2 was shown nothing
+    assert await bot.say("4", sender=P2, room=PARENT_ROOM) == []  # P2 was shown nothing
     out = await bot.say("16", sender=P1, room=PARENT_ROOM)
     assert len(out) == 1 and "请假" in out[0].text and out[0].room == PARENT_ROOM
     assert await bot.say("99", sender=P1, room=PARENT_ROOM) == []
@@ -157,8 +172,13 @@ async def test_menu_number_expires(make_bot):
 async def test_staff_unanswered_questions_in_direct_message(make_bot):
     bot = await make_bot(start=at("2026-11-19", "07:00"))
     await bot.say("学校食堂承包给哪家了", sender=P1, room=None, when=at("2026-11-20", "10:00"))
-    await bot.say("@保学小助手 {{ 7*7 }} 校车费能报销吗", sender=P2, room=PARENT_ROOM, mentioned=True,
-                  when=at("2026-11-23", "09:00"))
+    await bot.say(
+        "@保学小助手 {{ 7*7 }} 校车费能报销吗",
+        sender=P2,
+        room=PARENT_ROOM,
+        mentioned=True,
+        when=at("2026-11-23", "09:00"),
+    )
     await bot.say("收到", sender=P2, room=PARENT_ROOM)
     await bot.say("营养餐多少钱", sender=P3, room=None)
     await bot.say("很久以前的问题没人答", sender=P3, room=None, when=at("2026-11-23", "09:30"))
@@ -186,8 +206,9 @@ async def test_unanswered_questions_refused_privately_in_parent_room(make_bot):
     bot = await make_bot()
     await bot.say("学校食堂承包给哪家了", sender=P1, room=None)
     for mentioned in (False, True):
-        out = await bot.say(("@保学小助手 " if mentioned else "") + "未回答问题", sender=WANGFANG,
-                            room=PARENT_ROOM, mentioned=mentioned)
+        out = await bot.say(
+            ("@保学小助手 " if mentioned else "") + "未回答问题", sender=WANGFANG, room=PARENT_ROOM, mentioned=mentioned
+        )
         assert len(out) == 1 and out[0].room is None and out[0].contact == WANGFANG
         assert "学校食堂" not in out[0].text and "私聊" in out[0].text
 
@@ -210,10 +231,15 @@ async def test_staff_rooms_are_never_answered_unmentioned(make_bot):
 async def test_no_student_data_ever_reaches_a_parent_room(make_bot, school):
     bot = await make_bot()
     sent = []
-    for text, mentioned in (("@保学小助手 王小明今天来了吗", True), ("王小明今天到校没有", False),
-                            ("@保学小助手 我家孩子评上补助没有", True), ("@保学小助手 谢谢", True),
-                            ("@保学小助手 营养餐多少钱", True), ("帮助", False),
-                            ("@保学小助手 张洋洋在学校乖不乖", True)):
+    for text, mentioned in (
+        ("@保学小助手 王小明今天来了吗", True),
+        ("王小明今天到校没有", False),
+        ("@保学小助手 我家孩子评上补助没有", True),
+        ("@保学小助手 谢谢", True),
+        ("@保学小助手 营养餐多少钱", True),
+        ("帮助", False),
+        ("@保学小助手 张洋洋在学校乖不乖", True),
+    ):
         sent += await bot.say(text, sender=P1, room=PARENT_ROOM, mentioned=mentioned)
     assert sent and all(o.room == PARENT_ROOM for o in sent)
     names = {s.name for s in school.students}

@@ -1,15 +1,18 @@
 """match(text) -> Match(topic, score, candidates, reason): thresholds and close calls."""
+
 from __future__ import annotations
 
 from bot.faq import matcher as M
 
 
 def test_issue_examples(matcher):
-    for text, topic in [("营养餐多少钱", "nutrition_meal"),
-                        ("喂老师我问一下那个营养参的钱是一天几块钱", "nutrition_meal"),
-                        ("两兔一补 具体免哪两样", "two_exemptions_one_subsidy"),
-                        ("娃在读中职 国家有啥子补助", "vocational_aid"),
-                        ("請假要找誰", "leave_procedure")]:
+    for text, topic in [
+        ("营养餐多少钱", "nutrition_meal"),
+        ("喂老师我问一下那个营养参的钱是一天几块钱", "nutrition_meal"),
+        ("两兔一补 具体免哪两样", "two_exemptions_one_subsidy"),
+        ("娃在读中职 国家有啥子补助", "vocational_aid"),
+        ("請假要找誰", "leave_procedure"),
+    ]:
         m = matcher.match(text)
         assert (m.topic, m.reason) == (topic, "answered"), text
         assert matcher.match(text, unprompted=True).topic == topic, text
@@ -28,7 +31,7 @@ def test_score_is_between_0_and_1_and_reported(matcher):
 
 
 def test_unprompted_needs_more(matcher):
-    text = "孩子情绪不稳定动不动就哭"             # no aid subject named, not asked: only when addressed
+    text = "孩子情绪不稳定动不动就哭"  # no aid subject named, not asked: only when addressed
     assert matcher.match(text, unprompted=True).topic is None
     assert M.UNPROMPTED > M.ANSWER
 

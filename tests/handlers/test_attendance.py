@@ -1,4 +1,5 @@
 """Head teachers' reports through the whole bot: record, confirm, supersede, roll-call, privacy."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -91,7 +92,7 @@ async def test_in_a_parent_group_the_teacher_is_answered_privately(make_bot):
 async def test_parent_and_stranger_reports_record_nothing(make_bot):
     bot = await make_bot()
     sent = await bot.say("王小明今天没来", sender="wxid_someparent", room=PARENTS_3_2, when=at("2026-11-23", "08:10"))
-    assert sent == []   # not addressed to the bot: it keeps quiet
+    assert sent == []  # not addressed to the bot: it keeps quiet
     sent = await bot.say("王小明今天没来", sender="wxid_stranger", room=None)
     assert sent and "班主任" in sent[0].text
     sent = await bot.say("@保学小助手 蒋天佑今天没来", sender="wxid_someparent", room=PARENTS_3_2, mentioned=True)
@@ -120,7 +121,7 @@ async def test_class_name_also_answers_and_expiry_is_polite(make_bot):
     await bot.say("王小明今天请事假", sender="wxid_demo_chenguohua", when=at("2026-11-24", "08:10"))
     sent = await bot.say("1", sender="wxid_demo_chenguohua", when=at("2026-11-24", "09:00"))
     assert "超过30分钟" in sent[0].text
-    assert len(active(bot, "王小明")) == 1   # only the first day's answer was recorded
+    assert len(active(bot, "王小明")) == 1  # only the first day's answer was recorded
 
 
 async def test_near_miss_is_offered_not_recorded(make_bot):
@@ -171,8 +172,9 @@ async def test_duplicate_delivery_is_recorded_once(make_bot):
 
 async def test_hostile_and_huge_input_is_handled_politely(make_bot):
     bot = await make_bot()
-    sent = await bot.say("{{ school.name }}'; DROP TABLE absence; -- 今天没来", room=None,
-                         when=at("2026-11-23", "08:10"))
+    sent = await bot.say(
+        "{{ school.name }}'; DROP TABLE absence; -- 今天没来", room=None, when=at("2026-11-23", "08:10")
+    )
     assert len(sent) == 1 and "{{" not in sent[0].text and "没看懂" in sent[0].text
     sent = await bot.say("王小明今天没来。" + "啊" * 50_000, room=None)
     assert sent and sent[0].text.startswith("已记录：三年级二班 王小明") and "消息太长" in sent[0].text

@@ -1,4 +1,5 @@
 """Alerts from chat reports, 劝返 follow-up, 送教上门, staff queries and where they may be asked."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -60,12 +61,16 @@ async def test_followup_and_home_teaching_go_on_the_case(make_bot):
     assert "送教上门" in sent[0].text
     with bot.session() as s:
         alert = s.execute(select(Alert)).scalar_one()
-        kinds = [e.kind for e in s.execute(select(AlertEvent).where(AlertEvent.alert_id == alert.id)
-                                            .order_by(AlertEvent.id)).scalars()]
+        kinds = [
+            e.kind
+            for e in s.execute(
+                select(AlertEvent).where(AlertEvent.alert_id == alert.id).order_by(AlertEvent.id)
+            ).scalars()
+        ]
     assert alert.status == "home_teaching"
     assert kinds == ["opened", "notified", "followup", "followup", "home_teaching"]
     sent = await bot.until(at("2026-11-25", "17:00"))
-    digest = [m for m in sent if "缺勤日报" in m.text and m.contact == PRINCIPAL][0].text
+    digest = next(m for m in sent if "缺勤日报" in m.text and m.contact == PRINCIPAL).text
     assert "送教上门" in digest and "未返校预警 1 人" not in digest
 
 

@@ -1,4 +1,5 @@
 """A parent's leave request: told privately, the head teacher confirms, recorded as the teacher's."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -17,18 +18,20 @@ def absences(bot):
 
 async def test_leave_round_trip_in_the_parent_group(make_bot):
     bot = await make_bot()
-    sent = await bot.say("老师，王小明发烧了，今天请一天假", sender=PARENT, room=PARENTS_3_2,
-                         when=at("2026-11-23", "07:20"))
+    sent = await bot.say(
+        "老师，王小明发烧了，今天请一天假", sender=PARENT, room=PARENTS_3_2, when=at("2026-11-23", "07:20")
+    )
     to_parent = [m for m in sent if m.contact == PARENT]
     to_teacher = [m for m in sent if m.contact == WANGFANG]
-    assert not [m for m in sent if m.room]                    # nothing said in the group
+    assert not [m for m in sent if m.room]  # nothing said in the group
     assert "已转告班主任王芳老师" in to_parent[0].text
     assert "同意" in to_teacher[0].text and "王小明" in to_teacher[0].text
-    assert absences(bot) == []                               # nothing on a parent's word alone
+    assert absences(bot) == []  # nothing on a parent's word alone
     sent = await bot.say("同意", room=None)
     rows = absences(bot)
     assert [(r.kind, r.start.isoformat(), r.end.isoformat(), r.reported_by) for r in rows] == [
-        ("sick", "2026-11-23", "2026-11-23", WANGFANG)]
+        ("sick", "2026-11-23", "2026-11-23", WANGFANG)
+    ]
     assert any(m.contact == WANGFANG and m.text.startswith("已记录：三年级二班 王小明") for m in sent)
     assert any(m.contact == PARENT and "班主任已同意" in m.text for m in sent)
 
@@ -36,7 +39,7 @@ async def test_leave_round_trip_in_the_parent_group(make_bot):
 async def test_declined_leave_is_not_recorded(make_bot):
     bot = await make_bot()
     sent = await bot.say("王小明家里有事，请两天假", sender=PARENT, room=None, when=at("2026-11-23", "07:20"))
-    assert "请写上孩子的班级和姓名" in sent[0].text     # two 王小明 in the school: which one?
+    assert "请写上孩子的班级和姓名" in sent[0].text  # two 王小明 in the school: which one?
     sent = await bot.say("三年级二班 王小明家里有事，请两天假", sender=PARENT, room=None)
     assert "已转告班主任王芳老师" in sent[0].text
     sent = await bot.say("不同意", room=None)
@@ -57,6 +60,6 @@ async def test_two_requests_need_a_name(make_bot):
 async def test_other_class_children_and_plain_chat_are_left_alone(make_bot):
     bot = await make_bot()
     sent = await bot.say("高兴今天发烧请假", sender=PARENT, room="三年级一班家长群", when=at("2026-11-23", "07:20"))
-    assert sent == []        # 高兴 is in 三年级二班: not this group's child
+    assert sent == []  # 高兴 is in 三年级二班: not this group's child
     sent = await bot.say("收到，谢谢老师", sender=PARENT, room=PARENTS_3_2)
     assert sent == []

@@ -1,4 +1,5 @@
 """导出台账 Excel：从存储层写入一小段台账，导出后用 openpyxl 读回核对。"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,13 +10,13 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.attendance import ledger
-from bot.reports.export import ABSENCES, ALERTS, DAILY, HEADERS, build_ledger, write_ledger
 from bot.attendance.streak import streaks
+from bot.reports.export import ABSENCES, ALERTS, DAILY, HEADERS, build_ledger, write_ledger
 from storage.models import Alert, AlertEvent, ClassReport, Student
-from tests.conftest import TZ, WANGFANG, ZHENG, at
+from tests.conftest import WANGFANG, ZHENG, at
 
 D = dt.date.fromisoformat
-WEEK = (D("2026-11-23"), D("2026-11-27"))          # Mon..Fri
+WEEK = (D("2026-11-23"), D("2026-11-27"))  # Mon..Fri
 FRIDAY = D("2026-11-27")
 
 
@@ -24,8 +25,17 @@ def sid(bot, name, class_name):
 
 
 def absence(s, bot, student_id, kind, start, end=None, reason="", by=WANGFANG):
-    ledger.record_absence(s, student_id=student_id, kind=kind, start=D(start), end=D(end) if end else None,
-                          reason=reason, reported_by=by, inbound_id=None, now=bot.clock.now())
+    ledger.record_absence(
+        s,
+        student_id=student_id,
+        kind=kind,
+        start=D(start),
+        end=D(end) if end else None,
+        reason=reason,
+        reported_by=by,
+        inbound_id=None,
+        now=bot.clock.now(),
+    )
     s.flush()
 
 
@@ -36,39 +46,78 @@ async def bot(make_bot):
     xm2, gx = sid(bot, "王小明", "三年级二班"), sid(bot, "高兴", "三年级二班")
     xm1, gq = sid(bot, "王小明", "三年级一班"), sid(bot, "郭强", "一年级一班")
     with bot.session() as s:
-        absence(s, bot, xm2, "unexcused", "2026-11-19", reason="联系不上家长")          # open since Thursday
+        absence(s, bot, xm2, "unexcused", "2026-11-19", reason="联系不上家长")  # open since Thursday
         absence(s, bot, gx, "sick", "2026-11-24", "2026-11-25", reason="发烧")
         absence(s, bot, xm1, "unexcused", "2026-11-23", "2026-11-23", by=ZHENG)
-        absence(s, bot, xm1, "personal", "2026-11-23", "2026-11-23", reason="家里有事", by=ZHENG)   # 更正
+        absence(s, bot, xm1, "personal", "2026-11-23", "2026-11-23", reason="家里有事", by=ZHENG)  # 更正
         absence(s, bot, xm1, "unexcused", "2026-11-26", by=ZHENG)
-        ledger.record_return(s, student_id=xm1, day=D("2026-11-26"), reported_by=ZHENG, inbound_id=None,
-                             now=bot.clock.now())                                          # 当天就来了
+        ledger.record_return(
+            s, student_id=xm1, day=D("2026-11-26"), reported_by=ZHENG, inbound_id=None, now=bot.clock.now()
+        )  # 当天就来了
         absence(s, bot, gq, "unexcused", "2026-11-23", by="wxid_not_staff")
         leaver = s.get(Student, gq)
         leaver.active, leaver.left_on = False, D("2026-11-26")
         s.add(leaver)
-        case = Alert(student_id=xm2, episode_key=f"{xm2}:2026-11-19", since=D("2026-11-19"),
-                     opened_on=D("2026-11-24"), streak_at_open=4, created_at=at("2026-11-24", "10:00"))
-        done = Alert(student_id=gx, episode_key=f"{gx}:2026-11-10", status="closed", since=D("2026-11-10"),
-                     opened_on=D("2026-11-13"), streak_at_open=4, escalated_on=D("2026-11-20"),
-                     closed_on=D("2026-11-23"), created_at=at("2026-11-13", "10:00"))
-        old = Alert(student_id=gx, episode_key=f"{gx}:2026-10-12", status="closed", since=D("2026-10-12"),
-                    opened_on=D("2026-10-15"), streak_at_open=4, closed_on=D("2026-10-20"),
-                    created_at=at("2026-10-15", "10:00"))
+        case = Alert(
+            student_id=xm2,
+            episode_key=f"{xm2}:2026-11-19",
+            since=D("2026-11-19"),
+            opened_on=D("2026-11-24"),
+            streak_at_open=4,
+            created_at=at("2026-11-24", "10:00"),
+        )
+        done = Alert(
+            student_id=gx,
+            episode_key=f"{gx}:2026-11-10",
+            status="closed",
+            since=D("2026-11-10"),
+            opened_on=D("2026-11-13"),
+            streak_at_open=4,
+            escalated_on=D("2026-11-20"),
+            closed_on=D("2026-11-23"),
+            created_at=at("2026-11-13", "10:00"),
+        )
+        old = Alert(
+            student_id=gx,
+            episode_key=f"{gx}:2026-10-12",
+            status="closed",
+            since=D("2026-10-12"),
+            opened_on=D("2026-10-15"),
+            streak_at_open=4,
+            closed_on=D("2026-10-20"),
+            created_at=at("2026-10-15", "10:00"),
+        )
         s.add_all([case, done, old])
         s.flush()
-        s.add_all([
-            AlertEvent(alert_id=case.id, kind="opened", at=at("2026-11-24", "10:00"), text="连续4个上学日"),
-            AlertEvent(alert_id=case.id, kind="followup", at=at("2026-11-24", "07:30"), text="家访，奶奶说明天送来"),
-            AlertEvent(alert_id=case.id, kind="followup", at=at("2026-11-26", "16:00"), text="电话联系，仍未返校"),
-            AlertEvent(alert_id=done.id, kind="closed", at=at("2026-11-23", "09:00"), text="已返校，预警关闭"),
-        ])
-        s.add_all([
-            ClassReport(class_name="三年级二班", day=D("2026-11-23"), kind="absences", reported_by=WANGFANG,
-                        created_at=bot.clock.now()),
-            ClassReport(class_name="三年级一班", day=D("2026-11-23"), kind="rollcall", reported_by=ZHENG,
-                        status="undone", created_at=bot.clock.now()),
-        ])
+        s.add_all(
+            [
+                AlertEvent(alert_id=case.id, kind="opened", at=at("2026-11-24", "10:00"), text="连续4个上学日"),
+                AlertEvent(
+                    alert_id=case.id, kind="followup", at=at("2026-11-24", "07:30"), text="家访，奶奶说明天送来"
+                ),
+                AlertEvent(alert_id=case.id, kind="followup", at=at("2026-11-26", "16:00"), text="电话联系，仍未返校"),
+                AlertEvent(alert_id=done.id, kind="closed", at=at("2026-11-23", "09:00"), text="已返校，预警关闭"),
+            ]
+        )
+        s.add_all(
+            [
+                ClassReport(
+                    class_name="三年级二班",
+                    day=D("2026-11-23"),
+                    kind="absences",
+                    reported_by=WANGFANG,
+                    created_at=bot.clock.now(),
+                ),
+                ClassReport(
+                    class_name="三年级一班",
+                    day=D("2026-11-23"),
+                    kind="rollcall",
+                    reported_by=ZHENG,
+                    status="undone",
+                    created_at=bot.clock.now(),
+                ),
+            ]
+        )
         s.commit()
     return bot
 
@@ -82,7 +131,7 @@ def export(bot, tmp_path, start=WEEK[0], end=WEEK[1], today=FRIDAY):
 
 def rows(ws) -> list[dict]:
     header = [c.value for c in ws[1]]
-    return [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    return [dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)]
 
 
 def day(value) -> dt.date:
@@ -92,8 +141,18 @@ def day(value) -> dt.date:
 async def test_sheets_and_headers_open_like_a_ledger(bot, tmp_path):
     result, wb = export(bot, tmp_path)
     assert wb.sheetnames == [ABSENCES, ALERTS, DAILY]
-    assert [c.value for c in wb[ABSENCES][1]] == ["学籍号", "姓名", "班级", "缺勤日期", "类型", "原因", "连续天数",
-                                                  "报告人", "脱贫家庭", "留守儿童"]
+    assert [c.value for c in wb[ABSENCES][1]] == [
+        "学籍号",
+        "姓名",
+        "班级",
+        "缺勤日期",
+        "类型",
+        "原因",
+        "连续天数",
+        "报告人",
+        "脱贫家庭",
+        "留守儿童",
+    ]
     for name in wb.sheetnames:
         ws = wb[name]
         assert tuple(c.value for c in ws[1]) == HEADERS[name]
@@ -110,16 +169,27 @@ async def test_absence_rows(bot, tmp_path):
     xm2 = [r for r in got if r["姓名"] == "王小明" and r["班级"] == "三年级二班"]
     # 周末不出行，连续天数跨周末接着数
     assert [(day(r["缺勤日期"]), r["连续天数"]) for r in xm2] == [
-        (D("2026-11-19"), 1), (D("2026-11-20"), 2), (D("2026-11-23"), 3), (D("2026-11-24"), 4),
-        (D("2026-11-25"), 5), (D("2026-11-26"), 6), (D("2026-11-27"), 7)]
-    assert {(r["类型"], r["原因"], r["报告人"], r["留守儿童"]) for r in xm2} == {("无故缺勤", "联系不上家长", "王芳", "否")}
+        (D("2026-11-19"), 1),
+        (D("2026-11-20"), 2),
+        (D("2026-11-23"), 3),
+        (D("2026-11-24"), 4),
+        (D("2026-11-25"), 5),
+        (D("2026-11-26"), 6),
+        (D("2026-11-27"), 7),
+    ]
+    assert {(r["类型"], r["原因"], r["报告人"], r["留守儿童"]) for r in xm2} == {
+        ("无故缺勤", "联系不上家长", "王芳", "否")
+    }
     gx = [r for r in got if r["姓名"] == "高兴"]
     assert [(day(r["缺勤日期"]), r["类型"], r["连续天数"], r["原因"]) for r in gx] == [
-        (D("2026-11-24"), "病假", 0, "发烧"), (D("2026-11-25"), "病假", 0, "发烧")]
+        (D("2026-11-24"), "病假", 0, "发烧"),
+        (D("2026-11-25"), "病假", 0, "发烧"),
+    ]
     # 被更正、被返校取消的记录只是历史：11-23 只剩一行事假，11-26 没有行
     xm1 = [r for r in got if r["姓名"] == "王小明" and r["班级"] == "三年级一班"]
     assert [(day(r["缺勤日期"]), r["类型"], r["原因"], r["报告人"]) for r in xm1] == [
-        (D("2026-11-23"), "事假", "家里有事", "郑秀英")]
+        (D("2026-11-23"), "事假", "家里有事", "郑秀英")
+    ]
     # 离校的学生保留离校前的记录；报告人不在教职工名单时写 id
     gq = [r for r in got if r["姓名"] == "郭强"]
     assert [day(r["缺勤日期"]) for r in gq] == [D("2026-11-23"), D("2026-11-24"), D("2026-11-25")]
@@ -162,7 +232,7 @@ async def test_daily_counts_add_up(bot, tmp_path):
     daily, absent = rows(wb[DAILY]), rows(wb[ABSENCES])
     classes = bot.app.school.classes
     assert len(daily) == 5 * len(classes)
-    assert [r["班级"] for r in daily[:len(classes)]] == classes
+    assert [r["班级"] for r in daily[: len(classes)]] == classes
     per_day = Counter(day(r["缺勤日期"]) for r in absent)
     for d in per_day:
         assert sum(r["缺勤合计"] for r in daily if day(r["日期"]) == d) == per_day[d]
@@ -174,7 +244,7 @@ async def test_daily_counts_add_up(bot, tmp_path):
     assert c32["在籍人数"] == sum(1 for st in bot.app.school.students if st.class_name == "三年级二班")
     assert by[(D("2026-11-23"), "三年级一班")]["事假"] == 1
     assert by[(D("2026-11-23"), "三年级二班")]["是否已报告"] == "是"
-    assert by[(D("2026-11-23"), "三年级一班")]["是否已报告"] == "否"      # 撤销的报告不算
+    assert by[(D("2026-11-23"), "三年级一班")]["是否已报告"] == "否"  # 撤销的报告不算
     # 郭强 11-26 离校：之前在籍且缺勤，之后不再计入
     c11 = [by[(D(d), "一年级一班")] for d in ("2026-11-25", "2026-11-26")]
     assert c11[0]["在籍人数"] == c11[1]["在籍人数"] + 1 and (c11[0]["无故缺勤"], c11[1]["无故缺勤"]) == (1, 0)
@@ -195,30 +265,37 @@ def cli(args, db_url, **env):
     from bot.cli import _register, app
 
     _register()
-    return CliRunner().invoke(app, ["--db", db_url, "export", "ledger", *args],
-                              env={"SCHOOLBOT_SCHOOL": None, **env})
+    return CliRunner().invoke(app, ["--db", db_url, "export", "ledger", *args], env={"SCHOOLBOT_SCHOOL": None, **env})
 
 
 async def test_cli_writes_the_workbook_and_says_so(bot, db_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = cli(["--from", "2026-11-23", "--to", "2026-11-27"], db_url,
-                 SCHOOLBOT_CLOCK_START="2026-11-27T18:00:00+08:00")
+    result = cli(
+        ["--from", "2026-11-23", "--to", "2026-11-27"], db_url, SCHOOLBOT_CLOCK_START="2026-11-27T18:00:00+08:00"
+    )
     assert result.exit_code == 0, result.output
     out = tmp_path / "台账_2026-11-23_2026-11-27.xlsx"
     wb = openpyxl.load_workbook(out)
     n = {name: wb[name].max_row - 1 for name in wb.sheetnames}
     line = result.output.strip()
     assert "\n" not in line and out.name in line
-    assert f"{ABSENCES} {n[ABSENCES]} 行" in line and f"{ALERTS} {n[ALERTS]} 行" in line and f"{DAILY} {n[DAILY]} 行" in line
+    assert (
+        f"{ABSENCES} {n[ABSENCES]} 行" in line
+        and f"{ALERTS} {n[ALERTS]} 行" in line
+        and f"{DAILY} {n[DAILY]} 行" in line
+    )
     assert n[ALERTS] == 2 and n[ABSENCES] == 11
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--from", "2026-11-27", "--to", "2026-11-23"], "晚于结束日期"),
-    (["--from", "2026/11/23", "--to", "2026-11-27"], "开始日期“2026/11/23”不是有效日期"),
-    (["--from", "2026-11-23", "--to", "2026-11-31"], "结束日期“2026-11-31”不是有效日期"),
-    (["--from", "2026-11-23", "--to", "2026-11-27", "--out", "台账.xls"], "要以 .xlsx 结尾"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--from", "2026-11-27", "--to", "2026-11-23"], "晚于结束日期"),
+        (["--from", "2026/11/23", "--to", "2026-11-27"], "开始日期“2026/11/23”不是有效日期"),
+        (["--from", "2026-11-23", "--to", "2026-11-31"], "结束日期“2026-11-31”不是有效日期"),
+        (["--from", "2026-11-23", "--to", "2026-11-27", "--out", "台账.xls"], "要以 .xlsx 结尾"),
+    ],
+)
 async def test_cli_errors_in_chinese(bot, db_url, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     result = cli(args, db_url)

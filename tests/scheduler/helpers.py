@@ -1,4 +1,5 @@
 """Writing ledger rows directly, for tests of jobs that don't need the chat side."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,9 +11,17 @@ from bot.clock import VirtualClock
 def record(bot, name: str, class_name: str, kind: str, start: str, end: str | None = None, by: str = "test"):
     student = bot.app.roster.named(name, class_name)[0]
     with bot.session() as s:
-        ledger.record_absence(s, student_id=student.student_id, kind=kind, start=dt.date.fromisoformat(start),
-                              end=dt.date.fromisoformat(end) if end else None, reason="", reported_by=by,
-                              inbound_id=None, now=bot.clock.now())
+        ledger.record_absence(
+            s,
+            student_id=student.student_id,
+            kind=kind,
+            start=dt.date.fromisoformat(start),
+            end=dt.date.fromisoformat(end) if end else None,
+            reason="",
+            reported_by=by,
+            inbound_id=None,
+            now=bot.clock.now(),
+        )
         s.commit()
     return student
 
@@ -21,8 +30,15 @@ def all_reported(bot, day: str, except_class: str | None = None):
     with bot.session() as s:
         for name in bot.app.school.classes:
             if name != except_class:
-                ledger.add_class_report(s, class_name=name, day=dt.date.fromisoformat(day), kind="all_present",
-                                        reported_by="test", inbound_id=None, now=bot.clock.now())
+                ledger.add_class_report(
+                    s,
+                    class_name=name,
+                    day=dt.date.fromisoformat(day),
+                    kind="all_present",
+                    reported_by="test",
+                    inbound_id=None,
+                    now=bot.clock.now(),
+                )
         s.commit()
 
 

@@ -1,4 +1,5 @@
 """Scheduled jobs on the virtual clock: school days only, reminders, digests, alerts."""
+
 from __future__ import annotations
 
 from tests.conftest import LEADERS_ROOM, OFFICER, PRINCIPAL, WANGFANG, ZHENG, at
@@ -27,19 +28,19 @@ async def test_rollcall_reminder_only_to_classes_that_did_not_report(make_bot):
 
 
 async def test_alert_on_exactly_the_fourth_school_day(make_bot):
-    bot = await make_bot(start=at("2026-11-19", "07:00"))     # Thursday
+    bot = await make_bot(start=at("2026-11-19", "07:00"))  # Thursday
     all_reported(bot, "2026-11-19")
     student = record(bot, "王小明", "三年级一班", "unexcused", "2026-11-19")
-    sent = await bot.until(at("2026-11-23", "23:00"))           # Thu, Fri, Mon: 3 days
+    sent = await bot.until(at("2026-11-23", "23:00"))  # Thu, Fri, Mon: 3 days
     assert not [m for m in sent if "【控辍保学预警】" in m.text]
-    sent = await bot.until(at("2026-11-24", "23:00"))           # Tue: the 4th school day
+    sent = await bot.until(at("2026-11-24", "23:00"))  # Tue: the 4th school day
     alerts = [m for m in sent if "【控辍保学预警】" in m.text]
     assert {m.contact for m in alerts} == {ZHENG, PRINCIPAL, OFFICER}
     assert {m.at.strftime("%Y-%m-%d %H:%M") for m in alerts} == {"2026-11-24 10:00"}
     text = alerts[0].text
     assert "三年级一班 王小明" in text and "连续4个上学日" in text and "11月19日起" in text and student.guardian in text
     sent = await bot.until(at("2026-11-27", "23:00"))
-    assert not [m for m in sent if "【控辍保学预警】" in m.text]   # once per episode
+    assert not [m for m in sent if "【控辍保学预警】" in m.text]  # once per episode
     digest = [m for m in sent if "缺勤日报" in m.text and m.contact == PRINCIPAL][-1].text
     assert "未返校预警 1 人" in digest and "王小明" in digest and "连续7天" in digest
 
@@ -50,8 +51,8 @@ async def test_escalation_after_five_more_school_days(make_bot):
     sent = await bot.until(at("2026-12-01", "23:00"))
     opened = [m for m in sent if "【控辍保学预警】" in m.text]
     escalated = [m for m in sent if "【控辍保学预警·升级】" in m.text]
-    assert {m.at.date().isoformat() for m in opened} == {"2026-11-19"}          # 4th day
-    assert {m.at.date().isoformat() for m in escalated} == {"2026-11-26"}       # 5 school days later
+    assert {m.at.date().isoformat() for m in opened} == {"2026-11-19"}  # 4th day
+    assert {m.at.date().isoformat() for m in escalated} == {"2026-11-26"}  # 5 school days later
     assert {m.contact for m in escalated} == {PRINCIPAL, OFFICER}
 
 

@@ -1,4 +1,5 @@
 """Two bot processes on one PostgreSQL database: nothing handled, opened or sent twice."""
+
 from __future__ import annotations
 
 import asyncio

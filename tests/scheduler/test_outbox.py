@@ -1,12 +1,13 @@
 """The outbox: exactly once across a restart mid-send, catch-up after downtime, retries."""
+
 from __future__ import annotations
 
 from collections import Counter
 
 import pytest
 
-from bot.scheduler import LiveScheduler
 from bot.chat.transports.base import SendError
+from bot.scheduler import LiveScheduler
 from tests.conftest import PRINCIPAL, at
 
 
@@ -32,21 +33,21 @@ async def test_exactly_once_across_a_restart_in_the_middle_of_a_send(make_bot, d
     dying = DyingTransport(die_on=2)
     bot.app.outbox.transport = dying
     with pytest.raises(ProcessDied):
-        await bot.until(at("2026-11-23", "16:31"))          # digest to principal + leaders room
+        await bot.until(at("2026-11-23", "16:31"))  # digest to principal + leaders room
     assert len(dying.sent) == 1
 
-    restarted = await make_bot(start=at("2026-11-23", "16:35"))   # same database, same instance name
+    restarted = await make_bot(start=at("2026-11-23", "16:35"))  # same database, same instance name
     assert restarted.app.outbox.release_own_claims() == 1
     await restarted.app.outbox.flush()
     again = await make_bot(start=at("2026-11-23", "16:40"))
-    await LiveScheduler(again.app).catch_up()                  # today's jobs re-run: nothing new to send
+    await LiveScheduler(again.app).catch_up()  # today's jobs re-run: nothing new to send
     everything = dying.sent + [(m.room, m.contact, m.text) for m in restarted.transport.sent + again.transport.sent]
     digests = Counter((room, contact) for room, contact, text in everything if "缺勤日报" in text)
     assert digests == {(None, PRINCIPAL): 1, ("青石镇中心小学行政群", None): 1}
 
 
 async def test_catch_up_after_downtime_sends_the_digest_once(make_bot):
-    bot = await make_bot(start=at("2026-11-23", "17:05"))      # the bot was down at 16:30
+    bot = await make_bot(start=at("2026-11-23", "17:05"))  # the bot was down at 16:30
     ran = await LiveScheduler(bot.app).catch_up()
     assert "digest" in ran and "rollcall_reminder" in ran
     digests = [m for m in bot.transport.take() if "缺勤日报" in m.text]
@@ -56,7 +57,7 @@ async def test_catch_up_after_downtime_sends_the_digest_once(make_bot):
 
 
 async def test_no_catch_up_on_a_weekend(make_bot):
-    bot = await make_bot(start=at("2026-11-22", "17:05"))      # Sunday
+    bot = await make_bot(start=at("2026-11-22", "17:05"))  # Sunday
     assert await LiveScheduler(bot.app).catch_up() == []
 
 
@@ -64,12 +65,14 @@ async def test_failed_send_is_retried_with_backoff(make_bot, caplog):
     bot = await make_bot(start=at("2026-11-23", "16:29"))
     bot.transport.fail_next = [SendError("gateway unreachable")]
     sent = await bot.until(at("2026-11-23", "16:30"))
-    assert [m.room for m in sent if "缺勤日报" in m.text] == ["青石镇中心小学行政群"]   # the principal's failed
+    assert [m.room for m in sent if "缺勤日报" in m.text] == ["青石镇中心小学行政群"]  # the principal's failed
     assert "send failed" in caplog.text and "retry in 5s" in caplog.text
     sent = await bot.until(at("2026-11-23", "16:31"))
     assert [m.contact for m in sent if "缺勤日报" in m.text] == [PRINCIPAL]
     from sqlalchemy import select
+
     from storage.models import OutboundMessage
+
     with bot.session() as s:
         row = s.execute(select(OutboundMessage).where(OutboundMessage.to_contact == PRINCIPAL)).scalar_one()
         assert (row.status, row.attempts) == ("sent", 2)
@@ -81,7 +84,9 @@ async def test_room_the_bot_is_not_in_fails_permanently_without_crashing(make_bo
     sent = await bot.until(at("2026-11-23", "18:00"))
     assert [m.contact for m in sent if "缺勤日报" in m.text] == [PRINCIPAL]
     from sqlalchemy import select
+
     from storage.models import OutboundMessage
+
     with bot.session() as s:
         row = s.execute(select(OutboundMessage).where(OutboundMessage.to_room.is_not(None))).scalars().first()
         assert row.status == "failed" and "not in room" in row.last_error and row.attempts == 1
@@ -94,16 +99,18 @@ async def test_what_waited_out_an_outage_goes_as_soon_as_the_transport_reconnect
 
     bot = await make_bot(start=at("2026-11-23", "16:29"))
     bot.transport.fail_next = [SendError("not connected") for _ in range(4)]
-    await bot.until(at("2026-11-23", "16:33"))          # several failures: the backoff has grown
+    await bot.until(at("2026-11-23", "16:33"))  # several failures: the backoff has grown
     from sqlalchemy import select
+
     from storage.models import OutboundMessage
+
     with bot.session() as s:
         waiting = s.execute(select(OutboundMessage).where(OutboundMessage.status == "pending")).scalars().all()
     assert waiting and all(r.next_attempt_at > bot.clock.now() for r in waiting)
     connected = asyncio.Event()
     watcher = asyncio.create_task(_send_on_reconnect(bot.app, connected))
     try:
-        connected.set()                                    # the transport logged in again
+        connected.set()  # the transport logged in again
         for _ in range(100):
             await asyncio.sleep(0.01)
             with bot.session() as s:
@@ -113,4 +120,4 @@ async def test_what_waited_out_an_outage_goes_as_soon_as_the_transport_reconnect
         watcher.cancel()
     with bot.session() as s:
         statuses = s.execute(select(OutboundMessage.status)).scalars().all()
-    assert statuses and set(statuses) == {"sent"}      # sent at once, not after the backoff
+    assert statuses and set(statuses) == {"sent"}  # sent at once, not after the backoff

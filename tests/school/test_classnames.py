@@ -3,8 +3,22 @@ import pytest
 from bot.school.classnames import cn_number, find_classes, parse_class_name, variants
 
 
-@pytest.mark.parametrize("text", ["三年级二班", "三(2)班", "三（2）班", "3年2班", "3.2班", "302班", "三2班",
-                                  "3年级2班", "三年级（2）班", "三年二班", "3-2班"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "三年级二班",
+        "三(2)班",
+        "三（2）班",
+        "3年2班",
+        "3.2班",
+        "302班",
+        "三2班",
+        "3年级2班",
+        "三年级（2）班",
+        "三年二班",
+        "3-2班",
+    ],
+)
 def test_every_written_form_is_three_two(text):
     assert [m.ref.canonical() for m in find_classes(f"{text} 应到38 实到36")] == ["三年级二班"]
 

@@ -1,4 +1,5 @@
 """roster import: upsert by 学籍号, counts, students who left are kept."""
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,8 @@ def test_import_twice_then_changes(tmp_path, db_url):
 
     rows = list(csv.reader(roster.open(encoding="utf-8")))
     header, body = rows[0], rows[1:]
-    body[0][6] = "13800000000"                          # a new phone number
-    gone = body.pop(1)                                  # a student who left
+    body[0][6] = "13800000000"  # a new phone number
+    gone = body.pop(1)  # a student who left
     changed = tmp_path / "roster2.csv"
     with changed.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([header, *body])

@@ -1,4 +1,5 @@
 """Each school-folder error names the file and line and says what to fix."""
+
 from __future__ import annotations
 
 import shutil
@@ -35,12 +36,20 @@ def test_demo_school_loads():
 
 
 def test_unknown_class_in_roster(folder):
-    edit(folder / "roster.csv", "G53032019000002,蔡晓雪,男,一年级,一年级一班", "G53032019000002,蔡晓雪,男,一年级,一年纪一般")
+    edit(
+        folder / "roster.csv",
+        "G53032019000002,蔡晓雪,男,一年级,一年级一班",
+        "G53032019000002,蔡晓雪,男,一年级,一年纪一般",
+    )
     assert "roster.csv 第3行：班级“一年纪一般”认不出来" in problems(folder)
 
 
 def test_class_not_matching_grade(folder):
-    edit(folder / "roster.csv", "G53032019000002,蔡晓雪,男,一年级,一年级一班", "G53032019000002,蔡晓雪,男,二年级,一年级一班")
+    edit(
+        folder / "roster.csv",
+        "G53032019000002,蔡晓雪,男,一年级,一年级一班",
+        "G53032019000002,蔡晓雪,男,二年级,一年级一班",
+    )
     assert "roster.csv 第3行：班级“一年级一班”和年级“二年级”对不上" in problems(folder)
 
 
@@ -53,7 +62,9 @@ def test_head_of_naming_no_class(folder):
     edit(folder / "school.toml", 'head_of = "三年级二班"', 'head_of = "三年级九班"')
     msg = problems(folder)
     assert "王芳 的 head_of “三年级九班” 不是名单里的班级" in msg
-    line = next(i for i, l in enumerate((folder / "school.toml").read_text().splitlines(), 1) if "三年级九班" in l)
+    line = next(
+        i for i, text in enumerate((folder / "school.toml").read_text().splitlines(), 1) if "三年级九班" in text
+    )
     assert f"school.toml 第{line}行" in msg
 
 
@@ -65,7 +76,9 @@ def test_room_for_unknown_class(folder):
 def test_malformed_date(folder):
     edit(folder / "school.toml", "start = 2026-09-01", "start = 2026-13-01")
     msg = problems(folder)
-    line = next(i for i, l in enumerate((folder / "school.toml").read_text().splitlines(), 1) if "2026-13-01" in l)
+    line = next(
+        i for i, text in enumerate((folder / "school.toml").read_text().splitlines(), 1) if "2026-13-01" in text
+    )
     assert f"school.toml 第{line}行" in msg and "格式错误" in msg and "2026-09-01" in msg
 
 

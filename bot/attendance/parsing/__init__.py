@@ -10,9 +10,25 @@ misses), dates (dates, durations, their roles), rollcall (counts), kinds (attend
 words → kind, reason), segment (which words belong to which names), timing (start/end),
 intents (corrections, undo, queries), parser (the order of it all), result (the data).
 """
-from bot.attendance.parsing.parser import parse_report
-from bot.attendance.parsing.result import (Absence, KindCorrection, NameCorrection, ParseResult, Return, Rollcall,
-                                Unresolved)
 
-__all__ = ["parse_report", "ParseResult", "Absence", "Return", "Rollcall", "Unresolved", "NameCorrection",
-           "KindCorrection"]
+from bot.attendance.parsing.parser import parse_report
+from bot.attendance.parsing.result import (
+    Absence,
+    KindCorrection,
+    NameCorrection,
+    ParseResult,
+    Return,
+    Rollcall,
+    Unresolved,
+)
+
+__all__ = [
+    "Absence",
+    "KindCorrection",
+    "NameCorrection",
+    "ParseResult",
+    "Return",
+    "Rollcall",
+    "Unresolved",
+    "parse_report",
+]

@@ -5,24 +5,62 @@ already hidden) and return what they found with its position; ``date_roles`` say
 each date does in its sentence (a range's start or end, "到周五", "从周一开始",
 "明天就来" …). Weeks start on Monday; 周三 is this week's Wednesday.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
 from bot.attendance.parsing.lexicon import ARRIVE, alt
 from bot.attendance.parsing.numbers import to_int
 
-_WD = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5,
-       "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+_WD = {
+    "一": 0,
+    "二": 1,
+    "三": 2,
+    "四": 3,
+    "五": 4,
+    "六": 5,
+    "日": 6,
+    "天": 6,
+    "末": 5,
+    "1": 0,
+    "2": 1,
+    "3": 2,
+    "4": 3,
+    "5": 4,
+    "6": 5,
+    "7": 6,
+}
 _CN = r"[一二三四五六七八九十]{1,3}"
 
 _RELATIVE = {
-    "大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "昨儿": -1, "昨晚": -1, "今天": 0, "今日": 0, "今儿": 0,
-    "今早": 0, "今晚": 0, "当天": 0, "明天": 1, "明日": 1, "明儿": 1, "后天": 2, "大后天": 3,
+    "大前天": -3,
+    "前天": -2,
+    "昨天": -1,
+    "昨日": -1,
+    "昨儿": -1,
+    "昨晚": -1,
+    "今天": 0,
+    "今日": 0,
+    "今儿": 0,
+    "今早": 0,
+    "今晚": 0,
+    "当天": 0,
+    "明天": 1,
+    "明日": 1,
+    "明儿": 1,
+    "后天": 2,
+    "大后天": 3,
     # dialect: 今儿个 / 明儿个 / 昨儿个, 今个 / 明个 / 昨个
-    "今儿个": 0, "明儿个": 1, "昨儿个": -1, "今个": 0, "明个": 1, "昨个": -1,
+    "今儿个": 0,
+    "明儿个": 1,
+    "昨儿个": -1,
+    "今个": 0,
+    "明个": 1,
+    "昨个": -1,
 }
 _NOW = ["现在", "目前", "至今", "如今"]
 _WEEK_WORD = {"这": 0, "本": 0, "这个": 0, "下": 1, "下个": 1, "上": -1, "上个": -1, "下下": 2}
@@ -34,7 +72,9 @@ _PATTERN = re.compile(
     r"|(?P<md>(?P<mo>\d{1,2}|" + _CN + r")月(?:份)?(?P<d>\d{1,2}|" + _CN + r")(?:日|号)?)"
     r"|(?P<dot>(?<![\d.])(?P<mo2>\d{1,2})[./](?P<d2>\d{1,2})(?![\d.%])(?!\s*(?:度|℃|°|元|块|斤|公斤|kg|米|岁|人|分))(?:日|号)?)"
     r"|(?P<day0>(?<![\d月./])(?P<d0>\d{1,2})(?=\s*(?:、|,|和|及|到|至|-|~)\s*\d{1,2}\s*(?:号|日)))"
-    r"|(?P<day>(?<![\d月./])(?:(?P<d3>\d{1,2})(?:号|日)|(?P<d4>" + _CN + r")号|(?P<d5>[一二三]?十[一二三四五六七八九]?|二十|三十)日))"
+    r"|(?P<day>(?<![\d月./])(?:(?P<d3>\d{1,2})(?:号|日)|(?P<d4>"
+    + _CN
+    + r")号|(?P<d5>[一二三]?十[一二三四五六七八九]?|二十|三十)日))"
     r"|(?P<pair>(?:今明|明后)(?:两|二|2)?(?:天|日))"
     r"|(?P<rel>" + alt(_RELATIVE) + r")"
     r"|(?P<now>" + alt(_NOW) + r")"
@@ -47,11 +87,11 @@ class DateMention:
     end: int
     date: dt.date
     text: str
-    now: bool = False          # 现在/至今: "到现在" is no end
-    week: bool = False         # 这周/下周 without a day: the week's Monday
+    now: bool = False  # 现在/至今: "到现在" is no end
+    week: bool = False  # 这周/下周 without a day: the week's Monday
     recent: int | None = None  # 这两天: the last N school days up to today
-    vague: bool = False        # 这几天
-    bare: bool = False         # 周三 / 25号: a weekday or day with no week or month given
+    vague: bool = False  # 这几天
+    bare: bool = False  # 周三 / 25号: a weekday or day with no week or month given
 
 
 def _nearest(today: dt.date, options: list[dt.date]) -> dt.date:
@@ -85,7 +125,7 @@ def find_dates(m: str, today: dt.date) -> list[DateMention]:
     monday = today - dt.timedelta(days=today.weekday())
     found: list[DateMention] = []
     for x in _PATTERN.finditer(m):
-        s, e, kind = x.start(), x.end(), x.lastgroup
+        s, e, _kind = x.start(), x.end(), x.lastgroup
         g = x.groupdict()
         date: dt.date | None = None
         extra: dict = {}
@@ -104,11 +144,11 @@ def find_dates(m: str, today: dt.date) -> list[DateMention]:
         elif g["dot"]:
             mo, d = int(g["mo2"]), int(g["d2"])
             date = _month_day(today, mo, d) if 1 <= mo <= 12 else None
-        elif g["pair"]:                   # 明后两天 / 今明两天: two listed days
+        elif g["pair"]:  # 明后两天 / 今明两天: two listed days
             first = 0 if x.group(0)[0] == "今" else 1
             found.append(DateMention(s, s + 1, today + dt.timedelta(days=first), x.group(0)[0]))
             s, date = s + 1, today + dt.timedelta(days=first + 1)
-        elif g["day0"]:                   # 26、27号 / 26到28号: the first day borrows 号
+        elif g["day0"]:  # 26、27号 / 26到28号: the first day borrows 号
             d = int(g["d0"])
             date = _day_only(today, d) if 1 <= d <= 31 else None
             extra = {"bare": True}
@@ -140,11 +180,11 @@ class Duration:
     start: int
     end: int
     text: str
-    days: int | None = None     # school days
+    days: int | None = None  # school days
     weeks: int | None = None
-    half: bool = False          # 半天
-    vague: bool = False         # 半个月, 几天 …: out of scope, ask
-    backward: bool = False      # 三天了 / 已经三天没来: counts back from today
+    half: bool = False  # 半天
+    vague: bool = False  # 半个月, 几天 …: out of scope, ask
+    backward: bool = False  # 三天了 / 已经三天没来: counts back from today
 
 
 def find_durations(m: str) -> list[Duration]:
@@ -175,7 +215,7 @@ def find_durations(m: str) -> list[Duration]:
                     d.days = k
                 if k > 30 or (d.weeks or 0) > 4:
                     d.vague = True
-        d.backward = bool(_BACK_BEFORE.search(m[max(0, s - 4):s]) or _BACK_AFTER.match(m[e:e + 4]))
+        d.backward = bool(_BACK_BEFORE.search(m[max(0, s - 4) : s]) or _BACK_AFTER.match(m[e : e + 4]))
         out.append(d)
     return out
 
@@ -188,7 +228,9 @@ _START_BEFORE = re.compile(r"(?:从|自|打从|由)\s*$")
 _START_AFTER = re.compile(r"^\s*(?:开始|起|以来|之后|以后)")
 _ARRIVE_AFTER = re.compile(
     r"^\s*(?:上午|下午|早上|中午)?\s*(?:就|能|才|会|可以|再|应该|估计|要|准备|肯定|一定|就能|就可以|就会|就要|应该能|可能)*\s*(?:能|可以)?\s*"
-    + alt(ARRIVE) + r"(?!不|了吗|吗|没)")
+    + alt(ARRIVE)
+    + r"(?!不|了吗|吗|没)"
+)
 
 
 _WEEKDAY_WORD = re.compile(r"^(?:周|星期|礼拜)")
@@ -200,27 +242,31 @@ def _coming_weekday(d: DateMention, today: dt.date, after: str) -> bool:
     if not (d.bare and d.date < today and _WEEKDAY_WORD.match(d.text)):
         return False
     x = _ARRIVE_AFTER.match(after)
-    return bool(x) and not after[x.end():].lstrip().startswith(("了", "过", "的"))
+    return bool(x) and not after[x.end() :].lstrip().startswith(("了", "过", "的"))
 
 
 def date_roles(m: str, dates: list[DateMention], today: dt.date) -> dict[int, str]:
     """Role of each date (by its start offset): range_start, range_end, list, end,
     start, arrive (a future day the student comes back), open (到现在), or plain."""
     roles: dict[int, str] = {}
-    for a, b in zip(dates, dates[1:]):
-        mid = m[a.end:b.start]
+    for a, b in itertools.pairwise(dates):
+        mid = m[a.end : b.start]
         if _RANGE_MID.match(mid):
             roles[a.start], roles[b.start] = "range_start", ("open" if b.now else "range_end")
         # two days side by side are a list, unless the first ends something and the
         # second is a coming back ("请假到周五，周一来")
-        elif _LIST_MID.match(mid) and a.start not in roles and not (a.now or b.now) \
-                and not _END_BEFORE.search(m[max(0, a.start - 5):a.start]) \
-                and not _ARRIVE_AFTER.match(m[b.end:b.end + 14]):
+        elif (
+            _LIST_MID.match(mid)
+            and a.start not in roles
+            and not (a.now or b.now)
+            and not _END_BEFORE.search(m[max(0, a.start - 5) : a.start])
+            and not _ARRIVE_AFTER.match(m[b.end : b.end + 14])
+        ):
             roles[a.start] = roles[b.start] = "list"
     for d in dates:
         if d.start in roles:
             continue
-        before, after = m[max(0, d.start - 5):d.start], m[d.end:d.end + 14]
+        before, after = m[max(0, d.start - 5) : d.start], m[d.end : d.end + 14]
         if d.now:
             roles[d.start] = "open"
         elif _START_BEFORE.search(before) or _START_AFTER.match(after):
@@ -230,9 +276,8 @@ def date_roles(m: str, dates: list[DateMention], today: dt.date) -> dict[int, st
         elif d.date > today and _ARRIVE_AFTER.match(after):
             roles[d.start] = "arrive"
         elif _coming_weekday(d, today, after):
-            d.date += dt.timedelta(days=7)          # "周一回来" said on a Wednesday: next Monday
+            d.date += dt.timedelta(days=7)  # "周一回来" said on a Wednesday: next Monday
             roles[d.start] = "arrive"
         else:
             roles[d.start] = "plain"
     return roles
-

@@ -2,6 +2,7 @@
 
 All of them read the masked text, where every person mention is a run of name marks.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,13 +47,14 @@ _KIND_AFTER = re.compile(r"^\s*(?:是)?\s*(?:旷课|病假|事假|请假|缺勤)
 
 def is_cancel(clauses: list[str]) -> bool:
     """撤销 / 刚才发错了 / 那条不算 — but "不算旷课" speaks of a kind, not of undoing."""
-    return any(not _KIND_AFTER.match(c[x.end():]) for c in clauses for x in _CANCEL.finditer(c))
+    return any(not _KIND_AFTER.match(c[x.end() :]) for c in clauses for x in _CANCEL.finditer(c))
 
 
 _QUERY_FILLER = re.compile(
     r"查询|查看|查一下|查查|查|看看|看一下|发一下|发下|发给我|给我|列一下|列出|统计|一下|请|有没有|有|吗|没有|的|名单|情况|"
     r"列表|人数|今天|今日|学生|同学|娃娃|娃|孩子|小孩|个|位|还有|哪些|哪几|哪个|哪|几|谁|全校|本班|我班|目前|现在|"
-    r"[^\w]|_|[\ue000-\ue00b]")
+    r"[^\w]|_|[\ue000-\ue00b]"
+)
 
 
 def query_of(m: str) -> str | None:
@@ -60,14 +62,14 @@ def query_of(m: str) -> str | None:
     ("黄色预警，明天暴雨" is weather, not a query)."""
     for rx, q in _QUERY:
         x = rx.search(m)
-        if x and len(_QUERY_FILLER.sub("", m[:x.start()] + m[x.end():])) <= 1:
+        if x and len(_QUERY_FILLER.sub("", m[: x.start()] + m[x.end() :])) <= 1:
             return q
     return None
 
 
 def record_lookup(m: str, start: int, end: int) -> bool:
-    """"王小明的记录", "王小明 记录", "查一下王小明"."""
-    return bool(_RECORD_AFTER.match(m[end:end + 8]) or _LOOKUP_BEFORE.search(m[max(0, start - 4):start]))
+    """ "王小明的记录", "王小明 记录", "查一下王小明"."""
+    return bool(_RECORD_AFTER.match(m[end : end + 8]) or _LOOKUP_BEFORE.search(m[max(0, start - 4) : start]))
 
 
 def speaks_of_a_child(clause: str, message: str) -> bool:
@@ -84,16 +86,16 @@ _ALL = re.compile(L.alt(L.ALL_PRESENT))
 
 
 def others_present(clause: str) -> bool:
-    """"其他都到了": everyone not named is present."""
+    """ "其他都到了": everyone not named is present."""
     x = _OTHERS.search(clause)
-    return bool(x and _ALL.search(clause[x.end():]))
+    return bool(x and _ALL.search(clause[x.end() :]))
 
 
 _EXCEPT = re.compile(r"除了|除")
 
 
 def all_but(texts) -> bool:
-    """"除了蒋天佑，其他都到了": the named student is the one missing."""
+    """ "除了蒋天佑，其他都到了": the named student is the one missing."""
     texts = list(texts)
     joined = "".join(texts)
     return bool(_EXCEPT.search(joined)) and others_present(joined)
@@ -110,5 +112,5 @@ _KIN_SUBJECT = re.compile(r"^\s*(?:的)?\s*" + L.alt(L.KIN) + r"(?!.*(?:说|讲|
 
 
 def kin_subject(before: str) -> bool:
-    """"王小明的妈妈来学校了": the one who came is the parent, not the student."""
+    """ "王小明的妈妈来学校了": the one who came is the parent, not the student."""
     return bool(_KIN_SUBJECT.match(before))

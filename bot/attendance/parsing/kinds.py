@@ -7,6 +7,7 @@ unless negated or corrected away ("不是旷课，是病假"); else an illness �
 family matter or a leave asked for → personal; else "did not come" / "联系不上" → unexcused.
 Guesses (可能是感冒) are no reason.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,10 +18,18 @@ from bot.attendance.parsing.spans import MARKS
 
 # word -> category; when a word is in two lists the first listed category wins
 _CATEGORIES = [
-    ("label_unexcused", L.LABEL_UNEXCUSED), ("label_sick", L.LABEL_SICK), ("label_personal", L.LABEL_PERSONAL),
-    ("no_reason", L.NO_REASON), ("absent", L.ABSENT), ("return", L.RETURN_STRONG),
-    ("sick", L.SICK), ("personal", L.PERSONAL), ("leave", L.LEAVE), ("weak_return", L.RETURN_WEAK),
-    ("record", L.RECORD_WORDS), ("cancel", L.CANCEL),
+    ("label_unexcused", L.LABEL_UNEXCUSED),
+    ("label_sick", L.LABEL_SICK),
+    ("label_personal", L.LABEL_PERSONAL),
+    ("no_reason", L.NO_REASON),
+    ("absent", L.ABSENT),
+    ("return", L.RETURN_STRONG),
+    ("sick", L.SICK),
+    ("personal", L.PERSONAL),
+    ("leave", L.LEAVE),
+    ("weak_return", L.RETURN_WEAK),
+    ("record", L.RECORD_WORDS),
+    ("cancel", L.CANCEL),
 ]
 CATEGORY: dict[str, str] = {}
 for _cat, _words in _CATEGORIES:
@@ -31,16 +40,21 @@ _HEDGE = re.compile(L.alt(L.HEDGES))
 _NEG_BEFORE = re.compile(r"(?:不是|不算|并非|并不是|没有|没|不|别|而非|未)\s*(?:是|因为|算|得|说)?\s*$")
 # An illness word right after a family member is theirs, not the child's: 奶奶生病,
 # 他爸住院了, 陪妈妈看病 — the child stays home for a family matter (personal).
-_KIN_ILL = re.compile(L.alt([k for k in L.KIN if k != "家里"] + ["家里有人", "家人", "家里人", "亲人", "亲戚"])
-                      + r"\s*(?:身体|又|也|突然|最近|得了|生了|病得)?\s*$")
+_KIN_ILL = re.compile(
+    L.alt([k for k in L.KIN if k != "家里"] + ["家里有人", "家人", "家里人", "亲人", "亲戚"])
+    + r"\s*(?:身体|又|也|突然|最近|得了|生了|病得)?\s*$"
+)
 _CHILD_AGAIN = re.compile(r"他|她|孩子|娃|自己|本人|也")
 _OLD_AFTER = re.compile(r"^\s*(?:改成|改为|换成|更正为|应该是|应为|要改|->|→|写错)")
 _WEAK_PREFIX = re.compile(
-    "^(?:[\\s,]|" + "|".join(sorted(map(re.escape, L.RETURN_ADVERBS), key=len, reverse=True))
-    + "|上午|下午|早上|中午|\ue004|\ue005|\ue000|\ue001)*$")
+    "^(?:[\\s,]|"
+    + "|".join(sorted(map(re.escape, L.RETURN_ADVERBS), key=len, reverse=True))
+    + "|上午|下午|早上|中午|\ue004|\ue005|\ue000|\ue001)*$"
+)
 _QUESTION = re.compile(
     r"(?:[吗么嘛]\s*$|呢\s*$|谁|哪个|哪些|哪位|有没有|是不是|是否|几个|多少|什么时候|何时|怎么|为什么|为啥|咋|"
-    r"了\s*(?:没|没有)\s*$|(?:来|到|回来|返校)(?:没|没有|不)\s*$|来没来|到没到|来不来|回没回|在不在)")
+    r"了\s*(?:没|没有)\s*$|(?:来|到|回来|返校)(?:没|没有|不)\s*$|来没来|到没到|来不来|回没回|在不在)"
+)
 
 _SHORT_LABELS = {"事": "label_personal", "旷": "label_unexcused", "病": "label_sick", "假": "leave"}
 LABELS = {"label_sick": "sick", "label_personal": "personal", "label_unexcused": "unexcused"}
@@ -49,13 +63,13 @@ REASON_CATS = {"sick", "personal", "no_reason", "label_sick", "label_personal", 
 
 @dataclass
 class Word:
-    start: int          # offset in the whole masked text
+    start: int  # offset in the whole masked text
     end: int
     text: str
     cat: str
     negated: bool = False
     hedged: bool = False
-    old: bool = False   # the wrong one in a correction (旷课改为病假)
+    old: bool = False  # the wrong one in a correction (旷课改为病假)
 
 
 def is_question(clause: str, sep: str) -> bool:
@@ -72,7 +86,7 @@ def scan(m: str, start: int, end: int) -> list[Word]:
     out: list[Word] = []
     taken: list[tuple[int, int]] = []
     short = _SHORT_LABELS.get(text.strip())
-    if short:       # "(事)" / "(旷)" in a list: the label cut to one character
+    if short:  # "(事)" / "(旷)" in a list: the label cut to one character
         return [Word(start, end, text, short)]
     for x in _ASK_LEAVE.finditer(text):
         cat = {"病": "label_sick", "事": "label_personal"}.get(x.group("k") or "", "leave")
@@ -83,9 +97,10 @@ def scan(m: str, start: int, end: int) -> list[Word]:
         if any(a <= x.start() < b for a, b in taken):
             continue
         w = Word(start + x.start(), start + x.end(), x.group(0), CATEGORY[x.group(0)])
-        before = text[:x.start()]
-        if w.cat == "sick" and (_KIN_ILL.search(before[-6:]) or (kin_ill is not None and not _CHILD_AGAIN.search(
-                text[kin_ill:x.start()]))):
+        before = text[: x.start()]
+        if w.cat == "sick" and (
+            _KIN_ILL.search(before[-6:]) or (kin_ill is not None and not _CHILD_AGAIN.search(text[kin_ill : x.start()]))
+        ):
             # ... and so are the illness words after it, until the child is spoken of
             # again: "奶奶生病了要去医院照顾" (the hospital is the grandmother's)
             w.cat = "personal"
@@ -93,7 +108,7 @@ def scan(m: str, start: int, end: int) -> list[Word]:
         if w.cat in ("sick", "personal", "leave", "label_sick", "label_personal", "label_unexcused"):
             w.negated = bool(_NEG_BEFORE.search(before[-4:]))
             w.hedged = bool(_HEDGE.search(before))
-            w.old = bool(_OLD_AFTER.match(text[x.end():x.end() + 4]))
+            w.old = bool(_OLD_AFTER.match(text[x.end() : x.end() + 4]))
         if w.cat == "weak_return":
             # a space stands for a comma in phone typing: "周一周二都没来 今天来了"
             tail = re.split(r"(?<=[\u4e00-\u9fff])\s+(?=\S)", before)[-1]
@@ -127,8 +142,11 @@ class Facts:
     def kind(self) -> str:
         labels = [w for w in self.words if w.cat in LABELS and not (w.negated or w.old)]
         if labels:
-            return LABELS[labels[-1].cat] if any(w.cat in LABELS for w in self.words if w.negated or w.old) \
+            return (
+                LABELS[labels[-1].cat]
+                if any(w.cat in LABELS for w in self.words if w.negated or w.old)
                 else LABELS[labels[0].cat]
+            )
         if self.has("sick"):
             return "sick"
         if self.has("personal", "leave"):
@@ -156,16 +174,19 @@ class Facts:
         return None
 
 
-_FILLER_HEAD = re.compile(r"^(?:[\s,、:]|因为|由于|是|说|说是|据说|听说|已经|都|也|还|又|今天|因|的|了|就|今|家长说|同学|孩子)+")
+_FILLER_HEAD = re.compile(
+    r"^(?:[\s,、:]|因为|由于|是|说|说是|据说|听说|已经|都|也|还|又|今天|因|的|了|就|今|家长说|同学|孩子)+"
+)
 _FILLER_TAIL = re.compile(
-    r"(?:[\s,、:。!]|了|的|呢|啊|所以|就|都|也|还|" + L.alt(L.ABSENT + L.LEAVE + ["未能到校", "不能来"]) + r")+$")
+    r"(?:[\s,、:。!]|了|的|呢|啊|所以|就|都|也|还|" + L.alt(L.ABSENT + L.LEAVE + ["未能到校", "不能来"]) + r")+$"
+)
 
 
 def reason_text(s: str, m: str, spans: list[tuple[int, int]], words: list[Word]) -> str | None:
     """The words of the reason, from the cleaned text: each clause that gives one,
     without names, dates and durations (for the ledger: 电话打不通, 发烧 …)."""
     parts: list[str] = []
-    if any(w.negated or w.old for w in words if w.cat in LABELS):   # a correction: the new label
+    if any(w.negated or w.old for w in words if w.cat in LABELS):  # a correction: the new label
         new = [w.text for w in words if w.cat in REASON_CATS and not (w.negated or w.old or w.hedged)]
         return new[-1] if new else None
     for p in spans:

@@ -14,20 +14,21 @@
   (张扬 for 张洋) and ``near_candidates`` offers the close roster names (pypinyin +
   rapidfuzz), the sender's class first.
 """
+
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from bot.school.classnames import parse_class_name
 from bot.attendance.parsing import lexicon as L
+from bot.school.classnames import parse_class_name
 from bot.school.roster import Roster
 from bot.school.roster_file import Student
 
@@ -37,8 +38,8 @@ class NameMention:
     start: int
     end: int
     text: str
-    kind: str                       # student | staff | name_like
-    students: list[Student] = field(default_factory=list)   # roster bearers (student)
+    kind: str  # student | staff | name_like
+    students: list[Student] = field(default_factory=list)  # roster bearers (student)
 
 
 # -- is this name also an everyday word? -------------------------------------------------
@@ -61,18 +62,88 @@ def is_common_word(token: str) -> bool:
     return (tag is not None and not tag.startswith("nr") and f > 0) or f >= 1000
 
 
-_TIME_WORDS = ("今天", "昨天", "明天", "前天", "后天", "上午", "下午", "早上", "中午", "今早", "周一", "周二", "周三",
-               "周四", "周五", "周六", "周日", "号", "日", "同学", "学生", "还有", "以及", "另外", "班", "班的", "班上",
-               "班上的", "班里的", "班里", "我家", "我们家", "孩子")
+_TIME_WORDS = (
+    "今天",
+    "昨天",
+    "明天",
+    "前天",
+    "后天",
+    "上午",
+    "下午",
+    "早上",
+    "中午",
+    "今早",
+    "周一",
+    "周二",
+    "周三",
+    "周四",
+    "周五",
+    "周六",
+    "周日",
+    "号",
+    "日",
+    "同学",
+    "学生",
+    "还有",
+    "以及",
+    "另外",
+    "班",
+    "班的",
+    "班上",
+    "班上的",
+    "班里的",
+    "班里",
+    "我家",
+    "我们家",
+    "孩子",
+)
 _BOUNDARY = set(" ,;:。!?、()\n/|和跟及与") | {"\ue003", "\ue005", "\ue009"}
 _NEXT_OK = re.compile(
-    r"^[\s,:]?\s*(?:[(]|也|都|还|已经|又|因|由于|同学|是|说|去|在|跟|被|让|带|得了|的(?=" + L.alt(L.KIN) + ")|"
-    + L.alt(L.KIN) + r"|\d|[一二两三四五六七八九十半]+个?天|"
-    + L.alt(L.ABSENT + L.NO_REASON + L.SICK + L.PERSONAL + L.LEAVE + L.LABEL_SICK + L.LABEL_PERSONAL
-            + L.LABEL_UNEXCUSED + L.RETURN_STRONG + L.RETURN_WEAK + list(_TIME_WORDS[:13]) + L.RECORD_WORDS
-            + ["的记录", "请", "没", "未", "今", "昨", "明", "星期", "礼拜", "这", "近", "最近", "从", "自", "一直",
-               "上周", "下周", "本周", "前", "连续", "好几", "几天"])
-    + r")")
+    r"^[\s,:]?\s*(?:[(]|也|都|还|已经|又|因|由于|同学|是|说|去|在|跟|被|让|带|得了|的(?="
+    + L.alt(L.KIN)
+    + ")|"
+    + L.alt(L.KIN)
+    + r"|\d|[一二两三四五六七八九十半]+个?天|"
+    + L.alt(
+        L.ABSENT
+        + L.NO_REASON
+        + L.SICK
+        + L.PERSONAL
+        + L.LEAVE
+        + L.LABEL_SICK
+        + L.LABEL_PERSONAL
+        + L.LABEL_UNEXCUSED
+        + L.RETURN_STRONG
+        + L.RETURN_WEAK
+        + list(_TIME_WORDS[:13])
+        + L.RECORD_WORDS
+        + [
+            "的记录",
+            "请",
+            "没",
+            "未",
+            "今",
+            "昨",
+            "明",
+            "星期",
+            "礼拜",
+            "这",
+            "近",
+            "最近",
+            "从",
+            "自",
+            "一直",
+            "上周",
+            "下周",
+            "本周",
+            "前",
+            "连续",
+            "好几",
+            "几天",
+        ]
+    )
+    + r")"
+)
 _TITLE_AFTER = re.compile(r"^\s*" + L.alt(L.TITLES))
 
 
@@ -80,9 +151,14 @@ def _name_context_ok(s: str, start: int, end: int, spans: list[tuple[int, int]])
     """Where a word-name stands as a student's name, not as the word."""
     before = s[:start].rstrip(" ")
     listed_after = any(e <= start and re.fullmatch(r"[\s、,和跟及]+", s[e:start]) for _, e in spans)
-    spaced = start > 0 and s[start - 1].isspace()      # phone typing: a space for a comma
-    prev_ok = (not before or spaced or before[-1] in _BOUNDARY or any(e == len(before) for _, e in spans)
-               or before.endswith(_TIME_WORDS))
+    spaced = start > 0 and s[start - 1].isspace()  # phone typing: a space for a comma
+    prev_ok = (
+        not before
+        or spaced
+        or before[-1] in _BOUNDARY
+        or any(e == len(before) for _, e in spans)
+        or before.endswith(_TIME_WORDS)
+    )
     if not prev_ok:
         return False
     after = s[end:]
@@ -90,7 +166,7 @@ def _name_context_ok(s: str, start: int, end: int, spans: list[tuple[int, int]])
         return True
     rest = after.lstrip(" 、,和跟及")
     if any(a == end + len(after) - len(rest) for a, _ in spans):
-        return True                                   # another name follows in a list
+        return True  # another name follows in a list
     return listed_after and (not after or after[0] in " ,;。!?、\n")
 
 
@@ -120,7 +196,7 @@ def _given_names(roster: Roster, classes: Iterable[str | None]) -> dict[str, Stu
     return out
 
 
-def _given_mentions(s: str, found: list["NameMention"], given: dict[str, Student]) -> list["NameMention"]:
+def _given_mentions(s: str, found: list[NameMention], given: dict[str, Student]) -> list[NameMention]:
     taken = [(x.start, x.end) for x in found]
     out = []
     for g, st in given.items():
@@ -134,7 +210,7 @@ def _given_mentions(s: str, found: list["NameMention"], given: dict[str, Student
             elif not (not before.rstrip(" ") or before.rstrip(" ")[-1] in _BOUNDARY) or not _NEXT_OK.match(s[b:]):
                 continue
             elif is_common_word(g) and not _name_context_ok(s, a, b, taken):
-                continue                  # a given name that is also a word (天佑): only where a name stands
+                continue  # a given name that is also a word (天佑): only where a name stands
             out.append(NameMention(a, b, g, "student", [st]))
             taken.append((a, b))
     return out
@@ -147,13 +223,15 @@ def _student_not_staff(s: str, end: int, students: list[Student], context: set[s
     """A name that a student and a staff member share (王芳): the student when written
     in the student's own class (its head teacher, its parent group) and no title or the
     teacher's own doings follow (王芳老师, 王芳说, 王芳班上); elsewhere the colleague."""
-    after = s[end:end + 6]
-    return any(st.class_name in context for st in students) \
-        and not (_TITLE_AFTER.match(after) or _STAFF_AFTER.match(after))
+    after = s[end : end + 6]
+    return any(st.class_name in context for st in students) and not (
+        _TITLE_AFTER.match(after) or _STAFF_AFTER.match(after)
+    )
 
 
-def find_names(s: str, roster: Roster, staff_names: Iterable[str],
-               context_classes: Iterable[str | None] = ()) -> list[NameMention]:
+def find_names(
+    s: str, roster: Roster, staff_names: Iterable[str], context_classes: Iterable[str | None] = ()
+) -> list[NameMention]:
     staff = {n for n in staff_names if n}
     context_classes = list(context_classes)
     context = {c for c in context_classes if c}
@@ -163,11 +241,12 @@ def find_names(s: str, roster: Roster, staff_names: Iterable[str],
     i, n = 0, len(s)
     while i < n:
         for k in lengths:
-            w = s[i:i + k]
+            w = s[i : i + k]
             if len(w) < k:
                 continue
-            if (w in staff and not (w in roster_names and _student_not_staff(s, i + k, roster_names[w], context))) \
-                    or (w in roster_names and _TITLE_AFTER.match(s[i + k:i + k + 4])):
+            if (w in staff and not (w in roster_names and _student_not_staff(s, i + k, roster_names[w], context))) or (
+                w in roster_names and _TITLE_AFTER.match(s[i + k : i + k + 4])
+            ):
                 found.append(NameMention(i, i + k, w, "staff"))
                 break
             if w in roster_names:
@@ -181,8 +260,13 @@ def find_names(s: str, roster: Roster, staff_names: Iterable[str],
     from bot.school.classnames import find_classes
 
     spans = [(x.start, x.end) for x in found] + [(c.start, c.end) for c in find_classes(_blank(s, found))]
-    keep = [x for x in found if x.kind != "student" or not is_common_word(x.text)
-            or _name_context_ok(s, x.start, x.end, [sp for sp in spans if sp != (x.start, x.end)])]
+    keep = [
+        x
+        for x in found
+        if x.kind != "student"
+        or not is_common_word(x.text)
+        or _name_context_ok(s, x.start, x.end, [sp for sp in spans if sp != (x.start, x.end)])
+    ]
     given = _given_names(roster, context_classes)
     if given:
         keep = sorted(keep + _given_mentions(s, keep, given), key=lambda x: x.start)
@@ -204,7 +288,6 @@ def school_order(st: Student) -> tuple:
     return (ref.grade, ref.number, st.student_id) if ref else (99, 99, st.student_id)
 
 
-
 def resolve(students: list[Student], written: str | None, own: str | None, room: str | None) -> Student | None:
     if len(students) == 1:
         return students[0]
@@ -222,11 +305,45 @@ def resolve(students: list[Student], written: str | None, own: str | None, room:
 
 # -- name-like tokens that are on no roster line -----------------------------------------
 _FOLLOW = re.compile(
-    r"^\s*(?:[(]|\ue004|\ue006|" + L.alt(L.ABSENT + L.NO_REASON + L.SICK + L.PERSONAL + L.LEAVE + L.LABEL_SICK
-                                          + L.LABEL_PERSONAL + L.LABEL_UNEXCUSED + L.RETURN_STRONG
-                                          + ["来了", "到了", "回来了", "同学", "也没", "也请", "都没", "还没", "的记录", "记录", "妈妈", "爸爸",
-                                             "奶奶", "爷爷", "家长", "外婆", "外公", "今天", "昨天", "明天", "前天", "上午", "下午"])
-    + r"|[、,和跟及]\s*\ue000)")
+    r"^\s*(?:[(]|\ue004|\ue006|"
+    + L.alt(
+        L.ABSENT
+        + L.NO_REASON
+        + L.SICK
+        + L.PERSONAL
+        + L.LEAVE
+        + L.LABEL_SICK
+        + L.LABEL_PERSONAL
+        + L.LABEL_UNEXCUSED
+        + L.RETURN_STRONG
+        + [
+            "来了",
+            "到了",
+            "回来了",
+            "同学",
+            "也没",
+            "也请",
+            "都没",
+            "还没",
+            "的记录",
+            "记录",
+            "妈妈",
+            "爸爸",
+            "奶奶",
+            "爷爷",
+            "家长",
+            "外婆",
+            "外公",
+            "今天",
+            "昨天",
+            "明天",
+            "前天",
+            "上午",
+            "下午",
+        ]
+    )
+    + r"|[、,和跟及]\s*\ue000)"
+)
 _PREV_OK = set(" ,;:。!?、()\n/|和跟及与") | {"\ue001", "\ue003", "\ue005", "\ue009", "\ue00b"}
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -238,21 +355,26 @@ def find_name_like(m: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     i, n = 0, len(m)
     while i < n:
-        sur = 2 if m[i:i + 2] in L.COMPOUND_SURNAMES else (1 if m[i] in L.SURNAMES else 0)
+        sur = 2 if m[i : i + 2] in L.COMPOUND_SURNAMES else (1 if m[i] in L.SURNAMES else 0)
         prev = m[i - 1] if i else ""
         if not sur or (prev and prev not in _PREV_OK and not m[:i].endswith(("还有", "以及", "另外", "学生", "同学"))):
             i += 1
             continue
         best = None
         for k in range(sur + 1, sur + 3):
-            t = m[i:i + k]
+            t = m[i : i + k]
             if len(t) < k or not _CJK.fullmatch(t) or t[-1] in L.NOT_IN_NAME:
                 break
-            if _FOLLOW.match(m[i + k:i + k + 8]) or _listed_end(m, i, i + k):
+            if _FOLLOW.match(m[i + k : i + k + 8]) or _listed_end(m, i, i + k):
                 best = t
                 break
-        if best is None or best in L.NOT_NAMES or is_common_word(best) or any(t in best for t in L.TITLES) \
-                or _TITLE_AFTER.match(m[i + len(best):i + len(best) + 4]):
+        if (
+            best is None
+            or best in L.NOT_NAMES
+            or is_common_word(best)
+            or any(t in best for t in L.TITLES)
+            or _TITLE_AFTER.match(m[i + len(best) : i + len(best) + 4])
+        ):
             i += 1
             continue
         out.append((i, i + len(best), best))
@@ -262,7 +384,9 @@ def find_name_like(m: str) -> list[tuple[int, int, str]]:
 
 def _listed_end(m: str, s: int, e: int) -> bool:
     """The token closes a list of names: 王小明、张扬 (end of clause)."""
-    return bool(re.search("\ue000\ue001*\\s*[、,和跟及]\\s*$", m[max(0, s - 12):s])) and (e == len(m) or m[e] in ",;。!?\n ")
+    return bool(re.search("\ue000\ue001*\\s*[、,和跟及]\\s*$", m[max(0, s - 12) : s])) and (
+        e == len(m) or m[e] in ",;。!?\n "
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -286,20 +410,20 @@ def name_score(token: str, name: str) -> float:
     pt, pn = _py(token), _py(name)
     if len(token) == len(name):
         if pt == pn:
-            return 100.0                                  # homophone: 张扬 / 张洋
+            return 100.0  # homophone: 张扬 / 张洋
         if tuple(map(_fold, pt)) == tuple(map(_fold, pn)):
-            return 95.0                                   # dialect homophone: 李进 / 李静
+            return 95.0  # dialect homophone: 李进 / 李静
         diff = [i for i in range(len(token)) if token[i] != name[i]]
         if len(diff) == 1:
             i = diff[0]
             if fuzz.ratio(_fold(pt[i]), _fold(pn[i])) >= 70:
-                return 90.0                               # one character, near sound
+                return 90.0  # one character, near sound
             if len(name) >= 3:
-                return 80.0                               # one-character typo in a longer name
+                return 80.0  # one-character typo in a longer name
         return 0.0
     if abs(len(token) - len(name)) == 1 and min(len(token), len(name)) >= 2 and token[0] == name[0]:
         if Levenshtein.distance(token, name) == 1 and max(len(token), len(name)) >= 3:
-            return 70.0                                   # a character missing or added
+            return 70.0  # a character missing or added
     return 0.0
 
 
@@ -312,7 +436,7 @@ def near_candidates(token: str, roster: Roster, prefer: Iterable[str | None] = (
     if not scored:
         return []
     best = max(sc for sc, _ in scored)
-    scored = [p for p in scored if p[0] >= best - 5]      # only the closest tier
+    scored = [p for p in scored if p[0] >= best - 5]  # only the closest tier
     order = [c for c in prefer if c]
     rank = {c: i for i, c in enumerate(order)}
     scored.sort(key=lambda p: (rank.get(p[1].class_name, len(order)), -p[0], school_order(p[1])))

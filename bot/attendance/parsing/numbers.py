@@ -1,4 +1,5 @@
 """Small numbers as teachers write them: 38, 三十八, 两 (pure)."""
+
 from __future__ import annotations
 
 from bot.school.classnames import cn_number

@@ -6,36 +6,60 @@ is found so no later step reads into an earlier one; then the message is cut int
 groups of names with what is said of them, and each student gets an absence, a return,
 or nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
-from bot.school.classnames import find_classes
 from bot.attendance.parsing import intents
 from bot.attendance.parsing.dates import date_roles, find_dates, find_durations
 from bot.attendance.parsing.kinds import Facts, reason_text, scan
 from bot.attendance.parsing.names import NameMention, find_name_like, find_names, near_candidates, resolve, school_order
 from bot.attendance.parsing.normalize import clean
-from bot.attendance.parsing.result import (Absence, KindCorrection, NameCorrection, ParseResult, Return, Rollcall,
-                                Unresolved)
+from bot.attendance.parsing.result import (
+    Absence,
+    KindCorrection,
+    NameCorrection,
+    ParseResult,
+    Return,
+    Rollcall,
+    Unresolved,
+)
 from bot.attendance.parsing.rollcall import find_rollcall
 from bot.attendance.parsing.segment import Clause, Group, Piece, build_groups, split_clauses
 from bot.attendance.parsing.spans import CLASS, DATE, DURATION, NAME, ROLLCALL, STAFF, mask
 from bot.attendance.parsing.timing import absence_timing, return_date
+from bot.school.calendar import SchoolCalendar
+from bot.school.classnames import find_classes
+from bot.school.config import StaffMember
 from bot.school.roster import Roster
 from bot.school.roster_file import Student
-from bot.school.config import StaffMember
-from bot.school.calendar import SchoolCalendar
 
 _ERROR_WORDS = {"发错了", "发错", "报错了", "弄错了", "搞错了"}
-_REPORT_CATS = {"absent", "no_reason", "sick", "personal", "leave", "label_sick", "label_personal",
-                "label_unexcused", "return"}
+_REPORT_CATS = {
+    "absent",
+    "no_reason",
+    "sick",
+    "personal",
+    "leave",
+    "label_sick",
+    "label_personal",
+    "label_unexcused",
+    "return",
+}
 
 
-def parse_report(text: str, *, roster: Roster, calendar: SchoolCalendar, today: dt.date,
-                 sender: StaffMember | None = None, room_class: str | None = None,
-                 staff_names: Iterable[str] = ()) -> ParseResult:
+def parse_report(
+    text: str,
+    *,
+    roster: Roster,
+    calendar: SchoolCalendar,
+    today: dt.date,
+    sender: StaffMember | None = None,
+    room_class: str | None = None,
+    staff_names: Iterable[str] = (),
+) -> ParseResult:
     return _Parse(text, roster, calendar, today, sender, room_class, staff_names).run()
 
 
@@ -81,8 +105,7 @@ class _Parse:
         self.classes = classes
         self.clauses = split_clauses(m)
         self.roles = date_roles(m, self.dates, self.today)
-        groups = build_groups(m, self.clauses, [(p.start, p.end) for p in self.people],
-                              [p.text for p in self.people])
+        groups = build_groups(m, self.clauses, [(p.start, p.end) for p in self.people], [p.text for p in self.people])
         return self._result(groups, rc)
 
     def _class_clauses(self, m: str, clauses: list[Clause]) -> list[tuple[int, int]]:
@@ -90,8 +113,12 @@ class _Parse:
         out = []
         for i, c in enumerate(clauses):
             prev = clauses[i - 1] if i else None
-            if prev and prev.sep not in ";。!?\n" and "\ue000" in m[prev.start:prev.end] \
-                    and not (set(m[prev.start:prev.end]) - set("\ue000\ue001、, 和跟及()")):
+            if (
+                prev
+                and prev.sep not in ";。!?\n"
+                and "\ue000" in m[prev.start : prev.end]
+                and not (set(m[prev.start : prev.end]) - set("\ue000\ue001、, 和跟及()"))
+            ):
                 continue
             out.append((c.start, c.end))
         return out
@@ -111,8 +138,9 @@ class _Parse:
         return out
 
     def _written_class(self, person: NameMention, group: Group | None, member=None) -> str | None:
-        own = [p for p in (group.pieces if group else []) if p.role in ("own", "paren")] + \
-              ([member.paren] if member is not None and member.paren else [])
+        own = [p for p in (group.pieces if group else []) if p.role in ("own", "paren")] + (
+            [member.paren] if member is not None and member.paren else []
+        )
         for c in self.classes:
             if any(p.start <= c.start < p.end for p in own) and c.start > person.start:
                 return c.ref.canonical()
@@ -133,7 +161,7 @@ class _Parse:
         self.query_kind: str | None = None
         self.cancel_students: list[Student] = []
         self.kind_fix: KindCorrection | None = None
-        self.specific: dict[int, bool] = {}      # absence said of this student alone
+        self.specific: dict[int, bool] = {}  # absence said of this student alone
         self.group_of = {mem.index: (g, mem) for g in groups for mem in g.members}
         self.fix = intents.name_correction(m, {p.start: i for i, p in enumerate(self.people)})
         self.all_words = [w for c in self.clauses if not c.question for w in scan(m, c.start, c.end)]
@@ -144,14 +172,22 @@ class _Parse:
         name_fix = None
         if self.fix:
             old, new = self.people[self.fix[0]], self.people[self.fix[1]]
-            name_fix = NameCorrection(old.text, new.text, self._who(old, *self.group_of.get(self.fix[0], (None, None)))[0],
-                                      self._who(new, *self.group_of.get(self.fix[1], (None, None)))[0])
+            name_fix = NameCorrection(
+                old.text,
+                new.text,
+                self._who(old, *self.group_of.get(self.fix[0], (None, None)))[0],
+                self._who(new, *self.group_of.get(self.fix[1], (None, None)))[0],
+            )
         absences = _merge_absences(self.out_abs, self.specific)
         returns = list({r.student.student_id: r for r in self.out_ret}.values())
         unresolved = _dedupe(self.out_unres)
-        clause_texts = [m[c.start:c.end] for c in self.clauses]
-        cancel = not self.fix and (bool(self.cancel_students) or intents.is_cancel(
-            [t for t, c in zip(clause_texts, self.clauses) if "\ue000" not in t and not c.question]))
+        clause_texts = [m[c.start : c.end] for c in self.clauses]
+        cancel = not self.fix and (
+            bool(self.cancel_students)
+            or intents.is_cancel(
+                [t for t, c in zip(clause_texts, self.clauses, strict=False) if "\ue000" not in t and not c.question]
+            )
+        )
         kind_fix = self.kind_fix
         if kind_fix is None and not self.people:
             fixed = Facts(self.all_words).corrected_kind
@@ -160,7 +196,7 @@ class _Parse:
         rollcall = Rollcall(rc.expected, rc.present, rc.all_present) if rc.found else None
         reported = bool(absences or any(u.role == "absence" for u in unresolved) or name_fix or kind_fix)
         if not self.people and not rollcall and not kind_fix:
-            for c, t in zip(self.clauses, clause_texts):
+            for c, t in zip(self.clauses, clause_texts, strict=False):
                 if not c.question and Facts(scan(m, c.start, c.end)).absent and intents.speaks_of_a_child(t, m):
                     reported = True
                     self.notes.append("no_student_named")
@@ -182,14 +218,23 @@ class _Parse:
         else:
             intent = "none"
         return ParseResult(
-            intent=intent, class_name=self._message_class(self.mentioned, unresolved, rollcall is not None),
-            absences=absences, returns=returns,
-            rollcall=rollcall, unresolved=unresolved,
+            intent=intent,
+            class_name=self._message_class(self.mentioned, unresolved, rollcall is not None),
+            absences=absences,
+            returns=returns,
+            rollcall=rollcall,
+            unresolved=unresolved,
             query=query_kind if intent == "query" else None,
             query_student=self.query_student if intent == "query" else None,
-            name_correction=name_fix, kind_correction=kind_fix, cancel=cancel, cancel_students=self.cancel_students,
-            others_present=any(intents.others_present(t) for t in clause_texts), notes=self.notes,
-            mentioned=self.mentioned, text=self.s)
+            name_correction=name_fix,
+            kind_correction=kind_fix,
+            cancel=cancel,
+            cancel_students=self.cancel_students,
+            others_present=any(intents.others_present(t) for t in clause_texts),
+            notes=self.notes,
+            mentioned=self.mentioned,
+            text=self.s,
+        )
 
     def _role(self, i: int, person: NameMention, pieces: list[Piece], facts: Facts) -> str | None:
         m = self.m
@@ -203,11 +248,12 @@ class _Parse:
             if not (facts.label and all(w.text in _ERROR_WORDS for w in own_words if w.cat == "cancel")):
                 return "cancel"
         if intents.record_lookup(m, person.start, person.end) and not any(
-                w.cat in _REPORT_CATS - {"return"} for w in own_words):
+            w.cat in _REPORT_CATS - {"return"} for w in own_words
+        ):
             self.query_kind = "student_record"
             return "query"
-        if intents.all_but(m[p.start:p.end] for p in own):
-            return "absence"        # 除了蒋天佑，其他都到了
+        if intents.all_but(m[p.start : p.end] for p in own):
+            return "absence"  # 除了蒋天佑，其他都到了
         if facts.absent or (self.rollcall_absent and not facts.returned):
             return "absence"
         if facts.returned:
@@ -218,8 +264,14 @@ class _Parse:
         m = self.m
         g, mem = self.group_of.get(i, (None, None))
         pieces = self._live((g.pieces if g else []) + ([mem.paren] if mem and mem.paren else []))
-        facts = Facts([w for p in pieces for w in scan(m, p.start, p.end)
-                       if not (w.cat == "return" and intents.kin_subject(m[p.start:w.start]) and p.role == "own")])
+        facts = Facts(
+            [
+                w
+                for p in pieces
+                for w in scan(m, p.start, p.end)
+                if not (w.cat == "return" and intents.kin_subject(m[p.start : w.start]) and p.role == "own")
+            ]
+        )
         student, candidates, near = self._who(person, g, mem)
         if student is not None:
             self.mentioned.append(student)
@@ -240,8 +292,17 @@ class _Parse:
         if fixed and role == "absence":
             self.kind_fix = KindCorrection(fixed[1], fixed[0], student)
         reason = reason_text(self.s, m, [p for p in pieces if p.role != "header"] or pieces, facts.words)
-        timing = absence_timing(m, pieces, facts.words, self.dates, self.roles, self.durations,
-                                self.calendar, self.today, facts.kind != "unexcused")
+        timing = absence_timing(
+            m,
+            pieces,
+            facts.words,
+            self.dates,
+            self.roles,
+            self.durations,
+            self.calendar,
+            self.today,
+            facts.kind != "unexcused",
+        )
         self.notes.extend(n for n in timing.notes if n not in self.notes)
         back = return_date(pieces, facts.words, self.dates, self.roles, self.today) if facts.returned else None
         entries: list[tuple[str, dt.date | None]] = []
@@ -259,10 +320,19 @@ class _Parse:
         for what, val in entries:
             if student is None:
                 ab = what == "absence"
-                self.out_unres.append(Unresolved(
-                    person.text, candidates, near, what, kind=facts.kind if ab else None,
-                    start=timing.start if ab else None, end=val if ab else None,
-                    reason=reason if ab else None, date=None if ab else val))
+                self.out_unres.append(
+                    Unresolved(
+                        person.text,
+                        candidates,
+                        near,
+                        what,
+                        kind=facts.kind if ab else None,
+                        start=timing.start if ab else None,
+                        end=val if ab else None,
+                        reason=reason if ab else None,
+                        date=None if ab else val,
+                    )
+                )
             elif what == "absence":
                 self.out_abs.append(Absence(student, facts.kind, timing.start, val, reason))
                 self.specific[id(self.out_abs[-1])] = len(g.members) == 1 if g else True
@@ -277,8 +347,9 @@ class _Parse:
         st = resolve(person.students, written, self.own_class, self.room_class)
         return st, ([] if st else sorted(person.students, key=school_order)), False
 
-    def _message_class(self, mentioned: list[Student], unresolved: list[Unresolved],
-                       rollcall: bool = False) -> str | None:
+    def _message_class(
+        self, mentioned: list[Student], unresolved: list[Unresolved], rollcall: bool = False
+    ) -> str | None:
         """The class written in the message; else the one class of the students found,
         unless a name still unresolved may be a student of another class. A roll-call
         that names no class and no student ("全勤", "应到37 实到37") is about the class

@@ -3,6 +3,7 @@
 ``ParseResult.to_json()`` is exactly the ``schoolbot parse`` contract object; the other
 fields are what the bot's handlers need beyond it (documented on each field).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,10 +27,10 @@ def _who(s: Student) -> dict:
 @dataclass
 class Absence:
     student: Student
-    kind: str                        # sick | personal | unexcused
+    kind: str  # sick | personal | unexcused
     start: dt.date
-    end: dt.date | None              # None = open until the student is back
-    reason: str | None = None        # the reason as written (发烧, 电话打不通 …), for the ledger
+    end: dt.date | None  # None = open until the student is back
+    reason: str | None = None  # the reason as written (发烧, 电话打不通 …), for the ledger
 
     def to_json(self) -> dict:
         return {**_who(self.student), "kind": self.kind, "start": _iso(self.start), "end": _iso(self.end)}
@@ -46,16 +47,16 @@ class Return:
 
 @dataclass
 class Unresolved:
-    text: str                        # the name as written
-    candidates: list[Student]        # ambiguous name: every bearer; near miss: close names, sender's class first
-    near_miss: bool                  # True: on no roster line (typo/homophone); False: several students bear it
-    role: str                        # what the message says of them: absence | return | query | cancel | correction
+    text: str  # the name as written
+    candidates: list[Student]  # ambiguous name: every bearer; near miss: close names, sender's class first
+    near_miss: bool  # True: on no roster line (typo/homophone); False: several students bear it
+    role: str  # what the message says of them: absence | return | query | cancel | correction
     # What to record once the teacher says which student is meant:
     kind: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
     reason: str | None = None
-    date: dt.date | None = None      # for a return
+    date: dt.date | None = None  # for a return
 
     def to_json(self) -> dict:
         return {"text": self.text, "candidates": [_who(s) for s in self.candidates]}
@@ -65,7 +66,7 @@ class Unresolved:
 class Rollcall:
     expected: int | None
     present: int | None
-    all_present: bool                # the teacher said 全勤/都到了 (or present == expected)
+    all_present: bool  # the teacher said 全勤/都到了 (or present == expected)
 
     def to_json(self) -> dict:
         return {"expected": self.expected, "present": self.present}
@@ -73,17 +74,19 @@ class Rollcall:
 
 @dataclass
 class NameCorrection:
-    """"更正一下，刚才报的李静应该是李婧": move the sender's earlier report on ``old`` to ``new``."""
+    """ "更正一下，刚才报的李静应该是李婧": move the sender's earlier report on ``old`` to ``new``."""
+
     old_text: str
     new_text: str
-    old: Student | None              # None when that name is itself unresolved
+    old: Student | None  # None when that name is itself unresolved
     new: Student | None
 
 
 @dataclass
 class KindCorrection:
-    """"不是旷课，是病假" / "王小明不是旷课是病假": change the kind of the sender's last report
+    """ "不是旷课，是病假" / "王小明不是旷课是病假": change the kind of the sender's last report
     (of ``student`` when named) to ``new_kind``."""
+
     new_kind: str
     old_kind: str | None = None
     student: Student | None = None
@@ -98,18 +101,18 @@ class ParseResult:
     rollcall: Rollcall | None = None
     unresolved: list[Unresolved] = field(default_factory=list)
     # -- beyond the JSON -------------------------------------------------------------
-    query: str | None = None                 # alerts | not_returned | absent_today | student_record | unanswered
-    query_student: Student | None = None     # for student_record ("王小明的记录")
+    query: str | None = None  # alerts | not_returned | absent_today | student_record | unanswered
+    query_student: Student | None = None  # for student_record ("王小明的记录")
     name_correction: NameCorrection | None = None
     kind_correction: KindCorrection | None = None
-    cancel: bool = False                     # 撤销 / 刚才发错了: undo the sender's last report
-    cancel_students: list[Student] = field(default_factory=list)   # "撤销王小明的请假": only these
-    others_present: bool = False             # "其他都到了": everyone not named is present
+    cancel: bool = False  # 撤销 / 刚才发错了: undo the sender's last report
+    cancel_students: list[Student] = field(default_factory=list)  # "撤销王小明的请假": only these
+    others_present: bool = False  # "其他都到了": everyone not named is present
     notes: list[str] = field(default_factory=list)
     # notes: "long_duration" (半个月 …: ask for an end date), "vague_date" (这几天),
     # "no_student_named" (an absence with no name in it), "truncated" (text was cut)
-    mentioned: list[Student] = field(default_factory=list)        # every student named, in order
-    text: str = ""                           # the cleaned text that was read
+    mentioned: list[Student] = field(default_factory=list)  # every student named, in order
+    text: str = ""  # the cleaned text that was read
 
     @property
     def students(self) -> list[Student]:

@@ -3,6 +3,7 @@
 Runs on the masked text (names and classes hidden) before dates and durations, so 36/38
 is never read as a date. Returns the counts and the spans to mask.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,28 +15,45 @@ from bot.attendance.parsing.spans import NAME_RE
 
 _SEP = r"\s*[:=]?\s*(?:人数|人)?\s*[:=]?\s*"
 _UNIT = r"\s*(?:人|名|个)?"
-_EXPECTED = re.compile(r"(?:应到|应出勤|应到校|应有|全班共有|全班共|全班有|全班|总人数|班级人数)" + _SEP + rf"(?P<n>{NUM})" + _UNIT)
-_PRESENT = re.compile(r"(?:实到|实际到|实出勤|出勤|到校|已到|到了|来了)" + _SEP + rf"(?P<n>{NUM})" + _UNIT
-                      + rf"(?:\s*/\s*(?P<of>{NUM})" + _UNIT + ")?")
-_RATIO = re.compile(rf"(?<![\d./])(?P<n>\d{{1,3}})\s*/\s*(?P<of>\d{{1,3}})\s*(?:人|名)?(?=\s*(?:到|出勤|实到|$|[,，;。\s]))")
+_EXPECTED = re.compile(
+    r"(?:应到|应出勤|应到校|应有|全班共有|全班共|全班有|全班|总人数|班级人数)" + _SEP + rf"(?P<n>{NUM})" + _UNIT
+)
+_PRESENT = re.compile(
+    r"(?:实到|实际到|实出勤|出勤|到校|已到|到了|来了)"
+    + _SEP
+    + rf"(?P<n>{NUM})"
+    + _UNIT
+    + rf"(?:\s*/\s*(?P<of>{NUM})"
+    + _UNIT
+    + ")?"
+)
+_RATIO = re.compile(r"(?<![\d./])(?P<n>\d{1,3})\s*/\s*(?P<of>\d{1,3})\s*(?:人|名)?(?=\s*(?:到|出勤|实到|$|[,，;。\s]))")
 # "请假两天" is a duration, not two people away: a count is never followed by a time unit.
 _NOT_TIME = r"(?!\s*个?\s*(?:天|日|周|星期|礼拜|节|号|月|上午|下午|晚上|小时))"
-_ABSENT = re.compile(r"(?:缺勤|缺席|缺|未到|没到|没来|请假|差|少)" + _SEP + rf"(?P<n>{NUM}){_NOT_TIME}" + _UNIT
-                     + r"|" + rf"(?P<n2>{NUM})\s*(?:人|名|个)\s*(?:缺勤|缺席|没来|未到|请假)")
+_ABSENT = re.compile(
+    r"(?:缺勤|缺席|缺|未到|没到|没来|请假|差|少)"
+    + _SEP
+    + rf"(?P<n>{NUM}){_NOT_TIME}"
+    + _UNIT
+    + r"|"
+    + rf"(?P<n2>{NUM})\s*(?:人|名|个)\s*(?:缺勤|缺席|没来|未到|请假)"
+)
 _ALL = re.compile(alt(ALL_PRESENT))
 _OTHERS = re.compile(alt(OTHERS))
 _NO_ALL = re.compile(r"(?:吗|么|没有\?|\?|谁|是不是|有没有)")
 # 全勤 in a notice is not today's report: "全勤的同学有奖励", "争取全勤", "本月全勤".
-_NOT_TODAY = re.compile(r"(?:全勤|到齐|都到了?)的|争取|保持|希望|督促|奖励|表扬|祝贺|评比|本周|这周|这个星期|本月|这个月"
-                        r"|本学期|这学期|上周|上个月|每天|天天|一直")
+_NOT_TODAY = re.compile(
+    r"(?:全勤|到齐|都到了?)的|争取|保持|希望|督促|奖励|表扬|祝贺|评比|本周|这周|这个星期|本月|这个月"
+    r"|本学期|这学期|上周|上个月|每天|天天|一直"
+)
 
 
 @dataclass
 class Rollcall:
     expected: int | None = None
     present: int | None = None
-    absent: int | None = None            # 缺2人 (used to work out ``present``)
-    all_present: bool = False            # the teacher said 全勤 / 都到了
+    absent: int | None = None  # 缺2人 (used to work out ``present``)
+    all_present: bool = False  # the teacher said 全勤 / 都到了
     spans: list[tuple[int, int]] = field(default_factory=list)
 
     @property
@@ -61,8 +79,8 @@ def find_rollcall(m: str, clauses: list[tuple[int, int]]) -> Rollcall:
         rc.spans.append(x.span())
     if rc.present is None:
         for x in _RATIO.finditer(m):
-            before = m[max(0, x.start() - 4):x.start()]
-            if re.search(r"(?:到|出勤|考勤|人数|\ue003)\s*$", before) or not m[:x.start()].strip():
+            before = m[max(0, x.start() - 4) : x.start()]
+            if re.search(r"(?:到|出勤|考勤|人数|\ue003)\s*$", before) or not m[: x.start()].strip():
                 rc.present, rc.expected = int(x.group("n")), int(x.group("of"))
                 rc.spans.append(x.span())
                 break
@@ -81,7 +99,7 @@ def find_rollcall(m: str, clauses: list[tuple[int, int]]) -> Rollcall:
         if re.search(NAME_RE, text) or _NO_ALL.search(text) or _NOT_TODAY.search(text):
             continue
         x = _ALL.search(text)
-        if x and not _OTHERS.search(text[:x.start()]):
+        if x and not _OTHERS.search(text[: x.start()]):
             rc.all_present = True
             rc.spans.append((s + x.start(), s + x.end()))
     if rc.expected is None and rc.present is not None and rc.absent is not None:

@@ -10,8 +10,10 @@ A clause ending in a colon, or anything before the first name, is a header for t
 after it ("请假的有：…"). A clause that speaks of several (都/他们/两人) applies to every
 group of its sentence.
 """
+
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -29,7 +31,7 @@ _CONTENT = re.compile(r"[^\s、,/和跟及与]")
 class Clause:
     start: int
     end: int
-    sep: str                 # the punctuation that ends it ('' at the end)
+    sep: str  # the punctuation that ends it ('' at the end)
     question: bool = False
 
 
@@ -37,12 +39,12 @@ class Clause:
 class Piece:
     start: int
     end: int
-    role: str                # header | pre | own | cont | shared | paren
+    role: str  # header | pre | own | cont | shared | paren
 
 
 @dataclass
 class Member:
-    index: int               # index into the list of name mentions
+    index: int  # index into the list of name mentions
     start: int
     end: int
     paren: Piece | None = None
@@ -52,7 +54,7 @@ class Member:
 class Group:
     members: list[Member]
     pieces: list[Piece] = field(default_factory=list)
-    open: bool = True        # the next clause may still add names to the list
+    open: bool = True  # the next clause may still add names to the list
     has_tail: bool = False
 
 
@@ -73,7 +75,7 @@ def split_clauses(m: str) -> list[Clause]:
             start = i + 1
     out.append(Clause(start, len(m), ""))
     for c in out:
-        c.question = is_question(m[c.start:c.end], c.sep)
+        c.question = is_question(m[c.start : c.end], c.sep)
     return [c for c in out if c.end > c.start or c.sep == ":"]
 
 
@@ -101,7 +103,7 @@ def build_groups(m: str, clauses: list[Clause], names: list[tuple[int, int]], ke
             if names[ni][0] >= c.start:
                 inside.append(ni)
             ni += 1
-        text = m[c.start:c.end]
+        text = m[c.start : c.end]
         if not inside:
             if c.sep == ":":
                 headers = [Piece(c.start, c.end, "header")]
@@ -144,7 +146,7 @@ def build_groups(m: str, clauses: list[Clause], names: list[tuple[int, int]], ke
                 if par:
                     cur.members[-1].paren = Piece(par[0], par[1], "paren")
                     pos = min(par[1] + 1, c.end)
-            if _CONTENT.search(m[pos:c.end]):
+            if _CONTENT.search(m[pos : c.end]):
                 cur.pieces.append(Piece(pos, c.end, "own"))
                 cur.has_tail, cur.open = True, False
             else:
@@ -160,17 +162,17 @@ _ALSO_BEFORE = re.compile(r"(?:还有|以及|另外还有|另外|和|跟|及|也
 
 
 def _trailing_also(m: str, groups: list[Group]) -> None:
-    """"蒋天佑没来 还有张敏": names added after a report share what was said of it."""
-    for prev, g in zip(groups, groups[1:]):
+    """ "蒋天佑没来 还有张敏": names added after a report share what was said of it."""
+    for prev, g in itertools.pairwise(groups):
         said = [p for p in g.pieces if p.role in ("own", "cont", "shared")]
-        if said and all(_SAME.fullmatch(m[p.start:p.end]) for p in said):       # "张敏也是"
+        if said and all(_SAME.fullmatch(m[p.start : p.end]) for p in said):  # "张敏也是"
             g.pieces += [Piece(p.start, p.end, "shared") for p in prev.pieces if p.role in ("own", "cont", "shared")]
             continue
         if said or any(mb.paren for mb in g.members):
             continue
         pre = next((p for p in g.pieces if p.role == "pre"), None)
-        if pre is None or not _ALSO_BEFORE.search(m[pre.start:pre.end]) and pre.end > pre.start:
+        if pre is None or (not _ALSO_BEFORE.search(m[pre.start : pre.end]) and pre.end > pre.start):
             continue
-        if pre.end == pre.start and not _ALSO_BEFORE.search(m[max(0, pre.start - 4):pre.start]):
+        if pre.end == pre.start and not _ALSO_BEFORE.search(m[max(0, pre.start - 4) : pre.start]):
             continue
         g.pieces += [Piece(p.start, p.end, "shared") for p in prev.pieces if p.role in ("own", "cont", "shared")]

@@ -3,15 +3,16 @@ replaced by private-use marks of the same length, so no later step can read into
 (张三 never becomes 张3, 三年级 never becomes "three years"). Offsets stay the same as in
 the cleaned text, so the original characters are always at hand.
 """
+
 from __future__ import annotations
 
 # (first char, following chars) per kind of span.
-NAME = ("\ue000", "\ue001")      # a student name (roster) or a name-like token
+NAME = ("\ue000", "\ue001")  # a student name (roster) or a name-like token
 CLASS = ("\ue002", "\ue003")
 DATE = ("\ue004", "\ue005")
 DURATION = ("\ue006", "\ue007")
 ROLLCALL = ("\ue008", "\ue009")
-STAFF = ("\ue00a", "\ue00b")     # a teacher's name (never a student)
+STAFF = ("\ue00a", "\ue00b")  # a teacher's name (never a student)
 
 MARKS = {c for pair in (NAME, CLASS, DATE, DURATION, ROLLCALL, STAFF) for c in pair}
 NAME_RE = "\ue000\ue001*"

@@ -9,6 +9,7 @@
   is that one day. 半个月, 几天 … are out of scope: a note, and no end.
 * No stated end: open (None), whatever the kind.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,9 +49,17 @@ def _within(x_start: int, pieces: list[Piece]) -> Piece | None:
     return next((p for p in pieces if p.start <= x_start < p.end), None)
 
 
-def absence_timing(m: str, pieces: list[Piece], words: list[Word], dates: list[DateMention],
-                   roles: dict[int, str], durations: list[Duration], calendar: SchoolCalendar,
-                   today: dt.date, excused: bool) -> Timing:
+def absence_timing(
+    m: str,
+    pieces: list[Piece],
+    words: list[Word],
+    dates: list[DateMention],
+    roles: dict[int, str],
+    durations: list[Duration],
+    calendar: SchoolCalendar,
+    today: dt.date,
+    excused: bool,
+) -> Timing:
     mine = [d for d in dates if _within(d.start, pieces)]
     durs = [d for d in durations if _within(d.start, pieces)]
     notes: list[str] = []
@@ -63,7 +72,7 @@ def absence_timing(m: str, pieces: list[Piece], words: list[Word], dates: list[D
         elif role == "range_end" or role == "end":
             end = end or (d.date + dt.timedelta(days=4) if d.week else d.date)
             if start is not None and end < start and d.bare:
-                end = _after(end, start)     # 下周一到周三, 30号到2号
+                end = _after(end, start)  # 下周一到周三, 30号到2号
         elif role == "arrive":
             prev = calendar.previous_school_day(d.date)
             end = end or prev or d.date - dt.timedelta(days=1)
@@ -97,9 +106,17 @@ def absence_timing(m: str, pieces: list[Piece], words: list[Word], dates: list[D
         elif du.weeks:
             end = calendar.previous_school_day(start + dt.timedelta(days=7 * du.weeks)) or start
     # 下午请假 is that one day — unless a later day is said too ("昨天下午…，今天也没来")
-    if end is None and excused and not durs and not any(d.date > start and not d.now for d in mine) \
-            and any(_HALF_DAY.search(m[p.start:p.end]) for p in pieces
-                                                    if any(p.start <= w.start < p.end and w.cat in _ABSENCE_CATS for w in words)):
+    if (
+        end is None
+        and excused
+        and not durs
+        and not any(d.date > start and not d.now for d in mine)
+        and any(
+            _HALF_DAY.search(m[p.start : p.end])
+            for p in pieces
+            if any(p.start <= w.start < p.end and w.cat in _ABSENCE_CATS for w in words)
+        )
+    ):
         end = start
     if end is not None and end < start:
         end = start
@@ -121,7 +138,7 @@ def _after(day: dt.date, start: dt.date) -> dt.date:
 
 def _day_of(d: DateMention, calendar: SchoolCalendar, today: dt.date, notes: list[str]) -> dt.date:
     if d.recent:
-        if d.vague:                       # 这几天: when exactly is for the teacher to say
+        if d.vague:  # 这几天: when exactly is for the teacher to say
             notes.append("vague_date")
             return today
         return count_back(calendar, today, d.recent)
@@ -130,15 +147,22 @@ def _day_of(d: DateMention, calendar: SchoolCalendar, today: dt.date, notes: lis
     return d.date
 
 
-def _best_plain(m: str, plain: list[DateMention], pieces: list[Piece], words: list[Word],
-                calendar: SchoolCalendar, today: dt.date, notes: list[str]) -> dt.date | None:
+def _best_plain(
+    m: str,
+    plain: list[DateMention],
+    pieces: list[Piece],
+    words: list[Word],
+    calendar: SchoolCalendar,
+    today: dt.date,
+    notes: list[str],
+) -> dt.date | None:
     """Prefer a date in a clause that carries the absence word itself, then one beside
     the name or standing alone, then any."""
     if not plain:
         return None
 
     def m_of(d: DateMention) -> str:
-        return m[d.end:d.end + 3]
+        return m[d.end : d.end + 3]
 
     def rank(d: DateMention) -> int:
         p = _within(d.start, pieces)
@@ -152,8 +176,11 @@ def _best_plain(m: str, plain: list[DateMention], pieces: list[Piece], words: li
     # "今天也没来" / "下周一也来不了": a day added to the absence, not its start
     plain = [d for d in plain if not _ALSO.match(m_of(d))]
     # "没来" says a day that has come: a later day beside it ("他爸说明天…") is no start
-    if words and all(w.cat in ("absent", "no_reason") for w in words if w.cat in _ABSENCE_CATS | {"sick", "personal"}
-                     and not (w.negated or w.hedged or w.old)):
+    if words and all(
+        w.cat in ("absent", "no_reason")
+        for w in words
+        if w.cat in _ABSENCE_CATS | {"sick", "personal"} and not (w.negated or w.hedged or w.old)
+    ):
         plain = [d for d in plain if d.date <= today]
     if not plain:
         return None
@@ -166,8 +193,9 @@ def _best_plain(m: str, plain: list[DateMention], pieces: list[Piece], words: li
     return max(days) if best == 2 else min(days)
 
 
-def return_date(pieces: list[Piece], words: list[Word], dates: list[DateMention], roles: dict[int, str],
-                today: dt.date) -> dt.date | None:
+def return_date(
+    pieces: list[Piece], words: list[Word], dates: list[DateMention], roles: dict[int, str], today: dt.date
+) -> dt.date | None:
     """The day a student came back: a past or today date in the clause of the return
     word; None when every return word speaks of a day to come (明天返校)."""
     future = 0
@@ -177,8 +205,11 @@ def return_date(pieces: list[Piece], words: list[Word], dates: list[DateMention]
         p = _within(w.start, pieces)
         if p is None:
             continue
-        here = [d for d in dates if p.start <= d.start < p.end and d.date <= today and not d.now
-                and roles.get(d.start) in ("plain", "start")]
+        here = [
+            d
+            for d in dates
+            if p.start <= d.start < p.end and d.date <= today and not d.now and roles.get(d.start) in ("plain", "start")
+        ]
         if here:
             return max(d.date for d in here)
         if any(p.start <= d.start < p.end and d.date > today and not d.now for d in dates):

@@ -4,23 +4,25 @@ It mirrors python-wechaty's ``Message`` (talker, room, text, mention_self, date,
 the Wechaty transport is a thin adapter, and the in-memory and console transports can
 stand in for it in tests, ``simulate`` and ``run`` without an account.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Protocol
+from typing import Protocol
 
 
 @dataclass(frozen=True)
 class IncomingMessage:
-    message_id: str          # transport id; a repeat is a re-delivery (the dedupe key)
-    room: str | None         # room topic, None for a direct message to the bot
-    sender_id: str           # sender's chat id (wxid)
-    sender_name: str         # display name
+    message_id: str  # transport id; a repeat is a re-delivery (the dedupe key)
+    room: str | None  # room topic, None for a direct message to the bot
+    sender_id: str  # sender's chat id (wxid)
+    sender_name: str  # display name
     text: str
-    mentioned: bool          # the message @-mentions the bot
-    at: dt.datetime          # when it was sent (tz-aware)
-    is_text: bool = True     # False for images, voice, files …: the bot asks for text
+    mentioned: bool  # the message @-mentions the bot
+    at: dt.datetime  # when it was sent (tz-aware)
+    is_text: bool = True  # False for images, voice, files …: the bot asks for text
 
 
 MessageCallback = Callable[[IncomingMessage], Awaitable[None]]

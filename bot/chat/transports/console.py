@@ -7,6 +7,7 @@
 A name that is a staff member's maps to their chat id; any other name is a parent
 (in a parent group) or a stranger. ``@保学小助手`` in the text is a mention.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,8 @@ import itertools
 import re
 import sys
 
-from bot.school.config import School
 from bot.chat.transports.base import IncomingMessage, MessageCallback
+from bot.school.config import School
 
 LINE = re.compile(r"^\s*(?:@(?P<room>\S+)\s+)?(?P<who>[^:：]{1,40})[:：]\s*(?P<text>.+)$")
 BOT_NAME = "保学小助手"
@@ -62,8 +63,11 @@ class ConsoleTransport:
                 continue
             room, sender_id, name, text, mentioned = parsed
             now: dt.datetime = self.clock.now()
-            await on_message(IncomingMessage(f"console-{now:%Y%m%d%H%M%S}-{next(self._ids)}", room, sender_id,
-                                             name, text, mentioned, now))
+            await on_message(
+                IncomingMessage(
+                    f"console-{now:%Y%m%d%H%M%S}-{next(self._ids)}", room, sender_id, name, text, mentioned, now
+                )
+            )
 
     async def send(self, *, room: str | None = None, contact: str | None = None, text: str) -> None:
         if room:

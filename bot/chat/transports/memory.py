@@ -1,4 +1,5 @@
 """In-memory transport: tests and ``schoolbot simulate`` drive the bot through it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,8 @@ class MemoryTransport:
         self.clock = clock
         self.sent: list[Sent] = []
         self.on_message: MessageCallback | None = None
-        self.known_rooms = known_rooms       # None: every room exists
-        self.fail_next: list[Exception] = [] # injected send failures, consumed in order
+        self.known_rooms = known_rooms  # None: every room exists
+        self.fail_next: list[Exception] = []  # injected send failures, consumed in order
         self._ids = itertools.count(1)
 
     async def start(self, on_message: MessageCallback) -> None:
@@ -40,15 +41,32 @@ class MemoryTransport:
             raise SendError(f"机器人不在群“{room}”里 / bot is not in room {room!r}", permanent=True)
         self.sent.append(Sent(self.clock.now() if self.clock else None, room, contact, text))
 
-    async def deliver(self, *, text: str, sender_id: str, sender_name: str = "", room: str | None = None,
-                      mentioned: bool = False, at: dt.datetime | None = None, message_id: str | None = None,
-                      is_text: bool = True):
+    async def deliver(
+        self,
+        *,
+        text: str,
+        sender_id: str,
+        sender_name: str = "",
+        room: str | None = None,
+        mentioned: bool = False,
+        at: dt.datetime | None = None,
+        message_id: str | None = None,
+        is_text: bool = True,
+    ):
         """Feed one incoming message to the bot, as the chat service would."""
         if self.on_message is None:
             raise RuntimeError("transport not started")
-        when = at or (self.clock.now() if self.clock else dt.datetime.now(dt.timezone.utc))
-        msg = IncomingMessage(message_id=message_id or f"mem-{next(self._ids)}", room=room, sender_id=sender_id,
-                              sender_name=sender_name, text=text, mentioned=mentioned, at=when, is_text=is_text)
+        when = at or (self.clock.now() if self.clock else dt.datetime.now(dt.UTC))
+        msg = IncomingMessage(
+            message_id=message_id or f"mem-{next(self._ids)}",
+            room=room,
+            sender_id=sender_id,
+            sender_name=sender_name,
+            text=text,
+            mentioned=mentioned,
+            at=when,
+            is_text=is_text,
+        )
         return await self.on_message(msg)
 
     def take(self) -> list[Sent]:

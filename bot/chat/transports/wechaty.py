@@ -15,6 +15,7 @@ Replies go out through ``puppet.message_send_text`` and not ``Room.say``/``Conta
 those reload the sent message by the id the service returns, and puppets that return
 none (the mock does) make a delivered reply raise, which the outbox would resend.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,14 +23,16 @@ import datetime as dt
 import logging
 import socket
 import time
-from typing import Callable
+from collections.abc import Callable
 
-import bot.chat.transports.wechaty_shim  # noqa: F401  (must precede the first wechaty import)
+# isort: off
+import bot.chat.transports.wechaty_shim
+# isort: on
 
+import wechaty_puppet_service  # noqa: F401  (imported lazily by wechaty; its logger must exist to be tamed)
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
-import wechaty_puppet_service  # noqa: F401  (imported lazily by wechaty; its logger must exist to be tamed)
 from wechaty import Contact, Message, Room, Wechaty, WechatyOptions
 from wechaty_grpc.wechaty.puppet import MessageType
 from wechaty_puppet import Puppet, PuppetOptions
@@ -40,26 +43,48 @@ log = logging.getLogger(__name__)
 
 # Not worth a "请发文字" reply, even in a direct message: a sticker is usually a thank-you,
 # a recall notice or a system line (unspecified) is nobody talking to the bot.
-_IGNORED_TYPES = frozenset({MessageType.MESSAGE_TYPE_EMOTICON, MessageType.MESSAGE_TYPE_RECALLED,
-                            MessageType.MESSAGE_TYPE_UNSPECIFIED})
+_IGNORED_TYPES = frozenset(
+    {MessageType.MESSAGE_TYPE_EMOTICON, MessageType.MESSAGE_TYPE_RECALLED, MessageType.MESSAGE_TYPE_UNSPECIFIED}
+)
 # gRPC statuses that say "try again later" rather than "this will never work".
-_TRANSIENT = frozenset({Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED, Status.CANCELLED, Status.ABORTED,
-                        Status.RESOURCE_EXHAUSTED, Status.UNAUTHENTICATED, Status.INTERNAL})
+_TRANSIENT = frozenset(
+    {
+        Status.UNAVAILABLE,
+        Status.DEADLINE_EXCEEDED,
+        Status.CANCELLED,
+        Status.ABORTED,
+        Status.RESOURCE_EXHAUSTED,
+        Status.UNAUTHENTICATED,
+        Status.INTERNAL,
+    }
+)
 _NETWORK_ERRORS = (OSError, StreamTerminatedError, asyncio.TimeoutError)
 _HINTS = {
-    "lost": (logging.WARNING, "与 Wechaty 服务 {ep} 的连接断了，每 {delay:g} 秒重连一次 / connection to the Wechaty "
-                              "service lost ({exc}), reconnecting every {delay:g}s"),
-    "unreachable": (logging.ERROR, "连不上 Wechaty 服务 {ep}（已等 {waited:.0f} 秒，继续重试）：请确认网关在运行、"
-                                   "SCHOOLBOT_WECHATY_ENDPOINT（或 WECHATY_PUPPET_SERVICE_ENDPOINT）的 host:port 写对了 / "
-                                   "cannot reach the Wechaty puppet service at {ep} ({waited:.0f}s so far, still "
-                                   "retrying): is the gateway running, is the endpoint right? ({exc})"),
-    "handshake": (logging.ERROR, "{ep} 端口能连上，但 gRPC 连接马上断了：网关多半开着 TLS（python-wechaty 0.10 只会明文 "
-                                 "gRPC，请在网关设 WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_SERVER=true），或者这个端口不是 "
-                                 "Wechaty 服务 / the port answers but gRPC drops at once: the gateway most likely has "
-                                 "TLS on, or this is not a Wechaty puppet service ({exc})"),
-    "unauthenticated": (logging.ERROR, "Wechaty 服务拒绝了令牌（UNAUTHENTICATED）：请检查 SCHOOLBOT_WECHATY_TOKEN（或 "
-                                       "WECHATY_PUPPET_SERVICE_TOKEN）和网关的 token 是否一致 / the puppet service at "
-                                       "{ep} rejected the token (UNAUTHENTICATED): check SCHOOLBOT_WECHATY_TOKEN"),
+    "lost": (
+        logging.WARNING,
+        "与 Wechaty 服务 {ep} 的连接断了，每 {delay:g} 秒重连一次 / connection to the Wechaty "
+        "service lost ({exc}), reconnecting every {delay:g}s",
+    ),
+    "unreachable": (
+        logging.ERROR,
+        "连不上 Wechaty 服务 {ep}（已等 {waited:.0f} 秒，继续重试）：请确认网关在运行、"
+        "SCHOOLBOT_WECHATY_ENDPOINT（或 WECHATY_PUPPET_SERVICE_ENDPOINT）的 host:port 写对了 / "
+        "cannot reach the Wechaty puppet service at {ep} ({waited:.0f}s so far, still "
+        "retrying): is the gateway running, is the endpoint right? ({exc})",
+    ),
+    "handshake": (
+        logging.ERROR,
+        "{ep} 端口能连上，但 gRPC 连接马上断了：网关多半开着 TLS（python-wechaty 0.10 只会明文 "
+        "gRPC，请在网关设 WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_SERVER=true），或者这个端口不是 "
+        "Wechaty 服务 / the port answers but gRPC drops at once: the gateway most likely has "
+        "TLS on, or this is not a Wechaty puppet service ({exc})",
+    ),
+    "unauthenticated": (
+        logging.ERROR,
+        "Wechaty 服务拒绝了令牌（UNAUTHENTICATED）：请检查 SCHOOLBOT_WECHATY_TOKEN（或 "
+        "WECHATY_PUPPET_SERVICE_TOKEN）和网关的 token 是否一致 / the puppet service at "
+        "{ep} rejected the token (UNAUTHENTICATED): check SCHOOLBOT_WECHATY_TOKEN",
+    ),
     "error": (logging.ERROR, "Wechaty 连接出错，继续重试 / Wechaty connection failed, retrying: {exc}"),
 }
 
@@ -89,30 +114,32 @@ def _free_local_port() -> int:
 def _timestamp(raw: int) -> dt.datetime:
     # Puppets send seconds or milliseconds; 2145888000 s is 2038, in ms it is 1970-01-26.
     seconds = raw / 1000 if raw > 2_145_888_000 else raw
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
 def _split_endpoint(endpoint: str) -> tuple[str, int]:
     host, _, port = endpoint.rpartition(":")
     if not host or not port.isdigit():
-        raise ValueError(f"Wechaty 地址应写成 host:port（例如 127.0.0.1:8788），而不是“{endpoint}” / "
-                         f"endpoint must be host:port, got {endpoint!r}")
+        raise ValueError(
+            f"Wechaty 地址应写成 host:port（例如 127.0.0.1:8788），而不是“{endpoint}” / "
+            f"endpoint must be host:port, got {endpoint!r}"
+        )
     return host.strip("[]"), int(port)
 
 
 class _Bot(Wechaty):
     """One connection's Wechaty: hands messages and topic changes to the transport."""
 
-    def __init__(self, options: WechatyOptions, transport: "WechatyTransport") -> None:
+    def __init__(self, options: WechatyOptions, transport: WechatyTransport) -> None:
         super().__init__(options)
         self.transport = transport
 
     async def on_message(self, msg: Message) -> None:
         if self.transport._bot is not self:
-            return   # a late event of a connection already replaced
+            return  # a late event of a connection already replaced
         try:
             await self.transport._convert(msg)
-        except Exception:  # noqa: BLE001 - else pyee logs a bare "internal error"
+        except Exception:
             log.exception("读取微信消息失败，已跳过 / could not read message %s, skipped", msg.message_id)
 
     async def on_room_topic(self, room: Room, new_topic: str, old_topic: str, changer: Contact, date) -> None:
@@ -121,48 +148,63 @@ class _Bot(Wechaty):
     async def on_scan(self, qr_code: str, status, data=None) -> None:
         # python-wechaty logs the QR link at INFO, which our quieter loggers hide.
         if qr_code:
-            log.warning("微信需要扫码登录：用机器人的微信扫 https://wechaty.js.org/qrcode/%s / scan to log in",
-                        qr_code)
+            log.warning("微信需要扫码登录：用机器人的微信扫 https://wechaty.js.org/qrcode/%s / scan to log in", qr_code)
 
 
 class WechatyTransport:
     name = "wechaty"
 
-    def __init__(self, endpoint: str, token: str, *, tls: bool = False,
-                 max_message_age: dt.timedelta = dt.timedelta(minutes=5), clock=None,
-                 reconnect_delay: float = 1.0, send_timeout: float = 15.0,
-                 puppet_factory: Callable[[], Puppet] | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        token: str,
+        *,
+        tls: bool = False,
+        max_message_age: dt.timedelta = dt.timedelta(minutes=5),
+        clock=None,
+        reconnect_delay: float = 1.0,
+        send_timeout: float = 15.0,
+        puppet_factory: Callable[[], Puppet] | None = None,
+    ) -> None:
         """``puppet_factory``: tests pass an in-process puppet (one per connection) instead
         of the gRPC puppet service at ``endpoint``."""
         if tls:
-            raise ValueError("python-wechaty 0.10 只能用不加密的 gRPC 连接：请在网关上关闭 TLS"
-                             "（WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_SERVER=true），并把 SCHOOLBOT_WECHATY_TLS 设为 false / "
-                             "python-wechaty 0.10 speaks plaintext gRPC only: turn TLS off on the gateway")
+            raise ValueError(
+                "python-wechaty 0.10 只能用不加密的 gRPC 连接：请在网关上关闭 TLS"
+                "（WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_SERVER=true），并把 SCHOOLBOT_WECHATY_TLS 设为 false / "
+                "python-wechaty 0.10 speaks plaintext gRPC only: turn TLS off on the gateway"
+            )
         self.endpoint, self.token = endpoint, token
         self.host, self.port = _split_endpoint(endpoint)
         self.max_message_age, self.clock = max_message_age, clock
         self.reconnect_delay, self.send_timeout = reconnect_delay, send_timeout
         self.puppet_factory = puppet_factory
-        self.connected = asyncio.Event()      # set while logged in; tests and callers wait on it
+        self.connected = asyncio.Event()  # set while logged in; tests and callers wait on it
         self.self_id: str | None = None
         self.self_name: str = ""
-        self.logins = 0                       # how many times the bot logged in (1 + reconnects)
+        self.logins = 0  # how many times the bot logged in (1 + reconnects)
         self._bot: _Bot | None = None
         self._stopped = asyncio.Event()
         self._queue: asyncio.Queue[IncomingMessage] = asyncio.Queue()
         self._on_message: MessageCallback | None = None
-        self._topic_of: dict[str, str] = {}   # room id -> topic
-        self._room_of: dict[str, str] = {}    # topic -> room id
+        self._topic_of: dict[str, str] = {}  # room id -> topic
+        self._room_of: dict[str, str] = {}  # topic -> room id
         self._member_of: dict[str, bool] = {}  # room id -> the bot is a member
-        self._contacts: set[str] = set()      # contact ids known to exist
+        self._contacts: set[str] = set()  # contact ids known to exist
         self._last_scan = 0.0
 
     # -- connection --------------------------------------------------------------------
     def _build_bot(self) -> _Bot:
         # Fresh options and PuppetOptions each time: Wechaty() mutates both, and the
         # dataclass default PuppetOptions() is one shared instance (see wechaty_shim).
-        options = WechatyOptions(puppet_options=PuppetOptions(), token=self.token, endpoint=self.endpoint,
-                                 host="127.0.0.1", port=_free_local_port(), scheduler=_NoPluginScheduler())
+        options = WechatyOptions(
+            puppet_options=PuppetOptions(),
+            token=self.token,
+            endpoint=self.endpoint,
+            host="127.0.0.1",
+            port=_free_local_port(),
+            scheduler=_NoPluginScheduler(),
+        )
         if self.puppet_factory is not None:
             options.puppet = self.puppet_factory()
         # Contact/Room objects are pooled per class across bots, each bound to the puppet
@@ -182,9 +224,12 @@ class WechatyTransport:
             # Messages already received get their replies while the channel is still open.
             try:
                 await asyncio.wait_for(self._queue.join(), timeout=5)
-            except asyncio.TimeoutError:
-                log.warning("停止时还有 %d 条消息没处理完 / %d messages left unhandled at stop",
-                            self._queue.qsize(), self._queue.qsize())
+            except TimeoutError:
+                log.warning(
+                    "停止时还有 %d 条消息没处理完 / %d messages left unhandled at stop",
+                    self._queue.qsize(),
+                    self._queue.qsize(),
+                )
             worker.cancel()
             self.connected.clear()
             if self._bot is not None:
@@ -194,7 +239,7 @@ class WechatyTransport:
         self._stopped.set()
 
     async def _connect_loop(self) -> None:
-        down_since: float | None = None    # when the service was first found missing
+        down_since: float | None = None  # when the service was first found missing
         next_report = 0.0
         auth_failures = 0
         while not self._stopped.is_set():
@@ -202,7 +247,7 @@ class WechatyTransport:
             logins = self.logins
             outcome, exc = await self._run_once(bot)
             if outcome == "stopped":
-                break   # start() drains and tears down
+                break  # start() drains and tears down
             self.connected.clear()
             await self._teardown(bot)
             now = time.monotonic()
@@ -212,14 +257,18 @@ class WechatyTransport:
             # Lost and token lines always; the rest at once, then once a minute, not per retry.
             if outcome in ("lost", "unauthenticated") or down_since is None or now >= next_report:
                 level, hint = _HINTS[outcome]
-                log.log(level, hint.format(ep=self.endpoint, delay=self.reconnect_delay, exc=repr(exc),
-                                           waited=now - (down_since or now)))
+                log.log(
+                    level,
+                    hint.format(
+                        ep=self.endpoint, delay=self.reconnect_delay, exc=repr(exc), waited=now - (down_since or now)
+                    ),
+                )
                 down_since, next_report = down_since or now, now + 60
             # A wrong token will not fix itself within a second: back off up to a minute.
-            delay = min(60.0, self.reconnect_delay * 2 ** auth_failures)
+            delay = min(60.0, self.reconnect_delay * 2**auth_failures)
             try:
                 await asyncio.wait_for(self._stopped.wait(), timeout=delay)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def _run_once(self, bot: _Bot) -> tuple[str, BaseException | None]:
@@ -234,13 +283,13 @@ class WechatyTransport:
             try:
                 _, writer = await asyncio.wait_for(asyncio.open_connection(self.host, self.port), timeout=3)
                 writer.close()
-            except (OSError, asyncio.TimeoutError) as e:
+            except (TimeoutError, OSError) as e:
                 return "unreachable", e
         stop_wait = asyncio.create_task(self._stopped.wait())
         conn = asyncio.create_task(self._connect(bot), name="wechaty-connection")
         try:
             await asyncio.wait({conn, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
-        finally:   # also when start() itself is cancelled (Ctrl-C)
+        finally:  # also when start() itself is cancelled (Ctrl-C)
             stop_wait.cancel()
             if not conn.done():
                 conn.cancel()
@@ -256,7 +305,7 @@ class WechatyTransport:
         if was_up:
             return "lost", exc
         if isinstance(exc, StreamTerminatedError):
-            return "handshake", exc   # the port answered, gRPC did not
+            return "handshake", exc  # the port answered, gRPC did not
         if isinstance(exc, (*_NETWORK_ERRORS, GRPCError)) or "ping endpoint" in str(exc):
             return "unreachable", exc
         return "error", exc
@@ -269,7 +318,7 @@ class WechatyTransport:
         puppet.on("login", lambda payload: asyncio.ensure_future(self._logged_in(bot, payload.contact_id)))
         puppet.on("logout", lambda payload: self._logged_out(payload))
         log.debug("正在连接 Wechaty 服务 %s / connecting to the Wechaty puppet service", self.endpoint)
-        await puppet.start()   # blocks while the event stream lives
+        await puppet.start()  # blocks while the event stream lives
 
     async def _logged_in(self, bot: _Bot, contact_id: str) -> None:
         if bot is not self._bot:
@@ -277,21 +326,28 @@ class WechatyTransport:
         try:
             payload = await bot.puppet.contact_payload(contact_id)
             self.self_name = payload.name or self.self_name
-        except Exception:  # noqa: BLE001 - the name only decorates the log line
+        except Exception:
             pass
         self.self_id = contact_id
         self.logins += 1
         self.connected.set()
-        log.info("已登录微信：%s（%s）%s / logged in as %s", self.self_name or contact_id, contact_id,
-                 "，重连成功" if self.logins > 1 else "", contact_id)
+        log.info(
+            "已登录微信：%s（%s）%s / logged in as %s",
+            self.self_name or contact_id,
+            contact_id,
+            "，重连成功" if self.logins > 1 else "",
+            contact_id,
+        )
 
     def _logged_out(self, payload) -> None:
         self.connected.clear()
-        log.warning("微信已登出（%s）：需要在网关上重新登录 / logged out of WeChat: log in again on the gateway",
-                    getattr(payload, "data", "") or "")
+        log.warning(
+            "微信已登出（%s）：需要在网关上重新登录 / logged out of WeChat: log in again on the gateway",
+            getattr(payload, "data", "") or "",
+        )
 
     async def _teardown(self, bot: _Bot) -> None:
-        puppet = bot._puppet  # noqa: SLF001
+        puppet = bot._puppet
         if puppet is None:
             return
         stream = getattr(puppet, "_event_stream", None)
@@ -316,14 +372,18 @@ class WechatyTransport:
         """Turn one python-wechaty message into an IncomingMessage, or drop it."""
         payload = msg.payload
         if msg.is_self():
-            return   # the bot's own sends, echoed back by the service
+            return  # the bot's own sends, echoed back by the service
         if payload.type in _IGNORED_TYPES:
             return
-        sent = _timestamp(payload.timestamp) if payload.timestamp else dt.datetime.now(dt.timezone.utc)
-        age = dt.datetime.now(dt.timezone.utc) - sent
+        sent = _timestamp(payload.timestamp) if payload.timestamp else dt.datetime.now(dt.UTC)
+        age = dt.datetime.now(dt.UTC) - sent
         if age > self.max_message_age:
-            log.info("忽略 %.0f 秒前的旧消息 %s（重连时服务可能重放历史）/ ignoring old message (%.0fs)",
-                     age.total_seconds(), payload.id, age.total_seconds())
+            log.info(
+                "忽略 %.0f 秒前的旧消息 %s（重连时服务可能重放历史）/ ignoring old message (%.0fs)",
+                age.total_seconds(),
+                payload.id,
+                age.total_seconds(),
+            )
             return
         room = msg.room()
         topic = None
@@ -333,7 +393,7 @@ class WechatyTransport:
             self._member_of.setdefault(room.room_id, True)
         is_text = payload.type == MessageType.MESSAGE_TYPE_TEXT
         if not is_text and room is not None:
-            return   # photos and voice in a group are not for the bot
+            return  # photos and voice in a group are not for the bot
         talker = msg.talker()
         self._contacts.add(talker.contact_id)
         text = payload.text or ""
@@ -342,17 +402,25 @@ class WechatyTransport:
             # Puppets that fill mention_ids (the mock, padlocal) make mention_self() exact;
             # others only leave "@name" in the text.
             mentioned = await msg.mention_self() or bool(self.self_name and f"@{self.self_name}" in text)
-        await self._queue.put(IncomingMessage(
-            message_id=payload.id or msg.message_id, room=topic, sender_id=talker.contact_id,
-            sender_name=talker.payload.name if talker.is_ready() else "", text=text if is_text else "",
-            mentioned=mentioned, at=self._bot_time(sent), is_text=is_text))
+        await self._queue.put(
+            IncomingMessage(
+                message_id=payload.id or msg.message_id,
+                room=topic,
+                sender_id=talker.contact_id,
+                sender_name=talker.payload.name if talker.is_ready() else "",
+                text=text if is_text else "",
+                mentioned=mentioned,
+                at=self._bot_time(sent),
+                is_text=is_text,
+            )
+        )
 
     def _bot_time(self, sent: dt.datetime) -> dt.datetime:
         # The service stamps messages by the wall clock; a bot started on a shifted
         # clock (SCHOOLBOT_CLOCK_START) must see them at the same shift.
         if self.clock is None:
             return sent
-        shift = self.clock.now() - dt.datetime.now(dt.timezone.utc)
+        shift = self.clock.now() - dt.datetime.now(dt.UTC)
         at = sent + shift if abs(shift) > dt.timedelta(seconds=1) else sent
         return at.astimezone(self.clock.tz)
 
@@ -364,7 +432,7 @@ class WechatyTransport:
             try:
                 if self._on_message is not None:
                     await self._on_message(msg)
-            except Exception:  # noqa: BLE001 - one bad message must not stop the bot
+            except Exception:
                 log.exception("处理消息出错 / handling message %s failed", msg.message_id)
             finally:
                 self._queue.task_done()
@@ -381,12 +449,13 @@ class WechatyTransport:
         except SendError:
             raise
         except GRPCError as e:
-            if room is not None:   # perhaps removed from the room: look again before the retry
+            if room is not None:  # perhaps removed from the room: look again before the retry
                 self._room_of.pop(room, None)
                 self._last_scan = 0.0
-            raise SendError(f"微信服务拒绝发送 / the service refused the send: {e.status.name} {e.message or ''}",
-                            permanent=e.status in (Status.INVALID_ARGUMENT, Status.NOT_FOUND,
-                                                   Status.PERMISSION_DENIED)) from e
+            raise SendError(
+                f"微信服务拒绝发送 / the service refused the send: {e.status.name} {e.message or ''}",
+                permanent=e.status in (Status.INVALID_ARGUMENT, Status.NOT_FOUND, Status.PERMISSION_DENIED),
+            ) from e
         except (*_NETWORK_ERRORS, AttributeError) as e:
             # AttributeError: the connection was torn down under us (stub gone).
             raise SendError(f"发送时连接中断，稍后重发 / connection lost while sending: {type(e).__name__}") from e
@@ -405,11 +474,17 @@ class WechatyTransport:
             await self._scan_rooms(puppet)
             room_id = self._room_of.get(room)
         if room_id is None:
-            raise SendError(f"找不到群“{room}”：机器人不在这个群里，或者群名改了 / the bot is in no room "
-                            f"called {room!r} (not a member, or the room was renamed)", permanent=True)
+            raise SendError(
+                f"找不到群“{room}”：机器人不在这个群里，或者群名改了 / the bot is in no room "
+                f"called {room!r} (not a member, or the room was renamed)",
+                permanent=True,
+            )
         if not self._member_of.get(room_id, True):
-            raise SendError(f"机器人不在群“{room}”里（可能被移出了群聊），请把保学小助手拉回群 / the bot is not a "
-                            f"member of room {room!r}", permanent=True)
+            raise SendError(
+                f"机器人不在群“{room}”里（可能被移出了群聊），请把保学小助手拉回群 / the bot is not a "
+                f"member of room {room!r}",
+                permanent=True,
+            )
         return room_id
 
     async def _scan_rooms(self, puppet) -> None:
@@ -432,6 +507,7 @@ class WechatyTransport:
         except GRPCError as e:
             if e.status in _TRANSIENT:
                 raise
-            raise SendError(f"找不到微信联系人 {contact_id}（不是好友，或 wechat_id 写错了）/ no such contact",
-                            permanent=True) from e
+            raise SendError(
+                f"找不到微信联系人 {contact_id}（不是好友，或 wechat_id 写错了）/ no such contact", permanent=True
+            ) from e
         self._contacts.add(contact_id)

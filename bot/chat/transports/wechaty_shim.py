@@ -9,6 +9,7 @@ plugin scheduler) and calls ``quiet_loggers()`` once wechaty is imported.
     import bot.chat.transports.wechaty_shim  # noqa: F401  (before wechaty)
     import wechaty
 """
+
 from __future__ import annotations
 
 import os
@@ -103,10 +104,28 @@ def _hashable_puppet_options() -> None:
 
 
 _WECHATY_LOGGERS = (
-    "Wechaty", "PuppetService", "Accessory", "Contact", "ContactSelf", "Room", "Message", "Favorite",
-    "FriendShip", "Image", "MiniProgram", "RoomInvitation", "Tag", "UrlLink", "Config", "FileBox",
-    "WechatyPuppet", "WechatyPuppet.Schemas.Event", "WechatyPuppet.Schema.Base",
-    "WechatyPuppetServiceConfig", "wechaty.plugin", "Watchdog",
+    "Wechaty",
+    "PuppetService",
+    "Accessory",
+    "Contact",
+    "ContactSelf",
+    "Room",
+    "Message",
+    "Favorite",
+    "FriendShip",
+    "Image",
+    "MiniProgram",
+    "RoomInvitation",
+    "Tag",
+    "UrlLink",
+    "Config",
+    "FileBox",
+    "WechatyPuppet",
+    "WechatyPuppet.Schemas.Event",
+    "WechatyPuppet.Schema.Base",
+    "WechatyPuppetServiceConfig",
+    "wechaty.plugin",
+    "Watchdog",
 )
 # PuppetService warns with the token in clear; Accessory and the plugin manager warn
 # about nothing that matters to a bot without plugins.
@@ -124,8 +143,13 @@ def quiet_loggers() -> None:
     """
     import logging
 
-    explicit = {"silly": logging.DEBUG, "verbose": logging.INFO, "info": logging.INFO, "warn": logging.WARNING,
-                "error": logging.ERROR}.get(os.environ.get("WECHATY_LOG", "").lower())
+    explicit = {
+        "silly": logging.DEBUG,
+        "verbose": logging.INFO,
+        "info": logging.INFO,
+        "warn": logging.WARNING,
+        "error": logging.ERROR,
+    }.get(os.environ.get("WECHATY_LOG", "").lower())
     for name in _WECHATY_LOGGERS:
         lg = logging.getLogger(name)
         lg.handlers.clear()
@@ -140,8 +164,9 @@ def apply() -> None:
         return
     if "wechaty" in sys.modules:
         # Too late for CACHE_DIR and for the dataclass; say so instead of half-working.
-        warnings.warn("bot.chat.transports.wechaty_shim imported after wechaty: import it first", RuntimeWarning,
-                      stacklevel=3)
+        warnings.warn(
+            "bot.chat.transports.wechaty_shim imported after wechaty: import it first", RuntimeWarning, stacklevel=3
+        )
     _cache_dir()
     _telnetlib()
     _hashable_puppet_options()

@@ -15,6 +15,14 @@ def parse():
 
     def _parse(text, sender="wxid_demo_wangfang", room=None, day="2026-11-25"):
         who = school.staff_by_wechat(sender) if sender else None
-        return parse_report(text, roster=roster, calendar=calendar, today=dt.date.fromisoformat(day),
-                            sender=who, room_class=room, staff_names=staff)
+        return parse_report(
+            text,
+            roster=roster,
+            calendar=calendar,
+            today=dt.date.fromisoformat(day),
+            sender=who,
+            room_class=room,
+            staff_names=staff,
+        )
+
     return _parse

@@ -8,6 +8,7 @@ written ``姓名`` or, when several bear the name, ``姓名@班级``; it stands 
 ``{"student_id", "name", "class"}`` of that roster line. Fields left out are empty:
 ``absences: []``, ``returns: []``, ``rollcall: null``, ``unresolved: []``, ``class: null``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,9 +18,9 @@ from pathlib import Path
 import yaml
 
 from bot.attendance.parsing import parse_report
-from bot.school.roster import Roster
-from bot.school.config import load_school
 from bot.school.calendar import SchoolCalendar
+from bot.school.config import load_school
+from bot.school.roster import Roster
 
 CORPUS = Path(__file__).with_name("corpus.yaml")
 HELDOUT = Path(__file__).with_name("heldout.yaml")
@@ -51,14 +52,28 @@ def expected(entry: dict, roster: Roster) -> dict:
     return {
         "intent": entry["intent"],
         "class": entry.get("class"),
-        "absences": [{**student(a["who"], roster), "kind": a["kind"], "start": _iso(a.get("start", entry.get("date", DEFAULT_DATE))),
-                      "end": _iso(a.get("end"))} for a in entry.get("absences", [])],
-        "returns": [{**student(r["who"], roster), "date": _iso(r.get("date", entry.get("date", DEFAULT_DATE)))}
-                    for r in entry.get("returns", [])],
-        "rollcall": ({"expected": entry["rollcall"].get("expected"), "present": entry["rollcall"].get("present")}
-                     if entry.get("rollcall") is not None else None),
-        "unresolved": [{"text": u["text"], "candidates": [student(c, roster) for c in u.get("candidates", [])]}
-                       for u in entry.get("unresolved", [])],
+        "absences": [
+            {
+                **student(a["who"], roster),
+                "kind": a["kind"],
+                "start": _iso(a.get("start", entry.get("date", DEFAULT_DATE))),
+                "end": _iso(a.get("end")),
+            }
+            for a in entry.get("absences", [])
+        ],
+        "returns": [
+            {**student(r["who"], roster), "date": _iso(r.get("date", entry.get("date", DEFAULT_DATE)))}
+            for r in entry.get("returns", [])
+        ],
+        "rollcall": (
+            {"expected": entry["rollcall"].get("expected"), "present": entry["rollcall"].get("present")}
+            if entry.get("rollcall") is not None
+            else None
+        ),
+        "unresolved": [
+            {"text": u["text"], "candidates": [student(c, roster) for c in u.get("candidates", [])]}
+            for u in entry.get("unresolved", [])
+        ],
     }
 
 
@@ -70,5 +85,12 @@ def run(entry: dict) -> dict:
     school, roster, calendar = demo()
     sender = school.staff_by_wechat(entry["from"]) if entry.get("from") else None
     day = dt.date.fromisoformat(_iso(entry.get("date", DEFAULT_DATE)))
-    return parse_report(entry["text"], roster=roster, calendar=calendar, today=day, sender=sender,
-                        room_class=entry.get("room"), staff_names=[s.name for s in school.staff]).to_json()
+    return parse_report(
+        entry["text"],
+        roster=roster,
+        calendar=calendar,
+        today=day,
+        sender=sender,
+        room_class=entry.get("room"),
+        staff_names=[s.name for s in school.staff],
+    ).to_json()

@@ -1,4 +1,5 @@
 """Every corpus message must parse to exactly its expected `schoolbot parse` object."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Kinds and reasons."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,19 +12,42 @@ def kind_of(text: str) -> str | None:
     return f.kind if f.absent else None
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("病假", "sick"), ("发烧", "sick"), ("感冒了请假", "sick"), ("肚子疼", "sick"), ("住院", "sick"),
-    ("拉肚子", "sick"), ("看病去了", "sick"), ("请病假", "sick"),
-    ("事假", "personal"), ("请假", "personal"), ("家里有事", "personal"), ("走亲戚", "personal"),
-    ("奔丧", "personal"), ("去吃酒", "personal"), ("家长请假", "personal"),
-    ("旷课", "unexcused"), ("无故缺勤", "unexcused"), ("没来", "unexcused"), ("未到校", "unexcused"),
-    ("联系不上家长", "unexcused"), ("电话打不通", "unexcused"), ("原因不明", "unexcused"),
-    ("没请假", "unexcused"), ("不想上学", "unexcused"),
-    ("没来，可能是感冒", "unexcused"),           # a guess is no reason
-    ("不是旷课，是病假", "sick"), ("旷课改为病假", "sick"), ("不是病假是事假", "personal"),
-    ("没生病，家里有事", "personal"),
-    ("今天天气好", None), ("来了", None),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("病假", "sick"),
+        ("发烧", "sick"),
+        ("感冒了请假", "sick"),
+        ("肚子疼", "sick"),
+        ("住院", "sick"),
+        ("拉肚子", "sick"),
+        ("看病去了", "sick"),
+        ("请病假", "sick"),
+        ("事假", "personal"),
+        ("请假", "personal"),
+        ("家里有事", "personal"),
+        ("走亲戚", "personal"),
+        ("奔丧", "personal"),
+        ("去吃酒", "personal"),
+        ("家长请假", "personal"),
+        ("旷课", "unexcused"),
+        ("无故缺勤", "unexcused"),
+        ("没来", "unexcused"),
+        ("未到校", "unexcused"),
+        ("联系不上家长", "unexcused"),
+        ("电话打不通", "unexcused"),
+        ("原因不明", "unexcused"),
+        ("没请假", "unexcused"),
+        ("不想上学", "unexcused"),
+        ("没来，可能是感冒", "unexcused"),  # a guess is no reason
+        ("不是旷课，是病假", "sick"),
+        ("旷课改为病假", "sick"),
+        ("不是病假是事假", "personal"),
+        ("没生病，家里有事", "personal"),
+        ("今天天气好", None),
+        ("来了", None),
+    ],
+)
 def test_kind(text, kind):
     assert kind_of(text) == kind
 
@@ -35,22 +59,35 @@ def test_weak_return_only_at_predicate():
     assert Facts(scan("返校了", 0, 3)).returned
 
 
-@pytest.mark.parametrize("text,reason", [
-    ("王小明今天没来，联系不上家长", "联系不上家长"),
-    ("高兴病假两天", "病假"),
-    ("李静（发烧）、李婧（家里有事）请假", "发烧"),
-    ("蒋天佑今天没来", None),
-    ("蒋天佑不是旷课是病假", "病假"),
-])
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("王小明今天没来，联系不上家长", "联系不上家长"),
+        ("高兴病假两天", "病假"),
+        ("李静（发烧）、李婧（家里有事）请假", "发烧"),
+        ("蒋天佑今天没来", None),
+        ("蒋天佑不是旷课是病假", "病假"),
+    ],
+)
 def test_reason_text(parse, text, reason):
-    assert parse(text, sender="wxid_demo_fengxiaoyan" if "李" in text else "wxid_demo_wangfang").absences[0].reason == reason
+    assert (
+        parse(text, sender="wxid_demo_fengxiaoyan" if "李" in text else "wxid_demo_wangfang").absences[0].reason
+        == reason
+    )
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("奶奶生病要照顾", "personal"), ("他爸住院了", "personal"), ("陪妈妈看病", "personal"),
-    ("家里有人生病", "personal"), ("妈妈说他生病了", "sick"), ("妈妈带他去医院了", "sick"),
-    ("去县城看牙", "sick"),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("奶奶生病要照顾", "personal"),
+        ("他爸住院了", "personal"),
+        ("陪妈妈看病", "personal"),
+        ("家里有人生病", "personal"),
+        ("妈妈说他生病了", "sick"),
+        ("妈妈带他去医院了", "sick"),
+        ("去县城看牙", "sick"),
+    ],
+)
 def test_illness_of_a_family_member_is_a_family_matter(text, kind):
     assert kind_of(text) == kind
 

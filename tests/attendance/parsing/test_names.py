@@ -1,4 +1,5 @@
 """Names are found first, exactly, longest first; resolution never guesses."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,16 +30,31 @@ def test_names_before_numbers_and_dates():
 
 
 def test_teachers_are_not_students():
-    assert names_in("王芳今天没来") == [("王芳", "staff")]           # in staff_names
-    assert names_in("李静老师说") == [("李静", "staff")]             # followed by 老师
+    assert names_in("王芳今天没来") == [("王芳", "staff")]  # in staff_names
+    assert names_in("李静老师说") == [("李静", "staff")]  # followed by 老师
 
 
-@pytest.mark.parametrize("text,found", [
-    ("高兴病假两天", True), ("高兴没来", True), ("今天高兴没来", True), ("高兴、蒋天佑没来", True),
-    ("蒋天佑、高兴", True), ("三(2)班高兴请假", True), ("高兴同学因病请假", True), ("高兴是感冒", True),
-    ("大家都很高兴", False), ("孩子们都很高兴", False), ("高兴地告诉大家", False), ("我很高兴", False),
-    ("文明请病假了", True), ("讲文明懂礼貌", False), ("文明班级评比", False), ("争做文明学生", False),
-])
+@pytest.mark.parametrize(
+    "text,found",
+    [
+        ("高兴病假两天", True),
+        ("高兴没来", True),
+        ("今天高兴没来", True),
+        ("高兴、蒋天佑没来", True),
+        ("蒋天佑、高兴", True),
+        ("三(2)班高兴请假", True),
+        ("高兴同学因病请假", True),
+        ("高兴是感冒", True),
+        ("大家都很高兴", False),
+        ("孩子们都很高兴", False),
+        ("高兴地告诉大家", False),
+        ("我很高兴", False),
+        ("文明请病假了", True),
+        ("讲文明懂礼貌", False),
+        ("文明班级评比", False),
+        ("争做文明学生", False),
+    ],
+)
 def test_word_names_by_context(text, found):
     assert (("高兴", "student") in names_in(text) or ("文明", "student") in names_in(text)) is found
 
@@ -55,10 +71,16 @@ def test_given_name_in_own_class():
     assert find_names("我家天佑感冒了", roster, STAFF, ()) == []
 
 
-@pytest.mark.parametrize("text,token", [
-    ("张扬没来", "张扬"), ("蒋天右今天请假", "蒋天右"), ("王小明、张扬没来", "张扬"),
-    ("欧阳明玥发烧", "欧阳明玥"), ("李明(发烧)", "李明"),
-])
+@pytest.mark.parametrize(
+    "text,token",
+    [
+        ("张扬没来", "张扬"),
+        ("蒋天右今天请假", "蒋天右"),
+        ("王小明、张扬没来", "张扬"),
+        ("欧阳明玥发烧", "欧阳明玥"),
+        ("李明(发烧)", "李明"),
+    ],
+)
 def test_name_like_tokens(text, token):
     assert [t for _, _, t in find_name_like(text)] == [token]
 
@@ -69,11 +91,11 @@ def test_not_name_like(text):
 
 
 def test_near_miss_scores():
-    assert name_score("张扬", "张洋") == 100           # homophone
-    assert name_score("李进", "李静") == 95            # in/ing
-    assert name_score("蒋天估", "蒋天佑") == 80        # one-character typo in a 3-character name
-    assert name_score("王强", "王磊") == 0             # 2-character names: a different given name
-    assert name_score("王明", "王小明") == 70          # a character left out
+    assert name_score("张扬", "张洋") == 100  # homophone
+    assert name_score("李进", "李静") == 95  # in/ing
+    assert name_score("蒋天估", "蒋天佑") == 80  # one-character typo in a 3-character name
+    assert name_score("王强", "王磊") == 0  # 2-character names: a different given name
+    assert name_score("王明", "王小明") == 70  # a character left out
 
 
 def test_near_candidates_sender_class_first():
@@ -84,13 +106,13 @@ def test_near_candidates_sender_class_first():
 
 
 def test_resolution(parse):
-    assert parse("王小明没来").absences[0].student.class_name == "三年级二班"              # sender 王芳
+    assert parse("王小明没来").absences[0].student.class_name == "三年级二班"  # sender 王芳
     assert parse("王小明没来", sender="wxid_demo_zhengxiuying").absences[0].student.class_name == "三年级一班"
     assert parse("王小明没来", sender=None, room="三年级一班").absences[0].student.class_name == "三年级一班"
-    assert parse("三(1)班王小明没来").absences[0].student.class_name == "三年级一班"      # written class wins
+    assert parse("三(1)班王小明没来").absences[0].student.class_name == "三年级一班"  # written class wins
     r = parse("王小明没来", sender="wxid_demo_chenguohua")
     assert r.absences == [] and len(r.unresolved[0].candidates) == 2 and not r.unresolved[0].near_miss
-    assert parse("李婧没来", sender="wxid_demo_chenguohua").absences[0].student.name == "李婧"   # one bearer
+    assert parse("李婧没来", sender="wxid_demo_chenguohua").absences[0].student.name == "李婧"  # one bearer
 
 
 def test_near_miss_is_never_recorded(parse):
@@ -107,4 +129,4 @@ def test_a_name_staff_and_student_share(parse):
     assert parse("王芳老师今天请假了", sender="wxid_demo_chenguohua").absences == []
     r = parse("王芳说蒋天佑没来", sender="wxid_demo_chenguohua")
     assert [a.student.name for a in r.absences] == ["蒋天佑"]
-    assert parse("王芳今天没来", sender="wxid_demo_chenguohua").absences == []   # elsewhere: the colleague
+    assert parse("王芳今天没来", sender="wxid_demo_chenguohua").absences == []  # elsewhere: the colleague

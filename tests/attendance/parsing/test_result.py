@@ -1,4 +1,5 @@
 """ParseResult: the JSON contract and what the handlers get beyond it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,7 +40,11 @@ def test_name_correction(parse):
 def test_kind_correction(parse):
     r = parse("不是旷课，是病假")
     assert r.intent == "absence" and r.absences == []
-    assert (r.kind_correction.new_kind, r.kind_correction.old_kind, r.kind_correction.student) == ("sick", "unexcused", None)
+    assert (r.kind_correction.new_kind, r.kind_correction.old_kind, r.kind_correction.student) == (
+        "sick",
+        "unexcused",
+        None,
+    )
     r = parse("王小明不是旷课是病假")
     assert r.kind_correction.student.class_name == "三年级二班" and r.absences[0].kind == "sick"
 
@@ -62,7 +67,11 @@ def test_queries(parse):
 
 def test_rollcall_everyone_present(parse):
     r = parse("全勤")
-    assert r.intent == "rollcall" and r.rollcall.all_present and r.to_json()["rollcall"] == {"expected": None, "present": None}
+    assert (
+        r.intent == "rollcall"
+        and r.rollcall.all_present
+        and r.to_json()["rollcall"] == {"expected": None, "present": None}
+    )
     assert parse("应到38 实到38").rollcall.all_present
     assert parse("王小明没来，其他都到了").others_present
 

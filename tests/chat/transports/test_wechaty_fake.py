@@ -3,6 +3,7 @@ user classes, no Node, no network. Checks the mapping to IncomingMessage, what i
 dropped, sending, and reconnecting; the end-to-end tests in tests/e2e do the same over
 the real gRPC protocol.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,16 +18,28 @@ from pathlib import Path
 
 import pytest
 
-import bot.chat.transports.wechaty_shim  # noqa: F401
+# isort: off
+import bot.chat.transports.wechaty_shim  # noqa: F401  (must precede the first wechaty import)
+
+# isort: on
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 from pyee import AsyncIOEventEmitter
-from wechaty_puppet import (ContactPayload, EventLoginPayload, EventMessagePayload, MessagePayload,
-                            MessageType, Puppet, PuppetOptions, RoomMemberPayload, RoomPayload)
+from wechaty_puppet import (
+    ContactPayload,
+    EventLoginPayload,
+    EventMessagePayload,
+    MessagePayload,
+    MessageType,
+    Puppet,
+    PuppetOptions,
+    RoomMemberPayload,
+    RoomPayload,
+)
 
-from bot.clock import OffsetClock
 from bot.chat.transports.base import SendError
 from bot.chat.transports.wechaty import WechatyTransport
+from bot.clock import OffsetClock
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT_ID, BOT_NAME = "wxid_schoolbot", "保学小助手"
@@ -39,33 +52,50 @@ class World:
 
     def __init__(self) -> None:
         self.contacts = {BOT_ID: BOT_NAME, WANGFANG: "王芳", PARENT: "家长李", "wxid_demo_chenguohua": "陈国华"}
-        self.rooms = {"r1@chatroom": (STAFF_ROOM, [BOT_ID, WANGFANG]),
-                      "r2@chatroom": (PARENT_ROOM, [BOT_ID, WANGFANG, PARENT]),
-                      "r3@chatroom": (OTHER_ROOM, [WANGFANG])}          # the bot is not in r3
+        self.rooms = {
+            "r1@chatroom": (STAFF_ROOM, [BOT_ID, WANGFANG]),
+            "r2@chatroom": (PARENT_ROOM, [BOT_ID, WANGFANG, PARENT]),
+            "r3@chatroom": (OTHER_ROOM, [WANGFANG]),
+        }  # the bot is not in r3
         self.messages: dict[str, MessagePayload] = {}
         self.sent: list[tuple[str, str]] = []
         self.puppets: list[FakePuppet] = []
         self.room_list_calls = 0
-        self.down = False                 # the service is away: connections are refused
+        self.down = False  # the service is away: connections are refused
         self._ids = itertools.count(1)
 
     @property
-    def puppet(self) -> "FakePuppet":
+    def puppet(self) -> FakePuppet:
         return self.puppets[-1]
 
-    def factory(self) -> "FakePuppet":
+    def factory(self) -> FakePuppet:
         self.puppets.append(FakePuppet(self))
         return self.puppets[-1]
 
-    def add(self, *, sender: str, text: str = "", room: str | None = None, mention: bool = False,
-            kind: MessageType = MessageType.MESSAGE_TYPE_TEXT, age: dt.timedelta = dt.timedelta(0),
-            emit: bool = True) -> str:
+    def add(
+        self,
+        *,
+        sender: str,
+        text: str = "",
+        room: str | None = None,
+        mention: bool = False,
+        kind: MessageType = MessageType.MESSAGE_TYPE_TEXT,
+        age: dt.timedelta = dt.timedelta(0),
+        emit: bool = True,
+    ) -> str:
         room_id = next((rid for rid, (topic, _) in self.rooms.items() if topic == room), "") if room else ""
         # python-wechaty drops a message id it has seen in this process: ids unique across tests.
         mid = f"m{next(self._ids)}-{uuid.uuid4().hex[:8]}"
         self.messages[mid] = MessagePayload(
-            id=mid, from_id=sender, room_id=room_id, to_id="" if room else BOT_ID, text=text, type=kind,
-            timestamp=int((time.time() - age.total_seconds()) * 1000), mention_ids=[BOT_ID] if mention else [])
+            id=mid,
+            from_id=sender,
+            room_id=room_id,
+            to_id="" if room else BOT_ID,
+            text=text,
+            type=kind,
+            timestamp=int((time.time() - age.total_seconds()) * 1000),
+            mention_ids=[BOT_ID] if mention else [],
+        )
         if emit:
             self.puppet.emit_event("message", EventMessagePayload(message_id=mid))
         return mid
@@ -96,7 +126,7 @@ class FakePuppet(Puppet):
             raise ConnectionRefusedError(111, "Connect call failed")
         self.login_user_id = BOT_ID
         self.emit_event("login", EventLoginPayload(contact_id=BOT_ID))
-        await self._ended.wait()   # like the gRPC event stream: returns when the stream ends
+        await self._ended.wait()  # like the gRPC event stream: returns when the stream ends
         if self._drop:
             raise StreamTerminatedError("Connection lost")
 
@@ -171,7 +201,7 @@ async def test_room_text_maps_to_incoming_message(wired):
     [msg] = await settle(received, 1)
     assert (msg.message_id, msg.room, msg.sender_id, msg.sender_name) == (mid, STAFF_ROOM, WANGFANG, "王芳")
     assert msg.text == "王小明今天没来，电话打不通" and msg.is_text and not msg.mentioned
-    assert msg.at.tzinfo is not None and abs((dt.datetime.now(dt.timezone.utc) - msg.at).total_seconds()) < 5
+    assert msg.at.tzinfo is not None and abs((dt.datetime.now(dt.UTC) - msg.at).total_seconds()) < 5
     assert transport.self_id == BOT_ID and transport.self_name == BOT_NAME
 
 
@@ -185,11 +215,14 @@ async def test_direct_message_has_no_room(wired):
 async def test_mention_from_mention_ids_and_from_text(wired):
     world, _, received = wired
     world.add(sender=PARENT, text="@保学小助手\u2005营养餐一天补助多少钱", room=PARENT_ROOM, mention=True)
-    world.add(sender=PARENT, text="@保学小助手 雨露计划怎么申请", room=PARENT_ROOM)   # a puppet without mention_ids
+    world.add(sender=PARENT, text="@保学小助手 雨露计划怎么申请", room=PARENT_ROOM)  # a puppet without mention_ids
     world.add(sender=PARENT, text="收到，谢谢老师", room=PARENT_ROOM)
     msgs = await settle(received, 3)
     assert {m.text: m.mentioned for m in msgs} == {
-        "@保学小助手\u2005营养餐一天补助多少钱": True, "@保学小助手 雨露计划怎么申请": True, "收到，谢谢老师": False}
+        "@保学小助手\u2005营养餐一天补助多少钱": True,
+        "@保学小助手 雨露计划怎么申请": True,
+        "收到，谢谢老师": False,
+    }
 
 
 async def test_own_messages_are_ignored(wired):
@@ -210,10 +243,10 @@ async def test_old_messages_are_ignored(wired):
 
 async def test_non_text_only_in_direct_messages(wired):
     world, _, received = wired
-    world.add(sender=PARENT, kind=MessageType.MESSAGE_TYPE_IMAGE)                      # DM photo: ask for text
-    world.add(sender=PARENT, kind=MessageType.MESSAGE_TYPE_AUDIO)                      # DM voice: ask for text
-    world.add(sender=PARENT, kind=MessageType.MESSAGE_TYPE_IMAGE, room=PARENT_ROOM)    # group photo: not for us
-    world.add(sender=PARENT, kind=MessageType.MESSAGE_TYPE_EMOTICON)                   # a sticker: no reply
+    world.add(sender=PARENT, kind=MessageType.MESSAGE_TYPE_IMAGE)  # DM photo: ask for text
+    world.add(sender=PARENT, kind=MessageType.MESSAGE_TYPE_AUDIO)  # DM voice: ask for text
+    world.add(sender=PARENT, kind=MessageType.MESSAGE_TYPE_IMAGE, room=PARENT_ROOM)  # group photo: not for us
+    world.add(sender=PARENT, kind=MessageType.MESSAGE_TYPE_EMOTICON)  # a sticker: no reply
     msgs = await settle(received, 2)
     assert len(msgs) == 2 and all(m.room is None and not m.is_text and m.text == "" for m in msgs)
 
@@ -256,7 +289,7 @@ async def test_disconnected_send_is_retryable_and_reconnect_delivers_again(wired
     with pytest.raises(SendError) as e:
         await transport.send(contact=WANGFANG, text="稍后")
     assert not e.value.permanent
-    await asyncio.sleep(0.3)        # several refused reconnects
+    await asyncio.sleep(0.3)  # several refused reconnects
     assert not transport.connected.is_set() and len(world.puppets) > 2
     world.down = False
     await asyncio.wait_for(transport.connected.wait(), 5)
@@ -276,8 +309,9 @@ async def test_shifted_clock_shifts_message_dates():
         received.append(msg)
 
     start = dt.datetime.fromisoformat("2026-11-23T16:29:55+08:00")
-    transport = WechatyTransport("127.0.0.1:1", "t", puppet_factory=world.factory,
-                                 clock=OffsetClock(start, "Asia/Shanghai"))
+    transport = WechatyTransport(
+        "127.0.0.1:1", "t", puppet_factory=world.factory, clock=OffsetClock(start, "Asia/Shanghai")
+    )
     task = asyncio.create_task(transport.start(on_message))
     await asyncio.wait_for(transport.connected.wait(), 5)
     world.add(sender=WANGFANG, text="王小明今天没来", room=STAFF_ROOM)
@@ -298,8 +332,8 @@ async def test_whole_bot_answers_help_and_asks_for_text(school, db_url):
     """The real App and handlers behind the transport: 帮助 gets the help text, a photo gets 请发文字."""
     from sqlmodel import Session
 
-    from bot.clock import RealClock
     from bot.chat.render import render
+    from bot.clock import RealClock
     from bot.runtime import Bootstrap, build_app, open_database
     from bot.settings import Settings
     from storage.queries import sync_school
@@ -329,35 +363,45 @@ async def test_whole_bot_answers_help_and_asks_for_text(school, db_url):
 def _run(code: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("CACHE_DIR", None)
-    return subprocess.run([sys.executable, "-W", "error::DeprecationWarning:__main__", "-c", code], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-W", "error::DeprecationWarning:__main__", "-c", code],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_shim_makes_wechaty_importable_without_litter(tmp_path):
-    code = ("import bot.chat.transports.wechaty_shim, os\n"
-            "import wechaty\n"
-            "from wechaty_puppet.schemas.puppet import PuppetOptions\n"
-            "assert hash(PuppetOptions()) is not None\n"
-            "print(os.environ['CACHE_DIR'])")
+    code = (
+        "import bot.chat.transports.wechaty_shim, os\n"
+        "import wechaty\n"
+        "from wechaty_puppet.schemas.puppet import PuppetOptions\n"
+        "assert hash(PuppetOptions()) is not None\n"
+        "print(os.environ['CACHE_DIR'])"
+    )
     r = _run(code, tmp_path)
     assert r.returncode == 0, r.stderr
-    assert not (tmp_path / ".wechaty").exists()            # no cache folder where the bot was started
+    assert not (tmp_path / ".wechaty").exists()  # no cache folder where the bot was started
     assert not r.stdout.strip().startswith(str(tmp_path))
-    assert "telnetlib" not in r.stderr                     # the deprecation warning is kept quiet
+    assert "telnetlib" not in r.stderr  # the deprecation warning is kept quiet
 
 
 def test_shim_stands_in_for_telnetlib_removed_in_313(tmp_path):
     # Python 3.13 has no telnetlib: simulate that, then use what wechaty uses it for.
-    code = ("import sys; sys.modules['telnetlib'] = None\n"
-            "import importlib\n"
-            "import bot.chat.transports.wechaty_shim\n"
-            "import wechaty, socket\n"
-            "from wechaty_puppet_service.utils import ping_endpoint\n"
-            "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); port = s.getsockname()[1]\n"
-            "assert ping_endpoint(f'127.0.0.1:{port}')\n"
-            "s.close()\n"
-            "assert not ping_endpoint(f'127.0.0.1:{port}')\n"
-            "print('ok')")
+    code = (
+        "import sys; sys.modules['telnetlib'] = None\n"
+        "import importlib\n"
+        "import bot.chat.transports.wechaty_shim\n"
+        "import wechaty, socket\n"
+        "from wechaty_puppet_service.utils import ping_endpoint\n"
+        "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); port = s.getsockname()[1]\n"
+        "assert ping_endpoint(f'127.0.0.1:{port}')\n"
+        "s.close()\n"
+        "assert not ping_endpoint(f'127.0.0.1:{port}')\n"
+        "print('ok')"
+    )
     # sys.modules['telnetlib'] = None makes the import raise ImportError, as on 3.13.
     r = _run(code, tmp_path)
     assert r.returncode == 0 and "ok" in r.stdout, r.stderr

@@ -1,0 +1,1 @@
+"""Benchmarks: speed and accuracy figures, measured against a floor (see each module)."""
