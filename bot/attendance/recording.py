@@ -10,19 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from bot.attendance import ledger
-from bot.attendance.alerts import check_alerts
+from bot.attendance.alerts import AlertChange, check_alerts
 from bot.attendance.parsing import ParseResult
+from bot.school.context import SchoolContext
 from bot.school.roster_file import Student
 from storage.models import Absence, ClassReport, InboundMessage
-
-if TYPE_CHECKING:
-    from bot.chat.app import App
 
 UNDO_WINDOW = dt.timedelta(minutes=30)
 NOT_GIVEN = "原因不明"
@@ -46,6 +43,7 @@ class Outcome:
     lines: list[Line] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
     student_ids: list[str] = field(default_factory=list)
+    alert_changes: list[AlertChange] = field(default_factory=list)  # for the handler to announce
 
     def add(self, student: Student, line: Line) -> None:
         self.lines.append(line)
@@ -144,7 +142,7 @@ def close_unlisted(
 
 def apply_report(
     session: Session,
-    app: App,
+    school: SchoolContext,
     result: ParseResult,
     *,
     by: str,
@@ -176,7 +174,9 @@ def apply_report(
     }
     roll_class = class_of_report(result, room_class, by_staff) if (result.rollcall or result.others_present) else None
     if roll_class:
-        close_unlisted(session, out, app.roster, roll_class, listed, day=day, by=by, inbound_id=inbound_id, now=now)
+        close_unlisted(
+            session, out, school.roster(session), roll_class, listed, day=day, by=by, inbound_id=inbound_id, now=now
+        )
     touched = {a.student.class_name for a in result.absences if a.start <= day and (a.end is None or a.end >= day)}
     if roll_class:
         rc = result.rollcall
@@ -198,14 +198,15 @@ def apply_report(
             session, class_name=class_name, day=day, kind="absences", reported_by=by, inbound_id=inbound_id, now=now
         )
     out.classes = ([roll_class] if roll_class else []) + sorted(touched)
-    finish(session, app, out, day)
+    finish(session, school, out, day, now)
     return out
 
 
-def finish(session: Session, app: App, out: Outcome, day: dt.date) -> None:
+def finish(session: Session, school: SchoolContext, out: Outcome, day: dt.date, now: dt.datetime) -> None:
+    """Check the alert rule for the students a report touched; the changes go on ``out``."""
     if out.student_ids:
         session.flush()
-        check_alerts(app, day, session, out.student_ids)
+        out.alert_changes += check_alerts(session, school, day, now, out.student_ids)
 
 
 # -- taking a report back --------------------------------------------------------------
@@ -245,15 +246,23 @@ def last_report(
 
 
 def undo(
-    session: Session, app: App, inbound_id: int, day: dt.date, student_ids: list[str] | None = None
-) -> list[Student]:
-    """Undo what one message recorded (for some students only, when given); whom it was about."""
+    session: Session,
+    school: SchoolContext,
+    inbound_id: int,
+    day: dt.date,
+    now: dt.datetime,
+    student_ids: list[str] | None = None,
+) -> tuple[list[Student], list[AlertChange]]:
+    """Undo what one message recorded (for some students only, when given): whom it was
+    about, and what that did to their alerts."""
     rows = ledger.undo_message(session, inbound_id, student_ids)
     ids = sorted({r.student_id for r in rows})
+    changes: list[AlertChange] = []
     if ids:
         session.flush()
-        check_alerts(app, day, session, ids)
-    return [app.roster.by_id[i] for i in ids if i in app.roster.by_id]
+        changes = check_alerts(session, school, day, now, ids)
+    roster = school.roster(session)
+    return [roster.by_id[i] for i in ids if i in roster.by_id], changes
 
 
 def recent_rows(

@@ -12,12 +12,13 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot.attendance.alerts import AlertChange
 from bot.chat.outbox import Outbox, Recipient, enqueue
 from bot.chat.render import render, set_timezone
 from bot.chat.router import DIRECT, Sender, Where, identify
@@ -25,8 +26,12 @@ from bot.chat.transports.base import IncomingMessage, Transport
 from bot.clock import Clock
 from bot.school.calendar import SchoolCalendar
 from bot.school.config import School
+from bot.school.context import SchoolContext
 from bot.school.roster import Roster
 from storage.models import InboundMessage
+
+if TYPE_CHECKING:
+    from bot.attendance.recording import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +71,16 @@ class Context:
     _seq: itertools.count = field(default_factory=itertools.count)
 
     @property
+    def school(self) -> SchoolContext:
+        return self.app.school
+
+    @property
+    def roster(self) -> Roster:
+        return self.school.roster(self.session)
+
+    @property
     def now(self) -> dt.datetime:
-        return self.msg.at.astimezone(self.app.clock.tz)
+        return self.msg.at.astimezone(self.school.tz)
 
     @property
     def today(self) -> dt.date:
@@ -83,7 +96,7 @@ class Context:
         return self.app.parse(self.msg.text, sender=self.sender, where=self.where, today=self.today)
 
     def send(self, to: Recipient, template: str, **data) -> None:
-        text = render(template, school=self.app.school, **data)
+        text = render(template, school=self.app.school.config, **data)
         enqueue(self.session, self.app.clock, f"reply:{self.msg.message_id}:{next(self._seq)}", to, text)
 
     def reply(self, template: str, **data) -> None:
@@ -93,6 +106,20 @@ class Context:
 
     def reply_private(self, template: str, **data) -> None:
         self.send(Recipient(contact=self.sender.id), template, **data)
+
+    def finish(self, out: Outcome, day: dt.date) -> None:
+        """After recording: check the alert rule for the students touched, announce changes."""
+        from bot.attendance import recording
+
+        recording.finish(self.session, self.school, out, day, self.app.clock.now())
+        self.announce(out.alert_changes)
+        out.alert_changes = []
+
+    def announce(self, changes: list[AlertChange]) -> None:
+        """Queue the notices of alerts this message opened, escalated or closed."""
+        from bot.reports.alert_notices import queue_alert_notices
+
+        queue_alert_notices(self.app, self.session, self.school, changes)
 
     def reply_staff_safe(self, template: str, **data) -> None:
         """Student data never goes to a parent group: answer privately there."""
@@ -115,15 +142,14 @@ class App:
         max_attempts: int = 8,
         pending_ttl: dt.timedelta = dt.timedelta(minutes=30),
     ) -> None:
-        self.school, self.engine, self.clock, self.transport = school, engine, clock, transport
-        self.calendar = SchoolCalendar(school.term)
-        set_timezone(clock.tz)  # one school per process: its texts show its local time
+        self.school = SchoolContext.of(school)
+        self.engine, self.clock, self.transport = engine, clock, transport
+        set_timezone(self.school.tz)  # one school per process: its texts show its local time
         self.pending_ttl = pending_ttl
         self.handlers: list[Handler] = []
         self.outbox = Outbox(
             engine, transport, clock, instance=instance, retry_base_s=retry_base_s, max_attempts=max_attempts
         )
-        self._roster: Roster | None = None
 
     # -- registry -------------------------------------------------------------------
     def add_handler(
@@ -141,16 +167,16 @@ class App:
 
     # -- data the handlers share ----------------------------------------------------
     @property
-    def roster(self) -> Roster:
-        if self._roster is None:
-            from storage.queries import load_roster
+    def calendar(self) -> SchoolCalendar:
+        return self.school.calendar
 
-            with Session(self.engine) as s:
-                self._roster = load_roster(s, self.school.id)
-        return self._roster
+    @property
+    def roster(self) -> Roster:
+        with Session(self.engine) as s:
+            return self.school.roster(s)
 
     def invalidate_roster(self) -> None:
-        self._roster = None
+        self.school.invalidate_roster()
 
     def parse(self, text: str, *, sender: Sender, where: Where, today: dt.date):
         from bot.attendance.parsing import parse_report
@@ -162,13 +188,13 @@ class App:
             today=today,
             sender=sender.staff,
             room_class=where.class_name,
-            staff_names=[s.name for s in self.school.staff],
+            staff_names=[s.name for s in self.school.config.staff],
         )
 
     # -- one message's path ---------------------------------------------------------
     async def handle(self, msg: IncomingMessage) -> str | None:
         """Handle one incoming message; returns the handler's name, None for a duplicate."""
-        sender, where = identify(msg, self.school)
+        sender, where = identify(msg, self.school.config)
         with Session(self.engine, expire_on_commit=False) as session:
             inbound = InboundMessage(
                 message_id=msg.message_id,
@@ -235,10 +261,14 @@ class App:
                     else Recipient(room=where.topic)
                 )
                 enqueue(
-                    session, self.clock, f"reply:{msg.message_id}:error", to, render("error.j2", school=self.school)
+                    session,
+                    self.clock,
+                    f"reply:{msg.message_id}:error",
+                    to,
+                    render("error.j2", school=self.school.config),
                 )
             session.commit()
 
     # -- sending outside a message (jobs, alerts) ----------------------------------
     def queue(self, session: Session, key: str, to: Recipient, template: str, **data) -> bool:
-        return enqueue(session, self.clock, key, to, render(template, school=self.school, **data))
+        return enqueue(session, self.clock, key, to, render(template, school=self.school.config, **data))

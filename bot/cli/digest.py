@@ -18,8 +18,9 @@ def digest_cmd(
     from sqlmodel import Session
 
     from bot.chat.transports.memory import MemoryTransport
-    from bot.reports.digest import queue_digest, render_digest
+    from bot.reports.jobs import daily_digest, render_daily_digest
     from bot.runtime import build_app, make_clock
+    from bot.school.context import SchoolContext
 
     b = boot()
     clock = make_clock(settings(), b.school)
@@ -27,10 +28,10 @@ def digest_cmd(
         day = dt.date.fromisoformat(date) if date else clock.today()
     except ValueError:
         fail(f"日期格式不对：{date}（应为 YYYY-MM-DD）/ bad date: {date}")
-    # Rendering needs no transport; queueing writes the outbox, which `schoolbot run` sends.
-    the_app = build_app(b, MemoryTransport(clock), clock)
+    # Rendering needs only the school and the database; queueing writes the outbox
+    # (through an App, as the 16:30 job does), which `schoolbot run` sends.
     with Session(b.engine) as s:
-        typer.echo(render_digest(s, the_app, day))
+        typer.echo(render_daily_digest(s, SchoolContext.of(b.school), day))
     if not print_only:
-        queue_digest(the_app, day)
+        daily_digest(build_app(b, MemoryTransport(clock), clock), day)
         typer.echo("\n（已放入发件箱，运行中的 schoolbot run 会发给校长和行政群；同一天不会重复发送）", err=True)

@@ -60,7 +60,7 @@ def on_which(ctx: Context, q: PendingQuestion) -> None:
             "attendance/expired.j2", text=item["text"], minutes=int(ctx.app.pending_ttl.total_seconds() // 60)
         )
         return
-    roster = ctx.app.roster
+    roster = ctx.roster
     candidates = [roster.by_id[i] for i in item["candidates"] if i in roster.by_id]
     text = ctx.text.strip()
     chosen = None
@@ -113,7 +113,7 @@ def on_check_answer(ctx: Context, found) -> None:
         ctx.reply("attendance/which_check.j2", names=[pending.payload(q)["name"] for q in questions])
         return None
     q = questions[0]
-    student = ctx.app.roster.by_id.get(pending.payload(q)["student_id"])
+    student = ctx.roster.by_id.get(pending.payload(q)["student_id"])
     pending.close(ctx.session, q)
     if student is None:
         return None
@@ -124,10 +124,10 @@ def on_check_answer(ctx: Context, found) -> None:
         recording.record_return(
             ctx.session, out, student, day=ctx.today, by=ctx.sender.id, inbound_id=ctx.inbound.id, now=ctx.now
         )
-        recording.finish(ctx.session, ctx.app, out, ctx.today)
+        ctx.finish(out, ctx.today)
     else:
         open_rows = ledger.open_absences(ctx.session, [student.student_id])
-        days = days_away(ctx.app, open_rows[0].start, ctx.today) + 1 if open_rows else 0
+        days = days_away(ctx.school.calendar, open_rows[0].start, ctx.today) + 1 if open_rows else 0
     ctx.reply("attendance/check_answered.j2", student=student, arrived=arrived, day=ctx.today, days=days)
 
 

@@ -31,7 +31,7 @@ def waiting_question(ctx: Context, within: dt.timedelta):
 def ask_which(ctx: Context, items: list[dict], *, by: str, room_class: str | None) -> None:
     """Ask about the first unresolved name; the rest wait in the payload."""
     first = items[0]
-    roster = ctx.app.roster
+    roster = ctx.roster
     candidates = [roster.by_id[i] for i in first["candidates"] if i in roster.by_id]
     pending.ask(
         ctx.session,
@@ -84,7 +84,7 @@ def record_item(ctx: Context, item: dict, student: Student, by: str) -> recordin
             inbound_id=ctx.inbound.id,
             now=ctx.now,
         )
-    recording.finish(ctx.session, ctx.app, out, day)
+    ctx.finish(out, day)
     return out
 
 
@@ -105,7 +105,7 @@ def on_report(ctx: Context, r) -> None:
         return
     out = recording.apply_report(
         ctx.session,
-        ctx.app,
+        ctx.school,
         r,
         by=ctx.sender.id,
         inbound_id=ctx.inbound.id,
@@ -114,6 +114,7 @@ def on_report(ctx: Context, r) -> None:
         room_class=ctx.where.class_name,
         by_staff=ctx.sender.staff,
     )
+    ctx.announce(out.alert_changes)
     if out.lines or r.rollcall:
         ctx.reply_staff_safe(
             "attendance/recorded.j2",

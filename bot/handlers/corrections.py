@@ -22,7 +22,8 @@ def on_cancel(ctx: Context, r) -> None:
         else:
             ctx.reply_staff_safe("attendance/nothing_to_undo.j2", minutes=minutes)
         return
-    students = recording.undo(ctx.session, ctx.app, inbound_id, ctx.today, ids)
+    students, changes = recording.undo(ctx.session, ctx.school, inbound_id, ctx.today, ctx.app.clock.now(), ids)
+    ctx.announce(changes)
     ctx.reply_staff_safe("attendance/undone.j2", inbound=ctx.session.get(InboundMessage, inbound_id), students=students)
 
 
@@ -47,7 +48,10 @@ def on_name_correction(ctx: Context, r) -> None:
         ctx.reply_staff_safe("attendance/nothing_to_correct.j2", name=c.old_text)
         return
     out = recording.Outcome()
-    recording.undo(ctx.session, ctx.app, rows[0].inbound_id, ctx.today, [c.old.student_id])
+    _, changes = recording.undo(
+        ctx.session, ctx.school, rows[0].inbound_id, ctx.today, ctx.app.clock.now(), [c.old.student_id]
+    )
+    ctx.announce(changes)
     for row in rows:
         recording.record_absence(
             ctx.session,
@@ -61,7 +65,7 @@ def on_name_correction(ctx: Context, r) -> None:
             inbound_id=ctx.inbound.id,
             now=ctx.now,
         )
-    recording.finish(ctx.session, ctx.app, out, ctx.today)
+    ctx.finish(out, ctx.today)
     ctx.reply_staff_safe("attendance/corrected.j2", lines=out.lines)
 
 
@@ -75,7 +79,7 @@ def on_kind_correction(ctx: Context, r) -> None:
         ctx.reply_staff_safe("attendance/nothing_to_correct.j2", name=c.student.name if c.student else None)
         return
     out = recording.Outcome()
-    roster = ctx.app.roster
+    roster = ctx.roster
     for row in rows:
         student = roster.by_id.get(row.student_id)
         if student is not None:
@@ -92,7 +96,7 @@ def on_kind_correction(ctx: Context, r) -> None:
                 inbound_id=ctx.inbound.id,
                 now=ctx.now,
             )
-    recording.finish(ctx.session, ctx.app, out, ctx.today)
+    ctx.finish(out, ctx.today)
     ctx.reply_staff_safe("attendance/corrected.j2", lines=out.lines)
 
 

@@ -49,7 +49,7 @@ def _title(topic_id: str) -> str:
 
 
 def _answer(ctx: Context, topic_id: str) -> None:
-    ctx.reply(catalogue.by_id()[topic_id].template, policy=effective(ctx.app.school.policy))
+    ctx.reply(catalogue.by_id()[topic_id].template, policy=effective(ctx.school.config.policy))
 
 
 def _menu_reply(ctx: Context, template: str, **data) -> None:
@@ -125,7 +125,7 @@ def _on_unanswered(ctx: Context) -> None:
         ctx.reply_private("faq_chat/unanswered_refused.j2")
         return
     rows = history.unanswered(ctx.session, ctx.now - dt.timedelta(days=UNANSWERED_DAYS))
-    tz = ctx.app.clock.tz
+    tz = ctx.school.tz
     by_id = catalogue.by_id()
     items = [
         {
@@ -211,7 +211,7 @@ def _unprompted(ctx: Context, m: Match) -> bool:
     if earlier is not None:
         _log(ctx, m, reason="repeat", answered=True)
         at = earlier.at if earlier.at.tzinfo else earlier.at.replace(tzinfo=dt.UTC)
-        ctx.reply("faq_chat/pointer.j2", at=at.astimezone(ctx.app.clock.tz), title=_title(m.topic))
+        ctx.reply("faq_chat/pointer.j2", at=at.astimezone(ctx.school.tz), title=_title(m.topic))
         return True
     _log(ctx, m, reason="answered", answered=True)
     _answer(ctx, m.topic)

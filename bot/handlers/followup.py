@@ -27,7 +27,7 @@ def followup_target(ctx: Context):
         live = live_alerts(ctx.session, named)
         cases = [live[sid] for sid in named if sid in live]
     elif ctx.where.is_direct and CASEWORK.search(ctx.text) and ctx.sender.staff and ctx.sender.staff.head_of:
-        mine = [s.student_id for s in ctx.app.roster.by_class.get(ctx.sender.staff.head_of, [])]
+        mine = [s.student_id for s in ctx.roster.by_class.get(ctx.sender.staff.head_of, [])]
         cases = list(live_alerts(ctx.session, mine).values()) if mine else []
         cases = cases if len(cases) == 1 else []
     else:
@@ -39,9 +39,9 @@ def on_followup(ctx: Context, cases) -> None:
     home = bool(HOME_TEACHING.search(ctx.text))
     text = ctx.text.strip()[:500]
     for alert in cases:
-        add_followup(ctx.session, ctx.app, alert, text, ctx.sender.id, ctx.inbound.id, home_teaching=home)
+        add_followup(ctx.session, alert, text, ctx.sender.id, ctx.inbound.id, ctx.now, home_teaching=home)
         ctx.session.flush()
-        student = ctx.app.roster.by_id.get(alert.student_id)
+        student = ctx.roster.by_id.get(alert.student_id)
         if student is not None:
             ctx.reply_staff_safe(
                 "followup/recorded.j2", student=student, home_teaching=home, count=len(followups(ctx.session, alert.id))

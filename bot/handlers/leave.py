@@ -48,7 +48,7 @@ def on_leave_request(ctx: Context, wanted) -> None:
     for a in wanted:
         student = a.student
         line = recording.absence_line(student, a.kind, a.start, a.end, a.reason)
-        teacher = ctx.app.school.head_teacher_of(student.class_name)
+        teacher = ctx.school.head_teacher_of(student.class_name)
         ctx.reply_private("leave/forwarded.j2", student=student, line=line, teacher=teacher)
         if teacher is None:
             continue
@@ -87,7 +87,7 @@ def on_leave_request(ctx: Context, wanted) -> None:
 
 def _leave(ctx: Context, q: PendingQuestion):
     data = pending.payload(q)
-    student = ctx.app.roster.by_id.get(data["student_id"])
+    student = ctx.roster.by_id.get(data["student_id"])
     start = dt.date.fromisoformat(data["start"])
     end = dt.date.fromisoformat(data["end"]) if data["end"] else None
     return data, student, start, end
@@ -112,7 +112,7 @@ def approve(ctx: Context, q: PendingQuestion) -> None:
         inbound_id=ctx.inbound.id,
         now=ctx.now,
     )
-    recording.finish(ctx.session, ctx.app, out, ctx.today)
+    ctx.finish(out, ctx.today)
     ctx.reply("attendance/recorded.j2", lines=out.lines, rollcall=None, class_name=None, notes=[], mismatch=None)
     ctx.send(Recipient(contact=data["parent_id"]), "leave/approved.j2", student=student, line=out.lines[0])
 
@@ -127,7 +127,7 @@ def decline(ctx: Context, q: PendingQuestion) -> None:
         Recipient(contact=data["parent_id"]),
         "leave/declined.j2",
         student=student,
-        teacher=ctx.app.school.head_teacher_of(student.class_name),
+        teacher=ctx.school.head_teacher_of(student.class_name),
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.attendance.alerts import case_views
 from bot.chat.app import STAFF_PLACES, App, Context
-from bot.reports.digest import render_digest
+from bot.reports.jobs import render_daily_digest
 from storage.models import Absence, Alert, AlertEvent, Student
 
 ASKED_AS = {"alerts": "预警", "not_returned": "未返校名单", "absent_today": "今日缺勤", "student_record": "某某 记录"}
@@ -27,9 +27,9 @@ def on_query(ctx: Context, r) -> None:
         ctx.reply_private("queries/not_here.j2", query=ASKED_AS[r.query])
         return
     if r.query in ("alerts", "not_returned"):
-        ctx.reply("queries/alerts.j2", cases=case_views(ctx.session, ctx.app, ctx.today), day=ctx.today)
+        ctx.reply("queries/alerts.j2", cases=case_views(ctx.session, ctx.school, ctx.today), day=ctx.today)
     elif r.query == "absent_today":
-        ctx.reply("text.j2", text=render_digest(ctx.session, ctx.app, ctx.today))
+        ctx.reply("text.j2", text=render_daily_digest(ctx.session, ctx.school, ctx.today))
     elif r.query_student is not None:
         ctx.reply("queries/student_record.j2", **student_record(ctx, r.query_student.student_id))
     else:

@@ -125,7 +125,7 @@ async def bot(make_bot):
 def export(bot, tmp_path, start=WEEK[0], end=WEEK[1], today=FRIDAY):
     path = tmp_path / "out.xlsx"
     with bot.session() as s:
-        result = write_ledger(path, s, bot.app.school, bot.app.calendar, start, end, today=today)
+        result = write_ledger(path, s, bot.app.school.config, bot.app.calendar, start, end, today=today)
     return result, openpyxl.load_workbook(path)
 
 
@@ -241,7 +241,7 @@ async def test_daily_counts_add_up(bot, tmp_path):
     by = {(day(r["日期"]), r["班级"]): r for r in daily}
     c32 = by[(D("2026-11-24"), "三年级二班")]
     assert (c32["病假"], c32["事假"], c32["无故缺勤"], c32["缺勤合计"]) == (1, 0, 1, 2)
-    assert c32["在籍人数"] == sum(1 for st in bot.app.school.students if st.class_name == "三年级二班")
+    assert c32["在籍人数"] == sum(1 for st in bot.app.school.config.students if st.class_name == "三年级二班")
     assert by[(D("2026-11-23"), "三年级一班")]["事假"] == 1
     assert by[(D("2026-11-23"), "三年级二班")]["是否已报告"] == "是"
     assert by[(D("2026-11-23"), "三年级一班")]["是否已报告"] == "否"  # 撤销的报告不算
@@ -258,7 +258,7 @@ async def test_a_range_without_school_days_still_writes_headers(bot, tmp_path):
 
 async def test_build_refuses_a_reversed_range(bot):
     with bot.session() as s, pytest.raises(ValueError):
-        build_ledger(s, bot.app.school, bot.app.calendar, WEEK[1], WEEK[0])
+        build_ledger(s, bot.app.school.config, bot.app.calendar, WEEK[1], WEEK[0])
 
 
 def cli(args, db_url, **env):

@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from bot.attendance.alerts import check_alerts
 from bot.chat.transports.base import IncomingMessage
+from bot.reports.jobs import alert_check
 from storage.models import Alert, InboundMessage
 from tests.conftest import at
 from tests.scheduler.helpers import record
@@ -46,7 +46,7 @@ async def test_alert_opens_once_when_both_check(make_bot, pg_url):
     a, b = await two_bots(make_bot, pg_url, at("2026-11-26", "10:00"))
     record(a, "高兴", "三年级二班", "unexcused", "2026-11-23")
     day = dt.date(2026, 11, 26)
-    await asyncio.gather(asyncio.to_thread(check_alerts, a.app, day), asyncio.to_thread(check_alerts, b.app, day))
+    await asyncio.gather(asyncio.to_thread(alert_check, a.app, day), asyncio.to_thread(alert_check, b.app, day))
     await asyncio.gather(a.app.outbox.flush(), b.app.outbox.flush())
     with a.session() as s:
         assert s.execute(select(func.count()).select_from(Alert)).scalar_one() == 1

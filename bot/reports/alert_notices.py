@@ -1,0 +1,65 @@
+"""Alert changes as messages: the opened / escalated / closed notices by direct message.
+
+Called by the alert job and by the handlers whose report changed an alert, in the same
+transaction as the change, so a notice is queued exactly when its change commits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from bot.attendance.alerts import AlertChange, Change, add_event, staff_names
+from bot.chat.outbox import Recipient
+from bot.school.context import SchoolContext
+from storage.enums import AlertEventKind
+
+if TYPE_CHECKING:
+    from bot.chat.app import App
+
+_KEYS = {Change.OPENED: "alert", Change.ESCALATED: "alert-escalated", Change.CLOSED: "alert-closed"}
+
+
+def queue_alert_notices(app: App, session: Session, school: SchoolContext, changes: list[AlertChange]) -> None:
+    for ch in changes:
+        for rid in ch.recipients:
+            key = f"{_KEYS[ch.change]}:{ch.alert.id}:{rid}"
+            to = Recipient(contact=rid)
+            if ch.change == Change.OPENED:
+                app.queue(
+                    session,
+                    key,
+                    to,
+                    "alerts/opened.j2",
+                    student=ch.student,
+                    streak=ch.streak,
+                    since=ch.since,
+                    day=ch.day,
+                    head_teacher=school.config.head_teacher_of(ch.student.class_name),
+                )
+            elif ch.change == Change.ESCALATED:
+                app.queue(
+                    session,
+                    key,
+                    to,
+                    "alerts/escalated.j2",
+                    student=ch.student,
+                    streak=ch.streak,
+                    since=ch.since,
+                    alert=ch.alert,
+                    day=ch.day,
+                    followups=ch.followups,
+                )
+            else:
+                app.queue(
+                    session, key, to, "alerts/closed.j2", student=ch.student, alert=ch.alert, day=ch.day, why=ch.why
+                )
+        if ch.change == Change.OPENED:
+            add_event(
+                session,
+                ch.alert,
+                AlertEventKind.NOTIFIED,
+                app.clock.now(),
+                "、".join(staff_names(school, ch.recipients)),
+            )

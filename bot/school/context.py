@@ -1,0 +1,77 @@
+"""One school as the services see it: who it is, its school days, its time zone, its
+rules and its roster. Services take ``(session, school)`` and return data, so a digest or
+a streak scan runs the same from a handler, a job, the CLI or a web request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.school.calendar import SchoolCalendar
+from bot.school.config import RoomConfig, Rules, School, StaffMember
+from bot.school.roster import Roster
+
+
+@dataclass
+class SchoolContext:
+    config: School
+    calendar: SchoolCalendar
+    tz: ZoneInfo
+    _roster: Roster | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, config: School) -> SchoolContext:
+        return cls(config, SchoolCalendar(config.term), ZoneInfo(config.timezone))
+
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def rules(self) -> Rules:
+        return self.config.rules
+
+    # The school's people, classes and rooms, as configured.
+    @property
+    def staff(self) -> list[StaffMember]:
+        return self.config.staff
+
+    @property
+    def classes(self) -> list[str]:
+        return self.config.classes
+
+    def staff_by_wechat(self, wechat_id: str) -> StaffMember | None:
+        return self.config.staff_by_wechat(wechat_id)
+
+    def with_role(self, role: str) -> list[StaffMember]:
+        return self.config.with_role(role)
+
+    def head_teacher_of(self, class_name: str) -> StaffMember | None:
+        return self.config.head_teacher_of(class_name)
+
+    def rooms_of_kind(self, kind: str) -> list[RoomConfig]:
+        return self.config.rooms_of_kind(kind)
+
+    def parent_room_of(self, class_name: str) -> RoomConfig | None:
+        return self.config.parent_room_of(class_name)
+
+    def roster(self, session: Session) -> Roster:
+        """The students on the roll now (read once, until a roster import changes it)."""
+        if self._roster is None:
+            from storage.queries import load_roster
+
+            self._roster = load_roster(session, self.id)
+        return self._roster
+
+    def invalidate_roster(self) -> None:
+        self._roster = None
+
+    def local_day(self, at: dt.datetime) -> dt.date:
+        return at.astimezone(self.tz).date()
