@@ -7,7 +7,9 @@ import datetime as dt
 import logging
 import os
 import socket
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -131,7 +133,7 @@ def configure_logging(level: str) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def run_forever(coro) -> None:
+def run_forever(coro: Coroutine[Any, Any, object]) -> None:
     try:
         asyncio.run(coro)
     except KeyboardInterrupt:

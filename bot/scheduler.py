@@ -36,7 +36,7 @@ class JobSpec:
     at: dt.time
     func: Callable[[App, dt.date], None]  # writes outbox rows for that school day
 
-    def trigger(self, tz) -> CronTrigger:
+    def trigger(self, tz: dt.tzinfo) -> CronTrigger:
         return CronTrigger(hour=self.at.hour, minute=self.at.minute, timezone=tz)
 
 

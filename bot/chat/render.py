@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -67,5 +68,5 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(name: str, **data) -> str:
+def render(name: str, **data: Any) -> str:
     return environment().get_template(name).render(**data).strip()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.runtime import Bootstrap
 
 app = typer.Typer(
     add_completion=False,
@@ -35,7 +39,7 @@ def main_options(
         None, "--db", envvar="SCHOOLBOT_DB", help="database URL or SQLite path; default: sqlite:///schoolbot.db"
     ),
 ) -> None:
-    overrides = {k: v for k, v in (("school", school), ("db", db)) if v is not None}
+    overrides: dict[str, Any] = {k: v for k, v in (("school", school), ("db", db)) if v is not None}
     state.settings = Settings(**overrides)
 
 
@@ -43,12 +47,12 @@ def settings() -> Settings:
     return state.settings
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(code)
 
 
-def boot(*, seed_roster: bool = True):
+def boot(*, seed_roster: bool = True) -> Bootstrap:
     """Bootstrap with the global options; a bad school folder is a readable error, not a traceback."""
     from bot.runtime import bootstrap
     from bot.school.config import SchoolConfigError

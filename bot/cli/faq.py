@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli import app, fail, settings
 
+if TYPE_CHECKING:
+    from bot.school.config import School
+
 faq_app = typer.Typer(help="资助政策问答 policy FAQ", no_args_is_help=True)
 app.add_typer(faq_app, name="faq")
 
 
-def _school():
+def _school() -> School:
     from bot.school.config import SchoolConfigError, load_school
 
     try:
@@ -22,7 +26,7 @@ def _school():
         fail(str(e))
 
 
-def _unprompted(school, room: str | None, mention: bool) -> bool:
+def _unprompted(school: School, room: str | None, mention: bool) -> bool:
     """A parent group message without a mention gets the higher threshold."""
     if room is None or mention:
         return False
@@ -30,7 +34,7 @@ def _unprompted(school, room: str | None, mention: bool) -> bool:
     return cfg is not None and cfg.kind == "parents"
 
 
-def ask_one(school, text: str, room: str | None = None, mention: bool = False) -> dict:
+def ask_one(school: School, text: str, room: str | None = None, mention: bool = False) -> dict:
     """What the bot would answer: {"topic", "score", "answer", "candidates", "reason"}.
 
     ``topic`` is null when the bot would not answer; for a close call it is the best
@@ -42,7 +46,7 @@ def ask_one(school, text: str, room: str | None = None, mention: bool = False) -
 
     m = default().match(text, unprompted=_unprompted(school, room, mention))
     answer = None
-    if m.reason == "answered":
+    if m.reason == "answered" and m.topic is not None:
         answer = catalogue.answer(m.topic, school)
     elif m.reason == "ambiguous" and m.topic:
         by_id = catalogue.by_id()

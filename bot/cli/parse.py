@@ -5,13 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli import app, boot, fail
 
+if TYPE_CHECKING:
+    from bot.runtime import Bootstrap
+    from bot.school.calendar import SchoolCalendar
+    from bot.school.roster import Roster
 
-def _parse_one(b, roster, calendar, text: str, sender_id: str, room: str | None, day: dt.date) -> dict:
+
+def _parse_one(
+    b: Bootstrap,
+    roster: Roster,
+    calendar: SchoolCalendar,
+    text: str,
+    sender_id: str,
+    room: str | None,
+    day: dt.date,
+) -> dict:
     from bot.attendance.parsing import parse_report
     from bot.chat.router import identify
     from bot.chat.transports.base import IncomingMessage

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.cli import app, boot, fail
 
@@ -57,16 +57,16 @@ def show_cmd(
     from storage.models import Student
 
     b = boot()
-    q = select(Student).where(Student.school_id == b.school.id)
+    q = select(Student).where(col(Student.school_id) == b.school.id)
     if class_:
         found = find_classes(class_)
         if not found:
             fail(f"认不出班级“{class_}”，请写成“三年级二班”")
-        q = q.where(Student.class_name == found[0].ref.canonical())
+        q = q.where(col(Student.class_name) == found[0].ref.canonical())
     if not all_:
-        q = q.where(Student.active == True)  # noqa: E712
+        q = q.where(col(Student.active) == True)  # noqa: E712
     with Session(b.engine) as s:
-        rows = list(s.execute(q.order_by(Student.class_name, Student.id)).scalars())
+        rows: list[Student] = list(s.execute(q.order_by(col(Student.class_name), col(Student.id))).scalars())
     for r in rows:
         flags = "".join(
             f

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from bot.cli import app, boot, settings
+
+if TYPE_CHECKING:
+    from bot.chat.transports.base import Transport
 
 
 @app.command("run")
@@ -16,6 +21,7 @@ def run_cmd() -> None:
     configure_logging(s.log_level)
     b = boot()
     clock = make_clock(s, b.school)
+    transport: Transport
     if s.wechaty_endpoint or s.wechaty_token:
         import datetime as dt
 

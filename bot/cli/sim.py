@@ -7,10 +7,15 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli import app, fail
+
+if TYPE_CHECKING:
+    from bot.chat.transports.memory import Sent
+    from bot.sim.simulate import Step
 
 
 @app.command("simulate")
@@ -25,7 +30,7 @@ def simulate_cmd(scenario: Path = typer.Argument(..., exists=True, dir_okay=Fals
     except (ScenarioError, SchoolConfigError) as e:
         fail(f"场景文件有误 bad scenario: {e}")
 
-    def emit(_step, sent) -> None:
+    def emit(_step: Step | None, sent: list[Sent]) -> None:
         for m in sent:
             sys.stdout.write(json.dumps(sent_json(m), ensure_ascii=False) + "\n")
 

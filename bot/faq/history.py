@@ -4,9 +4,10 @@ the group rules need. Functions of a session, no other state."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.models import FaqQuery
 
@@ -48,13 +49,13 @@ def last_answer(session: Session, room: str, topic: str, since: dt.datetime) -> 
         session.execute(
             select(FaqQuery)
             .where(
-                FaqQuery.room == room,
-                FaqQuery.topic == topic,
-                FaqQuery.answered.is_(True),
-                FaqQuery.reason == "answered",
-                FaqQuery.at >= since,
+                col(FaqQuery.room) == room,
+                col(FaqQuery.topic) == topic,
+                col(FaqQuery.answered).is_(True),
+                col(FaqQuery.reason) == "answered",
+                col(FaqQuery.at) >= since,
             )
-            .order_by(FaqQuery.at.desc(), FaqQuery.id.desc())
+            .order_by(col(FaqQuery.at).desc(), col(FaqQuery.id).desc())
             .limit(1)
         )
         .scalars()
@@ -64,17 +65,22 @@ def last_answer(session: Session, room: str, topic: str, since: dt.datetime) -> 
 
 def unanswered(session: Session, since: dt.datetime, limit: int = 30) -> list[FaqQuery]:
     """Questions not answered since ``since``, newest first, one per distinct text."""
-    rows = (
+    rows: Sequence[FaqQuery] = (
         session.execute(
             select(FaqQuery)
-            .where(FaqQuery.at >= since, FaqQuery.answered.is_(False), FaqQuery.reason.not_in(NOT_QUESTIONS))
-            .order_by(FaqQuery.at.desc(), FaqQuery.id.desc())
+            .where(
+                col(FaqQuery.at) >= since,
+                col(FaqQuery.answered).is_(False),
+                col(FaqQuery.reason).not_in(NOT_QUESTIONS),
+            )
+            .order_by(col(FaqQuery.at).desc(), col(FaqQuery.id).desc())
             .limit(limit * 5)
         )
         .scalars()
         .all()
     )
-    seen, out = set(), []
+    seen: set[str] = set()
+    out: list[FaqQuery] = []
     for row in rows:
         key = row.text.strip()
         if key in seen:

@@ -17,12 +17,13 @@ topics. An addressed message with no aid subject needs ``ANSWER_NO_TERM``.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.faq import catalogue, guard, lexicon, segment
 from bot.faq import normalize as N
-from bot.faq.ranking import OverlapRanking
+from bot.faq.ranking import OverlapRanking, Ranking
 
 HALF = 2.5  # raw overlap evidence at which the score is 0.5 (thresholds are calibrated for OverlapRanking)
 ANSWER = 0.35  # addressed: answer from here
@@ -56,13 +57,18 @@ def squash(raw: float) -> float:
 
 
 class Matcher:
-    def __init__(self, topics=None, ranking=None) -> None:
+    def __init__(
+        self,
+        topics: Iterable[catalogue.Topic] | None = None,
+        ranking: Callable[[Sequence[catalogue.Topic], Callable[..., list[str]], Callable[[str], str]], Ranking]
+        | None = None,
+    ) -> None:
         started = time.perf_counter()
         self.topics = tuple(topics or catalogue.topics())
         segment.add_terms(
             (p for t in self.topics for p in t.phrases), strong=[k for t in self.topics for k in t.keywords + t.core]
         )
-        self.ranking = (ranking or OverlapRanking)(self.topics, segment.tokens, N.normalize)
+        self.ranking: Ranking = (ranking or OverlapRanking)(self.topics, segment.tokens, N.normalize)
         # Whole keywords (after normalising), looked for in the repaired text.
         self.topic_terms = sorted(
             {n for t in self.topics for k in t.keywords if len(n := N.normalize(k)) >= 2}, key=len, reverse=True

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from bot.faq import lexicon as L
 
@@ -24,13 +26,13 @@ _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
-def _converter():
+def _converter() -> Any:  # opencc.OpenCC (the package has no type hints)
     import opencc  # opencc-python-reimplemented: pure Python, OpenCC's own tables
 
     return opencc.OpenCC("t2s")
 
 
-def _alternation(words) -> re.Pattern:
+def _alternation(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
@@ -39,7 +41,8 @@ _FILLER = _alternation(L.FILLERS)
 
 
 def to_simplified(text: str) -> str:
-    return _converter().convert(text)
+    simplified: str = _converter().convert(text)
+    return simplified
 
 
 def clean(text: str) -> str:

@@ -11,12 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
 class Scored:
     topic: str
     score: float
+
+
+class Ranking(Protocol):
+    """What the matcher asks of a ranking (OverlapRanking, benchmarks' BM25Ranking)."""
+
+    def scores(self, query_tokens: list[str]) -> list[Scored]: ...
 
 
 class OverlapRanking:
@@ -30,7 +37,11 @@ class OverlapRanking:
     """
 
     def __init__(
-        self, topics: Sequence, tokens: Callable[..., list[str]], normalize: Callable[[str], str], **_ignored
+        self,
+        topics: Sequence,
+        tokens: Callable[..., list[str]],
+        normalize: Callable[[str], str],
+        **_ignored: object,
     ) -> None:
         import math
 

@@ -82,7 +82,7 @@ class School:
     def classes(self) -> list[str]:
         """Class names in roster order of grade then number."""
         names = {s.class_name for s in self.students}
-        return sorted(names, key=lambda n: (parse_class_name(n).grade, parse_class_name(n).number))
+        return sorted(names, key=_grade_and_number)
 
     def staff_by_wechat(self, wechat_id: str) -> StaffMember | None:
         return next((s for s in self.staff if s.wechat_id == wechat_id), None)
@@ -105,6 +105,12 @@ class School:
         return next((r for r in self.rooms if r.kind == "parents" and r.class_name == class_name), None)
 
 
+def _grade_and_number(class_name: str) -> tuple[int, int]:
+    ref = parse_class_name(class_name)
+    assert ref is not None, class_name  # roster class names are canonical (read_roster checks them)
+    return ref.grade, ref.number
+
+
 def demo_school_dir() -> Path:
     return Path(str(resources.files("bot") / "data" / "demo_school"))
 
@@ -121,7 +127,7 @@ def _where(fname: str, text: str, needle: str) -> str:
     return f"{fname} 第{line}行" if line else fname
 
 
-def _as_date(value, what: str, where: str, problems: list[str]) -> dt.date | None:
+def _as_date(value: object, what: str, where: str, problems: list[str]) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -135,7 +141,7 @@ def _as_date(value, what: str, where: str, problems: list[str]) -> dt.date | Non
     return None
 
 
-def _as_time(value, what: str, where: str, problems: list[str], default: dt.time) -> dt.time:
+def _as_time(value: object, what: str, where: str, problems: list[str], default: dt.time) -> dt.time:
     if value is None:
         return default
     if isinstance(value, dt.time):

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import TextIO
 
 from bot.chat.render import weekday
+from bot.chat.transports.memory import Sent
 from bot.school.config import School, load_school
 from bot.sim.simulate import Scenario, Simulation, Step
 
@@ -118,7 +119,7 @@ class Transcript:
             )
             self.quiet = []
 
-    def on_step(self, step: Step | None, sent) -> None:
+    def on_step(self, step: Step | None, sent: list[Sent]) -> None:
         if step is not None and step.quiet:
             self._header(step.at)
             self.quiet.append(step)
@@ -129,7 +130,7 @@ class Transcript:
             where = f"[{step.room}]" if step.room else "[私聊小助手]"
             self.out.write(f"{step.at:%H:%M} {where} {step.name}：{step.text}\n")
         # The same text to several people at once (an alert, the digest) is shown once.
-        groups: list[tuple[object, list[str]]] = []
+        groups: list[tuple[Sent, list[str]]] = []
         for m in sent:
             where = f"[{m.room}]" if m.room else f"[私聊 {self._who(m.contact)}]"
             if groups and groups[-1][0].text == m.text and groups[-1][0].at == m.at:
@@ -137,6 +138,7 @@ class Transcript:
             else:
                 groups.append((m, [where]))
         for m, places in groups:
+            assert m.at is not None  # the simulation's transport has a clock
             self._header(m.at)
             text = m.text.replace("\n", "\n      ")
             self.out.write(f"{m.at:%H:%M}   ↳ 保学小助手 → {'、'.join(places)}：{text}\n")

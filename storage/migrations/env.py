@@ -23,8 +23,15 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _configured_url() -> str:
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("Alembic: no engine handed over and no sqlalchemy.url configured")
+    return url
+
+
 def run_migrations_online() -> None:
-    engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = config.attributes.get("engine") or create_engine(_configured_url())
     with engine.connect() as connection:
         # render_as_batch: SQLite cannot ALTER most things; batch mode rebuilds tables.
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)

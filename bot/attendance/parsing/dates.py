@@ -242,7 +242,7 @@ def _coming_weekday(d: DateMention, today: dt.date, after: str) -> bool:
     if not (d.bare and d.date < today and _WEEKDAY_WORD.match(d.text)):
         return False
     x = _ARRIVE_AFTER.match(after)
-    return bool(x) and not after[x.end() :].lstrip().startswith(("了", "过", "的"))
+    return x is not None and not after[x.end() :].lstrip().startswith(("了", "过", "的"))
 
 
 def date_roles(m: str, dates: list[DateMention], today: dt.date) -> dict[int, str]:

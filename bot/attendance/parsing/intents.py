@@ -6,6 +6,7 @@ All of them read the masked text, where every person mention is a run of name ma
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.attendance.parsing import lexicon as L
 from bot.attendance.parsing.spans import NAME_RE
@@ -94,7 +95,7 @@ def others_present(clause: str) -> bool:
 _EXCEPT = re.compile(r"除了|除")
 
 
-def all_but(texts) -> bool:
+def all_but(texts: Iterable[str]) -> bool:
     """ "除了蒋天佑，其他都到了": the named student is the one missing."""
     texts = list(texts)
     joined = "".join(texts)

@@ -11,10 +11,15 @@ Guesses (可能是感冒) are no reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.attendance.parsing import lexicon as L
 from bot.attendance.parsing.spans import MARKS
+
+if TYPE_CHECKING:  # segment imports this module
+    from bot.attendance.parsing.segment import Piece
 
 # word -> category; when a word is in two lists the first listed category wins
 _CATEGORIES = [
@@ -182,7 +187,7 @@ _FILLER_TAIL = re.compile(
 )
 
 
-def reason_text(s: str, m: str, spans: list[tuple[int, int]], words: list[Word]) -> str | None:
+def reason_text(s: str, m: str, spans: Sequence[Piece | tuple[int, int]], words: list[Word]) -> str | None:
     """The words of the reason, from the cleaned text: each clause that gives one,
     without names, dates and durations (for the ledger: 电话打不通, 发烧 …)."""
     parts: list[str] = []
@@ -190,7 +195,7 @@ def reason_text(s: str, m: str, spans: list[tuple[int, int]], words: list[Word])
         new = [w.text for w in words if w.cat in REASON_CATS and not (w.negated or w.old or w.hedged)]
         return new[-1] if new else None
     for p in spans:
-        a, b = (p.start, p.end) if hasattr(p, "start") else p
+        a, b = p if isinstance(p, tuple) else (p.start, p.end)
         if not any(a <= w.start < b and w.cat in REASON_CATS and not (w.negated or w.hedged or w.old) for w in words):
             continue
         raw = "".join(s[i] for i in range(a, b) if m[i] not in MARKS).strip()

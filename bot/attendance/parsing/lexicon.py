@@ -8,9 +8,10 @@ tries longer words first, so 没到校 wins over 到校 and 病假 over 病.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 
-def alt(words) -> str:
+def alt(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
 
 

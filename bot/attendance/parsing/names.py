@@ -428,7 +428,7 @@ def name_score(token: str, name: str) -> float:
 
 
 def near_candidates(token: str, roster: Roster, prefer: Iterable[str | None] = (), limit: int = 5) -> list[Student]:
-    scored = []
+    scored: list[tuple[float, Student]] = []
     for name, students in roster.by_name.items():
         score = name_score(token, name)
         if score >= 70:

@@ -26,8 +26,9 @@ from bot.attendance.parsing.result import (
     Rollcall,
     Unresolved,
 )
+from bot.attendance.parsing.rollcall import Rollcall as RollcallCounts
 from bot.attendance.parsing.rollcall import find_rollcall
-from bot.attendance.parsing.segment import Clause, Group, Piece, build_groups, split_clauses
+from bot.attendance.parsing.segment import Clause, Group, Member, Piece, build_groups, split_clauses
 from bot.attendance.parsing.spans import CLASS, DATE, DURATION, NAME, ROLLCALL, STAFF, mask
 from bot.attendance.parsing.timing import absence_timing, return_date
 from bot.school.calendar import SchoolCalendar
@@ -64,7 +65,16 @@ def parse_report(
 
 
 class _Parse:
-    def __init__(self, text, roster, calendar, today, sender, room_class, staff_names) -> None:
+    def __init__(
+        self,
+        text: str,
+        roster: Roster,
+        calendar: SchoolCalendar,
+        today: dt.date,
+        sender: StaffMember | None,
+        room_class: str | None,
+        staff_names: Iterable[str],
+    ) -> None:
         self.roster, self.calendar, self.today = roster, calendar, today
         self.own_class = sender.head_of if sender else None
         self.room_class = room_class
@@ -94,8 +104,8 @@ class _Parse:
             mask(chars, d.start, d.end, DATE)
         m = "".join(chars)
         self.durations = find_durations(m)
-        for d in self.durations:
-            mask(chars, d.start, d.end, DURATION)
+        for du in self.durations:
+            mask(chars, du.start, du.end, DURATION)
         m = "".join(chars)
         likes = [NameMention(a, b, t, "name_like") for a, b, t in find_name_like(m)]
         for x in likes:
@@ -137,7 +147,7 @@ class _Parse:
                 out.append(p)
         return out
 
-    def _written_class(self, person: NameMention, group: Group | None, member=None) -> str | None:
+    def _written_class(self, person: NameMention, group: Group | None, member: Member | None = None) -> str | None:
         own = [p for p in (group.pieces if group else []) if p.role in ("own", "paren")] + (
             [member.paren] if member is not None and member.paren else []
         )
@@ -151,7 +161,7 @@ class _Parse:
         return distinct.pop() if len(distinct) == 1 else None
 
     # -- deciding ------------------------------------------------------------------------
-    def _result(self, groups: list[Group], rc) -> ParseResult:
+    def _result(self, groups: list[Group], rc: RollcallCounts) -> ParseResult:
         m = self.m
         self.out_abs: list[Absence] = []
         self.out_ret: list[Return] = []
@@ -276,7 +286,7 @@ class _Parse:
         if student is not None:
             self.mentioned.append(student)
         role = self._role(i, person, pieces, facts)
-        if role is None or (role == "correction" and i == self.fix[0]):
+        if role is None or (role == "correction" and self.fix is not None and i == self.fix[0]):
             return
         if role in ("query", "cancel"):
             if student is None:
@@ -337,9 +347,12 @@ class _Parse:
                 self.out_abs.append(Absence(student, facts.kind, timing.start, val, reason))
                 self.specific[id(self.out_abs[-1])] = len(g.members) == 1 if g else True
             else:
+                assert val is not None  # a return's entry is its date, ``back``
                 self.out_ret.append(Return(student, val))
 
-    def _who(self, person: NameMention, group: Group | None, member) -> tuple[Student | None, list[Student], bool]:
+    def _who(
+        self, person: NameMention, group: Group | None, member: Member | None
+    ) -> tuple[Student | None, list[Student], bool]:
         if person.kind == "name_like":
             prefer = [self.own_class, self.room_class, self._written_class(person, group, member)]
             return None, near_candidates(person.text, self.roster, prefer), True

@@ -98,10 +98,10 @@ def find_rollcall(m: str, clauses: list[tuple[int, int]]) -> Rollcall:
         text = m[s:e]
         if re.search(NAME_RE, text) or _NO_ALL.search(text) or _NOT_TODAY.search(text):
             continue
-        x = _ALL.search(text)
-        if x and not _OTHERS.search(text[: x.start()]):
+        said = _ALL.search(text)
+        if said and not _OTHERS.search(text[: said.start()]):
             rc.all_present = True
-            rc.spans.append((s + x.start(), s + x.end()))
+            rc.spans.append((s + said.start(), s + said.end()))
     if rc.expected is None and rc.present is not None and rc.absent is not None:
         rc.expected = rc.present + rc.absent
     if rc.all_present and rc.expected is None and rc.present is not None:

@@ -74,9 +74,9 @@ def split_clauses(m: str) -> list[Clause]:
             out.append(Clause(start, i, c))
             start = i + 1
     out.append(Clause(start, len(m), ""))
-    for c in out:
-        c.question = is_question(m[c.start : c.end], c.sep)
-    return [c for c in out if c.end > c.start or c.sep == ":"]
+    for cl in out:
+        cl.question = is_question(m[cl.start : cl.end], cl.sep)
+    return [cl for cl in out if cl.end > cl.start or cl.sep == ":"]
 
 
 def _paren_after(m: str, pos: int, limit: int) -> tuple[int, int] | None:
@@ -133,7 +133,9 @@ def build_groups(m: str, clauses: list[Clause], names: list[tuple[int, int]], ke
                     if cur is not None and pos > c.start:
                         # text between two names: the earlier one's tail, except dates
                         # or a class right before the later name
-                        cut = _TAIL_SPLIT.search(between).start()
+                        tail = _TAIL_SPLIT.search(between)
+                        assert tail is not None  # "(…)*$" matches at the end of any string
+                        cut = tail.start()
                         if _CONTENT.search(between[:cut]):
                             cur.pieces.append(Piece(pos, pos + cut, "own"))
                             cur.has_tail = True
@@ -146,6 +148,7 @@ def build_groups(m: str, clauses: list[Clause], names: list[tuple[int, int]], ke
                 if par:
                     cur.members[-1].paren = Piece(par[0], par[1], "paren")
                     pos = min(par[1] + 1, c.end)
+            assert cur is not None  # ``inside`` is not empty: the loop set it
             if _CONTENT.search(m[pos : c.end]):
                 cur.pieces.append(Piece(pos, c.end, "own"))
                 cur.has_tail, cur.open = True, False

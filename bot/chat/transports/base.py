@@ -25,7 +25,7 @@ class IncomingMessage:
     is_text: bool = True  # False for images, voice, files …: the bot asks for text
 
 
-MessageCallback = Callable[[IncomingMessage], Awaitable[None]]
+MessageCallback = Callable[[IncomingMessage], Awaitable[object]]  # transports ignore the result
 
 
 class SendError(Exception):

@@ -15,8 +15,10 @@ import datetime as dt
 import itertools
 import re
 import sys
+from typing import TextIO
 
 from bot.chat.transports.base import IncomingMessage, MessageCallback
+from bot.clock import Clock
 from bot.school.config import School
 
 LINE = re.compile(r"^\s*(?:@(?P<room>\S+)\s+)?(?P<who>[^:：]{1,40})[:：]\s*(?P<text>.+)$")
@@ -39,7 +41,7 @@ def parse_console_line(line: str, school: School) -> tuple[str | None, str, str,
 class ConsoleTransport:
     name = "console"
 
-    def __init__(self, school: School, clock, stdin=None, stdout=None) -> None:
+    def __init__(self, school: School, clock: Clock, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
         self.school, self.clock = school, clock
         self.stdin, self.stdout = stdin or sys.stdin, stdout or sys.stdout
         self._ids = itertools.count(1)

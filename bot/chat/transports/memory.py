@@ -7,6 +7,7 @@ import itertools
 from dataclasses import dataclass
 
 from bot.chat.transports.base import IncomingMessage, MessageCallback, SendError
+from bot.clock import Clock
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Sent:
 class MemoryTransport:
     name = "memory"
 
-    def __init__(self, clock=None, known_rooms: set[str] | None = None) -> None:
+    def __init__(self, clock: Clock | None = None, known_rooms: set[str] | None = None) -> None:
         self.clock = clock
         self.sent: list[Sent] = []
         self.on_message: MessageCallback | None = None
@@ -52,8 +53,9 @@ class MemoryTransport:
         at: dt.datetime | None = None,
         message_id: str | None = None,
         is_text: bool = True,
-    ):
-        """Feed one incoming message to the bot, as the chat service would."""
+    ) -> object:
+        """Feed one incoming message to the bot, as the chat service would; returns what
+        the bot's callback returns (``App.handle``: the handler's name)."""
         if self.on_message is None:
             raise RuntimeError("transport not started")
         when = at or (self.clock.now() if self.clock else dt.datetime.now(dt.UTC))

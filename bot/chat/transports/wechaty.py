@@ -34,10 +34,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 from wechaty import Contact, Message, Room, Wechaty, WechatyOptions
-from wechaty_grpc.wechaty.puppet import MessageType
-from wechaty_puppet import Puppet, PuppetOptions
+from wechaty_grpc.wechaty.puppet import MessageType  # type: ignore[import-untyped]  # wechaty-grpc ships no type hints
+from wechaty_puppet import EventLogoutPayload, Puppet, PuppetOptions, ScanStatus
 
 from bot.chat.transports.base import IncomingMessage, MessageCallback, SendError
+from bot.clock import Clock
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +97,10 @@ bot.chat.transports.wechaty_shim.quiet_loggers()
 class _NoPluginScheduler(AsyncIOScheduler):
     """Handed to python-wechaty as its plugin scheduler, which it starts at every login."""
 
-    def start(self, *args, **kwargs) -> None:
+    def start(self, *args: object, **kwargs: object) -> None:
         pass
 
-    def shutdown(self, *args, **kwargs) -> None:
+    def shutdown(self, *args: object, **kwargs: object) -> None:
         pass
 
 
@@ -108,7 +109,8 @@ def _free_local_port() -> int:
     # its unused plugin web server would listen) accepts connections.
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def _timestamp(raw: int) -> dt.datetime:
@@ -142,10 +144,12 @@ class _Bot(Wechaty):
         except Exception:
             log.exception("读取微信消息失败，已跳过 / could not read message %s, skipped", msg.message_id)
 
-    async def on_room_topic(self, room: Room, new_topic: str, old_topic: str, changer: Contact, date) -> None:
+    async def on_room_topic(
+        self, room: Room, new_topic: str, old_topic: str, changer: Contact, date: dt.datetime
+    ) -> None:
         self.transport._remember_room(room.room_id, new_topic)
 
-    async def on_scan(self, qr_code: str, status, data=None) -> None:
+    async def on_scan(self, qr_code: str, status: ScanStatus, data: str | None = None) -> None:
         # python-wechaty logs the QR link at INFO, which our quieter loggers hide.
         if qr_code:
             log.warning("微信需要扫码登录：用机器人的微信扫 https://wechaty.js.org/qrcode/%s / scan to log in", qr_code)
@@ -161,7 +165,7 @@ class WechatyTransport:
         *,
         tls: bool = False,
         max_message_age: dt.timedelta = dt.timedelta(minutes=5),
-        clock=None,
+        clock: Clock | None = None,
         reconnect_delay: float = 1.0,
         send_timeout: float = 15.0,
         puppet_factory: Callable[[], Puppet] | None = None,
@@ -339,7 +343,7 @@ class WechatyTransport:
             contact_id,
         )
 
-    def _logged_out(self, payload) -> None:
+    def _logged_out(self, payload: EventLogoutPayload) -> None:
         self.connected.clear()
         log.warning(
             "微信已登出（%s）：需要在网关上重新登录 / logged out of WeChat: log in again on the gateway",
@@ -460,15 +464,16 @@ class WechatyTransport:
             # AttributeError: the connection was torn down under us (stub gone).
             raise SendError(f"发送时连接中断，稍后重发 / connection lost while sending: {type(e).__name__}") from e
 
-    async def _send(self, puppet, room: str | None, contact: str | None, text: str) -> None:
+    async def _send(self, puppet: Puppet, room: str | None, contact: str | None, text: str) -> None:
         if room is not None:
             conversation = await self._room_id(puppet, room)
         else:
+            assert contact is not None  # send() checked: exactly one of room and contact
             conversation = contact
             await self._check_contact(puppet, contact)
         await puppet.message_send_text(conversation, text)
 
-    async def _room_id(self, puppet, room: str) -> str:
+    async def _room_id(self, puppet: Puppet, room: str) -> str:
         room_id = room if room in self._topic_of else self._room_of.get(room)
         if room_id is None and time.monotonic() - self._last_scan > 30:
             await self._scan_rooms(puppet)
@@ -487,7 +492,7 @@ class WechatyTransport:
             )
         return room_id
 
-    async def _scan_rooms(self, puppet) -> None:
+    async def _scan_rooms(self, puppet: Puppet) -> None:
         self._last_scan = time.monotonic()
         for room_id in await puppet.room_list():
             payload = await puppet.room_payload(room_id)
@@ -499,7 +504,7 @@ class WechatyTransport:
             if payload.topic and (member or payload.topic not in self._room_of):
                 self._remember_room(room_id, payload.topic)
 
-    async def _check_contact(self, puppet, contact_id: str) -> None:
+    async def _check_contact(self, puppet: Puppet, contact_id: str) -> None:
         if contact_id in self._contacts:
             return
         try:

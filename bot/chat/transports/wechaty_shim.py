@@ -100,7 +100,7 @@ def _hashable_puppet_options() -> None:
     from wechaty_puppet.schemas.puppet import PuppetOptions
 
     if PuppetOptions.__hash__ is None:
-        PuppetOptions.__hash__ = object.__hash__  # type: ignore[method-assign]
+        PuppetOptions.__hash__ = object.__hash__
 
 
 _WECHATY_LOGGERS = (
