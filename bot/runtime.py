@@ -17,7 +17,7 @@ from sqlmodel import Session
 from bot.chat.app import App
 from bot.chat.transports.base import Transport
 from bot.clock import Clock, OffsetClock, RealClock
-from bot.school.config import School, load_school
+from bot.school.config import SchoolConfig, load_school
 from bot.settings import Settings
 from storage.engine import make_engine
 from storage.migrate import upgrade
@@ -35,7 +35,7 @@ def open_database(url: str) -> Engine:
 @dataclass
 class Bootstrap:
     settings: Settings
-    school: School
+    school: SchoolConfig
     engine: Engine
 
 
@@ -52,7 +52,7 @@ def bootstrap(settings: Settings, *, seed_roster: bool = True) -> Bootstrap:
     return Bootstrap(settings, school, engine)
 
 
-def make_clock(settings: Settings, school: School) -> Clock:
+def make_clock(settings: Settings, school: SchoolConfig) -> Clock:
     if settings.clock_start is not None:
         return OffsetClock(settings.clock_start, school.timezone)
     return RealClock(school.timezone)

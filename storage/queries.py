@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.school.classnames import parse_class_name
-from bot.school.config import School as SchoolConfig
+from bot.school.config import SchoolConfig
 from bot.school.roster import Roster
-from bot.school.roster_file import Student as StudentRecord
+from bot.school.roster_file import RosterEntry
 from storage.models import Room, School, SchoolClass, Staff, Student
 
 _STUDENT_FIELDS = ("name", "class_name", "gender", "grade", "guardian", "phone", "boarding", "poverty", "left_behind")
@@ -22,8 +22,8 @@ def load_roster(session: Session, school_id: str) -> Roster:
     return Roster(to_record(r) for r in rows)
 
 
-def to_record(row: Student) -> StudentRecord:
-    return StudentRecord(student_id=row.id, **{f: getattr(row, f) for f in _STUDENT_FIELDS})
+def to_record(row: Student) -> RosterEntry:
+    return RosterEntry(student_id=row.id, **{f: getattr(row, f) for f in _STUDENT_FIELDS})
 
 
 def sync_school(session: Session, school: SchoolConfig, *, seed_roster: bool = True) -> None:
@@ -65,7 +65,7 @@ class ImportReport:
 
 
 def import_roster(
-    session: Session, school_id: str, students: list[StudentRecord], today: dt.date | None, progress=None
+    session: Session, school_id: str, students: list[RosterEntry], today: dt.date | None, progress=None
 ) -> ImportReport:
     """Upsert by 学籍号. A student no longer listed is marked as left, never deleted."""
     report = ImportReport()
@@ -107,5 +107,5 @@ def student_row(session: Session, student_id: str) -> Student | None:
     return session.get(Student, student_id)
 
 
-def as_dict(rec: StudentRecord) -> dict:
+def as_dict(rec: RosterEntry) -> dict:
     return asdict(rec)

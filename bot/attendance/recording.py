@@ -18,7 +18,7 @@ from bot.attendance import ledger
 from bot.attendance.alerts import AlertChange, check_alerts
 from bot.attendance.parsing import ParseResult
 from bot.school.context import SchoolContext
-from bot.school.roster_file import Student
+from bot.school.roster_file import RosterEntry
 from storage.models import Absence, ClassReport, InboundMessage
 
 UNDO_WINDOW = dt.timedelta(minutes=30)
@@ -45,20 +45,20 @@ class Outcome:
     student_ids: list[str] = field(default_factory=list)
     alert_changes: list[AlertChange] = field(default_factory=list)  # for the handler to announce
 
-    def add(self, student: Student, line: Line) -> None:
+    def add(self, student: RosterEntry, line: Line) -> None:
         self.lines.append(line)
         if student.student_id not in self.student_ids:
             self.student_ids.append(student.student_id)
 
 
-def absence_line(student: Student, kind: str, start: dt.date, end: dt.date | None, reason: str | None) -> Line:
+def absence_line(student: RosterEntry, kind: str, start: dt.date, end: dt.date | None, reason: str | None) -> Line:
     return Line(student.class_name, student.name, "absence", kind, start, end, reason or "")
 
 
 def record_absence(
     session: Session,
     out: Outcome,
-    student: Student,
+    student: RosterEntry,
     *,
     kind: str,
     start: dt.date,
@@ -85,7 +85,7 @@ def record_absence(
 def record_return(
     session: Session,
     out: Outcome,
-    student: Student,
+    student: RosterEntry,
     *,
     day: dt.date,
     by: str,
@@ -252,7 +252,7 @@ def undo(
     day: dt.date,
     now: dt.datetime,
     student_ids: list[str] | None = None,
-) -> tuple[list[Student], list[AlertChange]]:
+) -> tuple[list[RosterEntry], list[AlertChange]]:
     """Undo what one message recorded (for some students only, when given): whom it was
     about, and what that did to their alerts."""
     rows = ledger.undo_message(session, inbound_id, student_ids)

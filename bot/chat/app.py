@@ -25,7 +25,7 @@ from bot.chat.router import DIRECT, Sender, Where, identify
 from bot.chat.transports.base import IncomingMessage, Transport
 from bot.clock import Clock
 from bot.school.calendar import SchoolCalendar
-from bot.school.config import School
+from bot.school.config import SchoolConfig
 from bot.school.context import SchoolContext
 from bot.school.roster import Roster
 from storage.models import InboundMessage
@@ -133,7 +133,7 @@ class App:
     def __init__(
         self,
         *,
-        school: School,
+        school: SchoolConfig,
         engine: Engine,
         clock: Clock,
         transport: Transport,

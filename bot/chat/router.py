@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.chat.transports.base import IncomingMessage
-from bot.school.config import RoomConfig, School, StaffMember
+from bot.school.config import RoomConfig, SchoolConfig, StaffMember
 
 DIRECT = "direct"  # the room kind of a direct message to the bot
 UNKNOWN = "unknown"  # a group the school has not configured
@@ -38,7 +38,7 @@ class Where:
         return self.kind == "parents"
 
 
-def identify(msg: IncomingMessage, school: School) -> tuple[Sender, Where]:
+def identify(msg: IncomingMessage, school: SchoolConfig) -> tuple[Sender, Where]:
     if msg.room is None:
         where = Where(DIRECT)
     else:

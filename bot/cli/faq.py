@@ -11,13 +11,13 @@ import typer
 from bot.cli import app, fail, settings
 
 if TYPE_CHECKING:
-    from bot.school.config import School
+    from bot.school.config import SchoolConfig
 
 faq_app = typer.Typer(help="资助政策问答 policy FAQ", no_args_is_help=True)
 app.add_typer(faq_app, name="faq")
 
 
-def _school() -> School:
+def _school() -> SchoolConfig:
     from bot.school.config import SchoolConfigError, load_school
 
     try:
@@ -26,7 +26,7 @@ def _school() -> School:
         fail(str(e))
 
 
-def _unprompted(school: School, room: str | None, mention: bool) -> bool:
+def _unprompted(school: SchoolConfig, room: str | None, mention: bool) -> bool:
     """A parent group message without a mention gets the higher threshold."""
     if room is None or mention:
         return False
@@ -34,7 +34,7 @@ def _unprompted(school: School, room: str | None, mention: bool) -> bool:
     return cfg is not None and cfg.kind == "parents"
 
 
-def ask_one(school: School, text: str, room: str | None = None, mention: bool = False) -> dict:
+def ask_one(school: SchoolConfig, text: str, room: str | None = None, mention: bool = False) -> dict:
     """What the bot would answer: {"topic", "score", "answer", "candidates", "reason"}.
 
     ``topic`` is null when the bot would not answer; for a close call it is the best

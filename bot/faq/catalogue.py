@@ -26,7 +26,7 @@ import yaml
 
 from bot.chat.render import TEMPLATES_DIR, render
 from bot.faq.policy import effective
-from bot.school.config import School
+from bot.school.config import SchoolConfig
 
 # The contract (SPEC.md "FAQ topics that must exist"); also the help menu's order.
 TOPIC_IDS = (
@@ -127,6 +127,6 @@ def menu() -> list[tuple[int, str, str]]:
     return [(i, t.id, t.title) for i, t in enumerate(topics(), start=1)]
 
 
-def answer(topic_id: str, school: School) -> str:
+def answer(topic_id: str, school: SchoolConfig) -> str:
     """The topic's answer with the school's settings (national defaults underneath)."""
     return render(by_id()[topic_id].template, school=school, policy=effective(getattr(school, "policy", None)))

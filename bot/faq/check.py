@@ -9,12 +9,12 @@ import jinja2
 from bot.faq import catalogue
 from bot.faq.matcher import default
 from bot.faq.policy import unknown_keys
-from bot.school.config import School
+from bot.school.config import SchoolConfig
 
 MAX_ANSWER_CHARS = 220  # about one phone screen
 
 
-def check(school: School) -> tuple[list[str], list[str]]:
+def check(school: SchoolConfig) -> tuple[list[str], list[str]]:
     """(failures, notes)."""
     failures: list[str] = []
     notes: list[str] = []

@@ -12,7 +12,7 @@ from bot.attendance import recording
 from bot.attendance.parsing import Unresolved
 from bot.chat import pending
 from bot.chat.app import App, Context
-from bot.school.roster_file import Student
+from bot.school.roster_file import RosterEntry
 
 WHICH = "which_student"
 REPORT_INTENTS = ("absence", "return", "rollcall")
@@ -62,7 +62,7 @@ def unresolved_item(u: Unresolved) -> dict:
     }
 
 
-def record_item(ctx: Context, item: dict, student: Student, by: str) -> recording.Outcome:
+def record_item(ctx: Context, item: dict, student: RosterEntry, by: str) -> recording.Outcome:
     """Record what an unresolved name's part of a report said, once the student is known."""
     out = recording.Outcome()
     day = ctx.today

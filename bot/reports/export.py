@@ -25,7 +25,7 @@ from bot.attendance import ledger
 from bot.attendance.streak import SchoolDayIndex, Span, kinds_by_day
 from bot.school.calendar import SchoolCalendar
 from bot.school.classnames import parse_class_name
-from bot.school.config import School
+from bot.school.config import SchoolConfig
 from storage.models import Absence, Alert, AlertEvent, ClassReport, Student
 
 KIND_LABELS = {"sick": "病假", "personal": "事假", "unexcused": "无故缺勤"}
@@ -107,7 +107,7 @@ def _runs(days: dict[int, str]) -> dict[int, int]:
 
 def build_ledger(
     session: Session,
-    school: School,
+    school: SchoolConfig,
     calendar: SchoolCalendar,
     start: dt.date,
     end: dt.date,
@@ -324,7 +324,7 @@ def _write(wb: Workbook, title: str, rows: list[tuple]) -> int:
 def write_ledger(
     path: str | Path,
     session: Session,
-    school: School,
+    school: SchoolConfig,
     calendar: SchoolCalendar,
     start: dt.date,
     end: dt.date,

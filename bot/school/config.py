@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from bot.school.classnames import parse_class_name
-from bot.school.roster_file import RosterError, Student, read_roster
+from bot.school.roster_file import RosterEntry, RosterError, read_roster
 
 ROLES = ("principal", "vice_principal", "dropout_officer", "head_teacher")
 ROOM_KINDS = ("parents", "staff", "leaders")
@@ -66,7 +66,7 @@ class RoomConfig:
 
 
 @dataclass
-class School:
+class SchoolConfig:
     id: str
     name: str
     timezone: str
@@ -74,7 +74,7 @@ class School:
     rules: Rules
     staff: list[StaffMember]
     rooms: list[RoomConfig]
-    students: list[Student]
+    students: list[RosterEntry]
     folder: Path
     policy: dict = field(default_factory=dict)
 
@@ -153,7 +153,7 @@ def _as_time(value: object, what: str, where: str, problems: list[str], default:
     return default
 
 
-def load_school(folder: str | Path | None = None) -> School:
+def load_school(folder: str | Path | None = None) -> SchoolConfig:
     """Load and validate a school folder; raises SchoolConfigError listing every problem."""
     folder = Path(folder) if folder else demo_school_dir()
     toml_path, roster_path = folder / "school.toml", folder / "roster.csv"
@@ -228,7 +228,7 @@ def load_school(folder: str | Path | None = None) -> School:
         ),
     )
 
-    students: list[Student] = []
+    students: list[RosterEntry] = []
     if not roster_path.is_file():
         problems.append(f"在 {folder} 找不到 roster.csv（学生名单）")
     else:
@@ -285,7 +285,7 @@ def load_school(folder: str | Path | None = None) -> School:
 
     if problems:
         raise SchoolConfigError(problems)
-    return School(
+    return SchoolConfig(
         id=sch["id"],
         name=sch["name"],
         timezone=timezone,

@@ -11,19 +11,19 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.school.calendar import SchoolCalendar
-from bot.school.config import RoomConfig, Rules, School, StaffMember
+from bot.school.config import RoomConfig, Rules, SchoolConfig, StaffMember
 from bot.school.roster import Roster
 
 
 @dataclass
 class SchoolContext:
-    config: School
+    config: SchoolConfig
     calendar: SchoolCalendar
     tz: ZoneInfo
     _roster: Roster | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, config: School) -> SchoolContext:
+    def of(cls, config: SchoolConfig) -> SchoolContext:
         return cls(config, SchoolCalendar(config.term), ZoneInfo(config.timezone))
 
     @property

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from bot.school.roster_file import Student
+from bot.school.roster_file import RosterEntry
 
 
 class Roster:
-    def __init__(self, students: Iterable[Student]) -> None:
-        self.students: list[Student] = list(students)
-        self.by_id: dict[str, Student] = {s.student_id: s for s in self.students}
-        self.by_name: dict[str, list[Student]] = defaultdict(list)
-        self.by_class: dict[str, list[Student]] = defaultdict(list)
+    def __init__(self, students: Iterable[RosterEntry]) -> None:
+        self.students: list[RosterEntry] = list(students)
+        self.by_id: dict[str, RosterEntry] = {s.student_id: s for s in self.students}
+        self.by_name: dict[str, list[RosterEntry]] = defaultdict(list)
+        self.by_class: dict[str, list[RosterEntry]] = defaultdict(list)
         for s in self.students:
             self.by_name[s.name].append(s)
             self.by_class[s.class_name].append(s)
@@ -23,6 +23,6 @@ class Roster:
     def __len__(self) -> int:
         return len(self.students)
 
-    def named(self, name: str, class_name: str | None = None) -> list[Student]:
+    def named(self, name: str, class_name: str | None = None) -> list[RosterEntry]:
         found = self.by_name.get(name, [])
         return [s for s in found if class_name is None or s.class_name == class_name]

@@ -1,4 +1,4 @@
-"""Reading a 学籍 roster export (CSV or XLSX) into ``Student`` records (pure, file in)."""
+"""Reading a 学籍 roster export (CSV or XLSX) into ``RosterEntry`` records (pure, file in)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class RosterError(Exception):
 
 
 @dataclass(frozen=True)
-class Student:
+class RosterEntry:
     student_id: str  # 学籍号
     name: str
     class_name: str
@@ -70,7 +70,7 @@ def _rows_from_xlsx(path: Path) -> list[list[str]]:
     return rows
 
 
-def read_roster(path: str | Path, progress: Callable[[int, int], None] | None = None) -> list[Student]:
+def read_roster(path: str | Path, progress: Callable[[int, int], None] | None = None) -> list[RosterEntry]:
     """Read and validate a roster; raises RosterError listing every bad line."""
     path = Path(path)
     rows = _rows_from_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _rows_from_csv(path)
@@ -79,7 +79,7 @@ def read_roster(path: str | Path, progress: Callable[[int, int], None] | None = 
 
 def parse_roster_rows(
     rows: Iterable[list[str]], fname: str, progress: Callable[[int, int], None] | None = None
-) -> list[Student]:
+) -> list[RosterEntry]:
     rows = list(rows)
     problems: list[str] = []
     if not rows:
@@ -89,7 +89,7 @@ def parse_roster_rows(
     if missing:
         raise RosterError([f"{fname} 第1行（表头）：缺少列 {'、'.join(missing)}；表头应为 {','.join(COLUMNS)}"])
     idx = {name: header.index(name) for name in COLUMNS if name in header}
-    students: list[Student] = []
+    students: list[RosterEntry] = []
     first_line: dict[str, int] = {}
     total = len(rows) - 1
     for lineno, row in enumerate(rows[1:], start=2):
@@ -123,7 +123,7 @@ def parse_roster_rows(
                 problems.append(f"{where}：班级“{cls}”和年级“{grade}”对不上")
                 continue
         students.append(
-            Student(
+            RosterEntry(
                 student_id=sid,
                 name=name,
                 class_name=ref.canonical(),

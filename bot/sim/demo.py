@@ -13,21 +13,21 @@ from typing import TextIO
 
 from bot.chat.render import weekday
 from bot.chat.transports.memory import Sent
-from bot.school.config import School, load_school
+from bot.school.config import SchoolConfig, load_school
 from bot.sim.simulate import Scenario, Simulation, Step
 
 STAFF_ROOM = "青石镇中心小学教师群"
 WEEK = [dt.date(2026, 11, 23) + dt.timedelta(days=i) for i in range(5)]
 
 
-def _at(school: School, day: dt.date, hm: str) -> dt.datetime:
+def _at(school: SchoolConfig, day: dt.date, hm: str) -> dt.datetime:
     from zoneinfo import ZoneInfo
 
     h, m = map(int, hm.split(":"))
     return dt.datetime.combine(day, dt.time(h, m), ZoneInfo(school.timezone))
 
 
-def demo_scenario(school: School) -> Scenario:
+def demo_scenario(school: SchoolConfig) -> Scenario:
     wang = next(s for s in school.staff if s.head_of == "三年级二班")
     feng = next(s for s in school.staff if s.head_of == "四年级一班")
     routine = [s for s in school.staff if s.head_of and s.head_of not in ("三年级二班", "四年级一班")]
@@ -97,7 +97,7 @@ def demo_scenario(school: School) -> Scenario:
 
 
 class Transcript:
-    def __init__(self, school: School, out: TextIO) -> None:
+    def __init__(self, school: SchoolConfig, out: TextIO) -> None:
         self.school, self.out = school, out
         self.day: dt.date | None = None
         self.quiet: list[Step] = []

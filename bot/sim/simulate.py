@@ -22,7 +22,7 @@ from bot.chat.transports.memory import MemoryTransport, Sent
 from bot.clock import VirtualClock
 from bot.runtime import Bootstrap, build_app, open_database
 from bot.scheduler import VirtualRunner
-from bot.school.config import School, load_school
+from bot.school.config import SchoolConfig, load_school
 from bot.settings import Settings
 from storage.models import Alert, Student
 from storage.queries import sync_school
@@ -47,7 +47,7 @@ class Step:
 
 @dataclass
 class Scenario:
-    school: School
+    school: SchoolConfig
     start: dt.datetime
     steps: list[Step] = field(default_factory=list)
 

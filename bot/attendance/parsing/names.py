@@ -30,7 +30,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.attendance.parsing import lexicon as L
 from bot.school.classnames import parse_class_name
 from bot.school.roster import Roster
-from bot.school.roster_file import Student
+from bot.school.roster_file import RosterEntry
 
 
 @dataclass
@@ -39,7 +39,7 @@ class NameMention:
     end: int
     text: str
     kind: str  # student | staff | name_like
-    students: list[Student] = field(default_factory=list)  # roster bearers (student)
+    students: list[RosterEntry] = field(default_factory=list)  # roster bearers (student)
 
 
 # -- is this name also an everyday word? -------------------------------------------------
@@ -178,14 +178,14 @@ def given_name(name: str) -> str:
     return name[2:] if name[:2] in L.COMPOUND_SURNAMES else name[1:]
 
 
-def _given_names(roster: Roster, classes: Iterable[str | None]) -> dict[str, Student]:
+def _given_names(roster: Roster, classes: Iterable[str | None]) -> dict[str, RosterEntry]:
     """Given names (天佑 for 蒋天佑) that one student of the context classes bears:
     parents, and teachers of their own class, call children so."""
-    out: dict[str, Student] = {}
+    out: dict[str, RosterEntry] = {}
     for cls in classes:
         if not cls:
             continue
-        seen: dict[str, list[Student]] = {}
+        seen: dict[str, list[RosterEntry]] = {}
         for st in roster.by_class.get(cls, []):
             g = given_name(st.name)
             if len(g) >= 2 and g not in roster.by_name:
@@ -196,7 +196,7 @@ def _given_names(roster: Roster, classes: Iterable[str | None]) -> dict[str, Stu
     return out
 
 
-def _given_mentions(s: str, found: list[NameMention], given: dict[str, Student]) -> list[NameMention]:
+def _given_mentions(s: str, found: list[NameMention], given: dict[str, RosterEntry]) -> list[NameMention]:
     taken = [(x.start, x.end) for x in found]
     out = []
     for g, st in given.items():
@@ -219,7 +219,7 @@ def _given_mentions(s: str, found: list[NameMention], given: dict[str, Student])
 _STAFF_AFTER = re.compile(r"^\s*(?:说|讲|反映|通知|告诉|发|报|那边|这边|班|的班|代)")
 
 
-def _student_not_staff(s: str, end: int, students: list[Student], context: set[str]) -> bool:
+def _student_not_staff(s: str, end: int, students: list[RosterEntry], context: set[str]) -> bool:
     """A name that a student and a staff member share (王芳): the student when written
     in the student's own class (its head teacher, its parent group) and no title or the
     teacher's own doings follow (王芳老师, 王芳说, 王芳班上); elsewhere the colleague."""
@@ -282,13 +282,13 @@ def _blank(s: str, found: list[NameMention]) -> str:
 
 
 # -- resolution -------------------------------------------------------------------------
-def school_order(st: Student) -> tuple:
+def school_order(st: RosterEntry) -> tuple:
     """Grade, then class, then 学籍号: the order candidates are offered in."""
     ref = parse_class_name(st.class_name)
     return (ref.grade, ref.number, st.student_id) if ref else (99, 99, st.student_id)
 
 
-def resolve(students: list[Student], written: str | None, own: str | None, room: str | None) -> Student | None:
+def resolve(students: list[RosterEntry], written: str | None, own: str | None, room: str | None) -> RosterEntry | None:
     if len(students) == 1:
         return students[0]
     if written is not None:
@@ -427,8 +427,8 @@ def name_score(token: str, name: str) -> float:
     return 0.0
 
 
-def near_candidates(token: str, roster: Roster, prefer: Iterable[str | None] = (), limit: int = 5) -> list[Student]:
-    scored: list[tuple[float, Student]] = []
+def near_candidates(token: str, roster: Roster, prefer: Iterable[str | None] = (), limit: int = 5) -> list[RosterEntry]:
+    scored: list[tuple[float, RosterEntry]] = []
     for name, students in roster.by_name.items():
         score = name_score(token, name)
         if score >= 70:

@@ -35,7 +35,7 @@ from bot.school.calendar import SchoolCalendar
 from bot.school.classnames import find_classes
 from bot.school.config import StaffMember
 from bot.school.roster import Roster
-from bot.school.roster_file import Student
+from bot.school.roster_file import RosterEntry
 
 _ERROR_WORDS = {"发错了", "发错", "报错了", "弄错了", "搞错了"}
 _REPORT_CATS = {
@@ -166,10 +166,10 @@ class _Parse:
         self.out_abs: list[Absence] = []
         self.out_ret: list[Return] = []
         self.out_unres: list[Unresolved] = []
-        self.mentioned: list[Student] = []
-        self.query_student: Student | None = None
+        self.mentioned: list[RosterEntry] = []
+        self.query_student: RosterEntry | None = None
         self.query_kind: str | None = None
-        self.cancel_students: list[Student] = []
+        self.cancel_students: list[RosterEntry] = []
         self.kind_fix: KindCorrection | None = None
         self.specific: dict[int, bool] = {}  # absence said of this student alone
         self.group_of = {mem.index: (g, mem) for g in groups for mem in g.members}
@@ -352,7 +352,7 @@ class _Parse:
 
     def _who(
         self, person: NameMention, group: Group | None, member: Member | None
-    ) -> tuple[Student | None, list[Student], bool]:
+    ) -> tuple[RosterEntry | None, list[RosterEntry], bool]:
         if person.kind == "name_like":
             prefer = [self.own_class, self.room_class, self._written_class(person, group, member)]
             return None, near_candidates(person.text, self.roster, prefer), True
@@ -361,7 +361,7 @@ class _Parse:
         return st, ([] if st else sorted(person.students, key=school_order)), False
 
     def _message_class(
-        self, mentioned: list[Student], unresolved: list[Unresolved], rollcall: bool = False
+        self, mentioned: list[RosterEntry], unresolved: list[Unresolved], rollcall: bool = False
     ) -> str | None:
         """The class written in the message; else the one class of the students found,
         unless a name still unresolved may be a student of another class. A roll-call

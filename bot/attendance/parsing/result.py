@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bot.school.roster_file import Student
+from bot.school.roster_file import RosterEntry
 
 KINDS = ("sick", "personal", "unexcused")
 INTENTS = ("absence", "return", "rollcall", "cancel", "query", "none")
@@ -20,13 +20,13 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _who(s: Student) -> dict:
+def _who(s: RosterEntry) -> dict:
     return {"student_id": s.student_id, "name": s.name, "class": s.class_name}
 
 
 @dataclass
 class Absence:
-    student: Student
+    student: RosterEntry
     kind: str  # sick | personal | unexcused
     start: dt.date
     end: dt.date | None  # None = open until the student is back
@@ -38,7 +38,7 @@ class Absence:
 
 @dataclass
 class Return:
-    student: Student
+    student: RosterEntry
     date: dt.date
 
     def to_json(self) -> dict:
@@ -48,7 +48,7 @@ class Return:
 @dataclass
 class Unresolved:
     text: str  # the name as written
-    candidates: list[Student]  # ambiguous name: every bearer; near miss: close names, sender's class first
+    candidates: list[RosterEntry]  # ambiguous name: every bearer; near miss: close names, sender's class first
     near_miss: bool  # True: on no roster line (typo/homophone); False: several students bear it
     role: str  # what the message says of them: absence | return | query | cancel | correction
     # What to record once the teacher says which student is meant:
@@ -78,8 +78,8 @@ class NameCorrection:
 
     old_text: str
     new_text: str
-    old: Student | None  # None when that name is itself unresolved
-    new: Student | None
+    old: RosterEntry | None  # None when that name is itself unresolved
+    new: RosterEntry | None
 
 
 @dataclass
@@ -89,7 +89,7 @@ class KindCorrection:
 
     new_kind: str
     old_kind: str | None = None
-    student: Student | None = None
+    student: RosterEntry | None = None
 
 
 @dataclass
@@ -102,22 +102,22 @@ class ParseResult:
     unresolved: list[Unresolved] = field(default_factory=list)
     # -- beyond the JSON -------------------------------------------------------------
     query: str | None = None  # alerts | not_returned | absent_today | student_record | unanswered
-    query_student: Student | None = None  # for student_record ("王小明的记录")
+    query_student: RosterEntry | None = None  # for student_record ("王小明的记录")
     name_correction: NameCorrection | None = None
     kind_correction: KindCorrection | None = None
     cancel: bool = False  # 撤销 / 刚才发错了: undo the sender's last report
-    cancel_students: list[Student] = field(default_factory=list)  # "撤销王小明的请假": only these
+    cancel_students: list[RosterEntry] = field(default_factory=list)  # "撤销王小明的请假": only these
     others_present: bool = False  # "其他都到了": everyone not named is present
     notes: list[str] = field(default_factory=list)
     # notes: "long_duration" (半个月 …: ask for an end date), "vague_date" (这几天),
     # "no_student_named" (an absence with no name in it), "truncated" (text was cut)
-    mentioned: list[Student] = field(default_factory=list)  # every student named, in order
+    mentioned: list[RosterEntry] = field(default_factory=list)  # every student named, in order
     text: str = ""  # the cleaned text that was read
 
     @property
-    def students(self) -> list[Student]:
+    def students(self) -> list[RosterEntry]:
         """The students the result is about (absences, then returns), without repeats."""
-        seen: dict[str, Student] = {}
+        seen: dict[str, RosterEntry] = {}
         for s in [a.student for a in self.absences] + [r.student for r in self.returns]:
             seen.setdefault(s.student_id, s)
         return list(seen.values())

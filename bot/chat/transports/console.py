@@ -19,13 +19,13 @@ from typing import TextIO
 
 from bot.chat.transports.base import IncomingMessage, MessageCallback
 from bot.clock import Clock
-from bot.school.config import School
+from bot.school.config import SchoolConfig
 
 LINE = re.compile(r"^\s*(?:@(?P<room>\S+)\s+)?(?P<who>[^:：]{1,40})[:：]\s*(?P<text>.+)$")
 BOT_NAME = "保学小助手"
 
 
-def parse_console_line(line: str, school: School) -> tuple[str | None, str, str, str, bool] | None:
+def parse_console_line(line: str, school: SchoolConfig) -> tuple[str | None, str, str, str, bool] | None:
     """(room, sender_id, sender_name, text, mentioned) or None if the line is not a message."""
     m = LINE.match(line)
     if not m:
@@ -41,7 +41,9 @@ def parse_console_line(line: str, school: School) -> tuple[str | None, str, str,
 class ConsoleTransport:
     name = "console"
 
-    def __init__(self, school: School, clock: Clock, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+    def __init__(
+        self, school: SchoolConfig, clock: Clock, stdin: TextIO | None = None, stdout: TextIO | None = None
+    ) -> None:
         self.school, self.clock = school, clock
         self.stdin, self.stdout = stdin or sys.stdin, stdout or sys.stdout
         self._ids = itertools.count(1)
