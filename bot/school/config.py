@@ -60,9 +60,15 @@ class StaffMember:
 
 @dataclass(frozen=True)
 class RoomConfig:
-    topic: str
+    topic: str  # what the school calls the group; never how it is recognised
     kind: str
     class_name: str | None = None
+    id: str | None = None  # the transport's room id, when the school knows it
+
+    @property
+    def known_id(self) -> str:
+        """The id the memory transport and simulate give this room: its ``id``, else its topic."""
+        return self.id or self.topic
 
 
 @dataclass
@@ -115,7 +121,14 @@ def demo_school_dir() -> Path:
     return Path(str(resources.files("bot") / "data" / "demo_school"))
 
 
-def _line_of(text: str, needle: str) -> int | None:
+def toml_error(fname: str, e: tomllib.TOMLDecodeError) -> str:
+    """A TOML syntax error as a secretary can act on it (a malformed date lands here too)."""
+    m = re.search(r"at line (\d+), column (\d+)", str(e))
+    where = f"{fname} 第{m.group(1)}行第{m.group(2)}列" if m else fname
+    return f"{where}：格式错误，这一行写得不对（日期请写成 2026-09-01，文字请加英文引号）。原始错误 / parser said: {e}"
+
+
+def line_of(text: str, needle: str) -> int | None:
     for i, line in enumerate(text.splitlines(), start=1):
         if needle in line:
             return i
@@ -123,7 +136,7 @@ def _line_of(text: str, needle: str) -> int | None:
 
 
 def _where(fname: str, text: str, needle: str) -> str:
-    line = _line_of(text, needle)
+    line = line_of(text, needle)
     return f"{fname} 第{line}行" if line else fname
 
 
@@ -164,15 +177,7 @@ def load_school(folder: str | Path | None = None) -> SchoolConfig:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        # tomllib reports "(at line N, column M)": a malformed date lands here too.
-        m = re.search(r"at line (\d+), column (\d+)", str(e))
-        where = f"school.toml 第{m.group(1)}行第{m.group(2)}列" if m else "school.toml"
-        raise SchoolConfigError(
-            [
-                f"{where}：格式错误，这一行写得不对（日期请写成 2026-09-01，文字请加英文引号）。"
-                f"原始错误 / parser said: {e}"
-            ]
-        ) from e
+        raise SchoolConfigError([toml_error("school.toml", e)]) from e
 
     sch = raw.get("school") or {}
     for key in ("id", "name"):
@@ -273,7 +278,15 @@ def load_school(folder: str | Path | None = None) -> SchoolConfig:
             problems.append(f"{where_c}：群“{topic}”对应的班级“{cls}”不是名单里的班级")
         if kind == "parents" and cls is None:
             problems.append(f"{where}：家长群“{topic}”要写 class（哪个班的家长群）")
-        rooms.append(RoomConfig(topic=topic, kind=kind, class_name=cls))
+        room_id = entry.get("id")
+        if room_id is not None and (not isinstance(room_id, str) or not room_id.strip()):
+            problems.append(f'{where}：群“{topic}”的 id 要写成文字，例如 id = "R:10001"')
+            room_id = None
+        elif room_id is not None and any(r.id == room_id for r in rooms):
+            problems.append(f"{_where('school.toml', text, room_id)}：群 id “{room_id}” 重复，一个群只能配置一次")
+        if any(r.topic == topic for r in rooms):
+            problems.append(f"{where}：群名“{topic}”重复（同一所学校的群名要不同）")
+        rooms.append(RoomConfig(topic=topic, kind=kind, class_name=cls, id=room_id))
 
     policy: dict = {}
     policy_path = folder / "policy.toml"
