@@ -61,10 +61,11 @@ class InboundStatus(StrEnum):
 
 
 class PendingKind(StrEnum):
-    DISAMBIGUATION = "disambiguation"
+    WHICH_STUDENT = "which_student"  # 您说的是：1. … 2. …？
     NEAR_MISS = "near_miss"
     LEAVE_APPROVAL = "leave_approval"
     FAQ_CHOICE = "faq_choice"
+    FAQ_MENU = "faq_menu"
     ABSENCE_CHECK = "absence_check"
 
 
@@ -73,6 +74,8 @@ class PendingStatus(StrEnum):
     ANSWERED = "answered"
     EXPIRED = "expired"
     REPLACED = "replaced"  # a newer question to the same person in the same place
+    DECLINED = "declined"  # a leave request the head teacher said 不同意 to
+    CANCELLED = "cancelled"  # the report it was about was undone
 
 
 class RoomKind(StrEnum):

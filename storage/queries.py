@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.school.classnames import parse_class_name
 from bot.school.config import SchoolConfig
@@ -18,7 +18,7 @@ _STUDENT_FIELDS = ("name", "class_name", "gender", "grade", "guardian", "phone",
 
 
 def load_roster(session: Session, school_id: str) -> Roster:
-    rows = session.execute(select(Student).where(Student.school_id == school_id, Student.active == True)).scalars()  # noqa: E712
+    rows = session.exec(select(Student).where(Student.school_id == school_id, col(Student.active)))
     return Roster(to_record(r) for r in rows)
 
 
@@ -32,24 +32,23 @@ def sync_school(session: Session, school: SchoolConfig, *, seed_roster: bool = T
     row.name, row.timezone = school.name, school.timezone
     session.add(row)
     session.flush()
-    classes = {
-        c.name: c for c in session.execute(select(SchoolClass).where(SchoolClass.school_id == school.id)).scalars()
-    }
+    classes = {c.name: c for c in session.exec(select(SchoolClass).where(SchoolClass.school_id == school.id))}
     for name in school.classes:
         if name not in classes:
             ref = parse_class_name(name)
+            assert ref is not None, name  # roster class names are canonical (read_roster checks them)
             session.add(SchoolClass(school_id=school.id, name=name, grade=ref.grade, number=ref.number))
-    staff = {s.wechat_id: s for s in session.execute(select(Staff)).scalars()}
+    staff = {s.wechat_id: s for s in session.exec(select(Staff))}
     for member in school.staff:
         s = staff.get(member.wechat_id) or Staff(school_id=school.id, wechat_id=member.wechat_id, name=member.name)
         s.name, s.title, s.roles, s.head_of = member.name, member.title, ",".join(member.roles), member.head_of
         session.add(s)
-    rooms = {r.topic: r for r in session.execute(select(Room)).scalars()}
+    rooms = {r.topic: r for r in session.exec(select(Room))}
     for cfg in school.rooms:
         r = rooms.get(cfg.topic) or Room(school_id=school.id, topic=cfg.topic, kind=cfg.kind)
         r.kind, r.class_name = cfg.kind, cfg.class_name
         session.add(r)
-    has_students = session.execute(select(Student.id).where(Student.school_id == school.id).limit(1)).first()
+    has_students = session.exec(select(Student.id).where(Student.school_id == school.id).limit(1)).first() is not None
     if seed_roster and not has_students:
         import_roster(session, school.id, school.students, today=None)
     session.commit()
@@ -65,11 +64,15 @@ class ImportReport:
 
 
 def import_roster(
-    session: Session, school_id: str, students: list[RosterEntry], today: dt.date | None, progress=None
+    session: Session,
+    school_id: str,
+    students: list[RosterEntry],
+    today: dt.date | None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> ImportReport:
     """Upsert by 学籍号. A student no longer listed is marked as left, never deleted."""
     report = ImportReport()
-    existing = {s.id: s for s in session.execute(select(Student).where(Student.school_id == school_id)).scalars()}
+    existing = {s.id: s for s in session.exec(select(Student).where(Student.school_id == school_id))}
     now = dt.datetime.now(dt.UTC) if today is None else dt.datetime.combine(today, dt.time(), dt.UTC)
     for i, rec in enumerate(students, start=1):
         if progress and i % 500 == 0:
@@ -101,11 +104,3 @@ def import_roster(
     if progress:
         progress(len(students), len(students))
     return report
-
-
-def student_row(session: Session, student_id: str) -> Student | None:
-    return session.get(Student, student_id)
-
-
-def as_dict(rec: RosterEntry) -> dict:
-    return asdict(rec)

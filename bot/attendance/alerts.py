@@ -18,9 +18,8 @@ import logging
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from bot.attendance import ledger
 from bot.attendance.streak import Streak, streaks
@@ -94,7 +93,7 @@ def live_alerts(session: Session, student_ids: list[str] | None = None) -> dict[
     q = select(Alert).where(col(Alert.status).in_(LIVE_ALERT_STATES))
     if student_ids is not None:
         q = q.where(col(Alert.student_id).in_(student_ids))
-    return {a.student_id: a for a in session.execute(q).scalars()}
+    return {a.student_id: a for a in session.exec(q)}
 
 
 def _open(
@@ -168,9 +167,7 @@ def check_alerts(
     current = streaks(ledger.spans(session, student_ids=student_ids), school.calendar, day)
     live = live_alerts(session, student_ids)
     ids = set(current) | set(live)
-    students = (
-        {s.id: s for s in session.execute(select(Student).where(col(Student.id).in_(ids))).scalars()} if ids else {}
-    )
+    students = {s.id: s for s in session.exec(select(Student).where(col(Student.id).in_(ids)))} if ids else {}
     school_day = school.calendar.is_school_day(day)
     changes: list[AlertChange] = []
     for sid, alert in live.items():
@@ -199,11 +196,11 @@ def check_alerts(
 
 def followups(session: Session, alert_id: int) -> list[AlertEvent]:
     return list(
-        session.execute(
+        session.exec(
             select(AlertEvent)
             .where(AlertEvent.alert_id == alert_id, col(AlertEvent.kind).in_(FOLLOWUP_KINDS))
             .order_by(col(AlertEvent.at), col(AlertEvent.id))
-        ).scalars()
+        )
     )
 
 
@@ -229,13 +226,13 @@ def case_views(session: Session, school: SchoolContext, day: dt.date) -> list[Ca
     if not live:
         return []
     current = streaks(ledger.spans(session, student_ids=list(live)), school.calendar, day)
-    students = {s.id: s for s in session.execute(select(Student).where(col(Student.id).in_(list(live)))).scalars()}
-    last: dict[int, AlertEvent] = {}
-    for ev in session.execute(
+    students = {s.id: s for s in session.exec(select(Student).where(col(Student.id).in_(list(live))))}
+    last: dict[int | None, AlertEvent] = {}
+    for ev in session.exec(
         select(AlertEvent)
         .where(col(AlertEvent.alert_id).in_([a.id for a in live.values()]), col(AlertEvent.kind).in_(FOLLOWUP_KINDS))
         .order_by(col(AlertEvent.at), col(AlertEvent.id))
-    ).scalars():
+    ):
         last[ev.alert_id] = ev
     views = [
         CaseView(a, students[sid], current[sid].days if sid in current else 0, last.get(a.id))

@@ -9,15 +9,16 @@ new rows. Undo marks a message's rows ``undone`` and brings back what they repla
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, and_, col, or_, select
 
 from bot.attendance.streak import Span
+from storage.enums import RecordStatus, ReportKind
 from storage.models import Absence, ClassReport, Student
 
-ACTIVE = "active"
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -35,11 +36,13 @@ class Change:
 
 def _overlapping(session: Session, student_id: str, start: dt.date, end: dt.date | None) -> list[Absence]:
     q = select(Absence).where(
-        Absence.student_id == student_id, Absence.status == ACTIVE, or_(Absence.end.is_(None), Absence.end >= start)
+        Absence.student_id == student_id,
+        Absence.status == RecordStatus.ACTIVE,
+        or_(col(Absence.end).is_(None), col(Absence.end) >= start),
     )
     if end is not None:
         q = q.where(Absence.start <= end)
-    return list(session.execute(q.order_by(Absence.id)).scalars())
+    return list(session.exec(q.order_by(col(Absence.id))))
 
 
 def _restate(
@@ -66,10 +69,16 @@ def _restate(
 def _already_said(session: Session, student_id: str, kind: str, start: dt.date, end: dt.date | None) -> Absence | None:
     """An active row of the same kind that already covers these days."""
     q = select(Absence).where(
-        Absence.student_id == student_id, Absence.status == ACTIVE, Absence.kind == kind, Absence.start <= start
+        Absence.student_id == student_id,
+        Absence.status == RecordStatus.ACTIVE,
+        Absence.kind == kind,
+        Absence.start <= start,
     )
-    q = q.where(Absence.end.is_(None)) if end is None else q.where(or_(Absence.end.is_(None), Absence.end >= end))
-    return session.execute(q.order_by(Absence.start).limit(1)).scalars().first()
+    if end is None:
+        q = q.where(col(Absence.end).is_(None))
+    else:
+        q = q.where(or_(col(Absence.end).is_(None), col(Absence.end) >= end))
+    return session.exec(q.order_by(col(Absence.start)).limit(1)).first()
 
 
 def record_absence(
@@ -103,7 +112,7 @@ def record_absence(
     for old in _overlapping(session, student_id, start, end):
         if old.id == new.id:
             continue
-        old.status, old.superseded_by = "superseded", new.id
+        old.status, old.superseded_by = RecordStatus.SUPERSEDED, new.id
         session.add(old)
         # Keep what the earlier report said about days before the new one …
         if old.start < start:
@@ -127,17 +136,18 @@ def record_return(
 ) -> Change | None:
     """The student was in school on ``day``: absences covering it end the day before."""
     rows = list(
-        session.execute(
+        session.exec(
             select(Absence).where(
                 Absence.student_id == student_id,
-                Absence.status == ACTIVE,
+                Absence.status == RecordStatus.ACTIVE,
                 Absence.start <= day,
-                or_(Absence.end.is_(None), Absence.end >= day),
+                or_(col(Absence.end).is_(None), col(Absence.end) >= day),
             )
-        ).scalars()
+        )
     )
     if not rows:
         return None
+    last = day - ONE_DAY
     for old in rows:
         # The trimmed row still belongs to whoever reported the absence; the message
         # that ended it is kept as inbound_id so that undoing it reopens the absence.
@@ -145,13 +155,13 @@ def record_return(
             student_id=old.student_id,
             kind=old.kind,
             start=old.start,
-            end=day - ONE_DAY,
+            end=last,
             reason=old.reason,
             reported_by=old.reported_by,
             inbound_id=inbound_id,
             created_at=now,
         )
-        if trimmed.end >= trimmed.start:
+        if last >= trimmed.start:
             session.add(trimmed)
             session.flush()
             old.superseded_by = trimmed.id
@@ -166,25 +176,21 @@ def record_return(
                 reported_by=old.reported_by,
                 inbound_id=inbound_id,
                 created_at=now,
-                status="superseded",
+                status=RecordStatus.SUPERSEDED,
             )
             session.add(marker)
             session.flush()
             old.superseded_by = marker.id
-        old.status = "superseded"
+        old.status = RecordStatus.SUPERSEDED
         session.add(old)
     return Change(student_id, action, start=day)
 
 
-def open_absences(
-    session: Session, student_ids: list[str] | None = None, class_name: str | None = None
-) -> list[Absence]:
-    q = select(Absence).where(Absence.status == ACTIVE, Absence.end.is_(None))
+def open_absences(session: Session, student_ids: list[str] | None = None) -> list[Absence]:
+    q = select(Absence).where(Absence.status == RecordStatus.ACTIVE, col(Absence.end).is_(None))
     if student_ids is not None:
-        q = q.where(Absence.student_id.in_(student_ids))
-    if class_name is not None:
-        q = q.join(Student, Student.id == Absence.student_id).where(Student.class_name == class_name)
-    return list(session.execute(q.order_by(Absence.id)).scalars())
+        q = q.where(col(Absence.student_id).in_(student_ids))
+    return list(session.exec(q.order_by(col(Absence.id))))
 
 
 def add_class_report(
@@ -192,7 +198,7 @@ def add_class_report(
     *,
     class_name: str,
     day: dt.date,
-    kind: str,
+    kind: ReportKind,
     reported_by: str,
     inbound_id: int | None,
     now: dt.datetime,
@@ -218,22 +224,25 @@ def undo_message(session: Session, inbound_id: int, student_ids: list[str] | Non
 
     Returns the rows it had written.
     """
-    q = select(Absence).where(Absence.inbound_id == inbound_id, Absence.status.in_([ACTIVE, "superseded"]))
+    q = select(Absence).where(
+        Absence.inbound_id == inbound_id,
+        col(Absence.status).in_([RecordStatus.ACTIVE, RecordStatus.SUPERSEDED]),
+    )
     if student_ids is not None:
-        q = q.where(Absence.student_id.in_(student_ids))
-    mine = list(session.execute(q).scalars())
+        q = q.where(col(Absence.student_id).in_(student_ids))
+    mine = list(session.exec(q))
     ids = [a.id for a in mine]
     if ids:
-        for old in session.execute(select(Absence).where(Absence.superseded_by.in_(ids))).scalars():
+        for old in session.exec(select(Absence).where(col(Absence.superseded_by).in_(ids))):
             if old.inbound_id != inbound_id:
-                old.status, old.superseded_by = ACTIVE, None
+                old.status, old.superseded_by = RecordStatus.ACTIVE, None
                 session.add(old)
     for row in mine:
-        row.status = "undone"
+        row.status = RecordStatus.UNDONE
         session.add(row)
     if student_ids is None:
-        for rep in session.execute(select(ClassReport).where(ClassReport.inbound_id == inbound_id)).scalars():
-            rep.status = "undone"
+        for rep in session.exec(select(ClassReport).where(ClassReport.inbound_id == inbound_id)):
+            rep.status = RecordStatus.UNDONE
             session.add(rep)
     return mine
 
@@ -243,17 +252,18 @@ def spans(
     *,
     since: dt.date | None = None,
     student_ids: list[str] | None = None,
-    kinds: tuple[str, ...] | None = None,
     active_students_only: bool = True,
 ) -> list[Span]:
     """Active absence rows as Spans, in one query (for streaks, digests, exports)."""
-    q = select(Absence.student_id, Absence.kind, Absence.start, Absence.end, Absence.id).where(Absence.status == ACTIVE)
+    # SQLAlchemy's select: sqlmodel's is typed for up to four columns.
+    q = sa.select(
+        col(Absence.student_id), col(Absence.kind), col(Absence.start), col(Absence.end), col(Absence.id)
+    ).where(col(Absence.status) == RecordStatus.ACTIVE)
     if since is not None:
-        q = q.where(or_(Absence.end.is_(None), Absence.end >= since))
+        q = q.where(or_(col(Absence.end).is_(None), col(Absence.end) >= since))
     if student_ids is not None:
-        q = q.where(Absence.student_id.in_(student_ids))
-    if kinds is not None:
-        q = q.where(Absence.kind.in_(kinds))
+        q = q.where(col(Absence.student_id).in_(student_ids))
     if active_students_only:
-        q = q.join(Student, and_(Student.id == Absence.student_id, Student.active == True))  # noqa: E712
-    return [Span(sid, kind, start, end, order) for sid, kind, start, end, order in session.execute(q)]
+        q = q.join(Student, and_(col(Student.id) == Absence.student_id, col(Student.active)))
+    rows: Sequence[tuple[str, str, dt.date, dt.date | None, int]] = session.execute(q).all()
+    return [Span(sid, kind, start, end, order) for sid, kind, start, end, order in rows]

@@ -11,18 +11,19 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col, func, or_, select
 
 from bot.attendance import ledger
 from bot.attendance.alerts import AlertChange, check_alerts
 from bot.attendance.parsing import ParseResult
+from bot.school.config import StaffMember
 from bot.school.context import SchoolContext
+from bot.school.roster import Roster
 from bot.school.roster_file import RosterEntry
+from storage.enums import RecordStatus, ReportKind
 from storage.models import Absence, ClassReport, InboundMessage
 
 UNDO_WINDOW = dt.timedelta(minutes=30)
-NOT_GIVEN = "原因不明"
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ class Outcome:
             self.student_ids.append(student.student_id)
 
 
-def absence_line(student: RosterEntry, kind: str, start: dt.date, end: dt.date | None, reason: str | None) -> Line:
+def absence_line(
+    student: RosterEntry, kind: str, start: dt.date | None, end: dt.date | None, reason: str | None
+) -> Line:
     return Line(student.class_name, student.name, "absence", kind, start, end, reason or "")
 
 
@@ -99,7 +102,7 @@ def record_return(
     out.add(student, Line(student.class_name, student.name, action if change else "not_absent", start=day))
 
 
-def class_of_report(result: ParseResult, room_class: str | None, by_staff) -> str | None:
+def class_of_report(result: ParseResult, room_class: str | None, by_staff: StaffMember | None) -> str | None:
     """The class a roll-call is about: as written, else the room's, else the sender's own."""
     return result.class_name or room_class or (by_staff.head_of if by_staff else None)
 
@@ -107,7 +110,7 @@ def class_of_report(result: ParseResult, room_class: str | None, by_staff) -> st
 def close_unlisted(
     session: Session,
     out: Outcome,
-    roster,
+    roster: Roster,
     class_name: str,
     listed: set[str],
     *,
@@ -120,20 +123,16 @@ def close_unlisted(
     ids = [s.student_id for s in roster.by_class.get(class_name, []) if s.student_id not in listed]
     if not ids:
         return
-    covering = (
-        session.execute(
-            select(Absence.student_id)
-            .where(
-                Absence.student_id.in_(ids),
-                Absence.status == ledger.ACTIVE,
-                Absence.start <= day,
-                or_(Absence.end.is_(None), Absence.end >= day),
-            )
-            .distinct()
+    covering = session.exec(
+        select(Absence.student_id)
+        .where(
+            col(Absence.student_id).in_(ids),
+            Absence.status == RecordStatus.ACTIVE,
+            Absence.start <= day,
+            or_(col(Absence.end).is_(None), col(Absence.end) >= day),
         )
-        .scalars()
-        .all()
-    )
+        .distinct()
+    ).all()
     for sid in sorted(covering):
         record_return(
             session, out, roster.by_id[sid], day=day, by=by, inbound_id=inbound_id, now=now, action="closed_by_rollcall"
@@ -150,7 +149,7 @@ def apply_report(
     now: dt.datetime,
     day: dt.date,
     room_class: str | None,
-    by_staff=None,
+    by_staff: StaffMember | None = None,
 ) -> Outcome:
     """Record a report's absences, returns and roll-call; then check the alert rule."""
     out = Outcome()
@@ -180,7 +179,7 @@ def apply_report(
     touched = {a.student.class_name for a in result.absences if a.start <= day and (a.end is None or a.end >= day)}
     if roll_class:
         rc = result.rollcall
-        kind = "all_present" if (rc and rc.all_present and not result.absences) else "rollcall"
+        kind = ReportKind.ALL_PRESENT if (rc and rc.all_present and not result.absences) else ReportKind.ROLLCALL
         ledger.add_class_report(
             session,
             class_name=roll_class,
@@ -195,7 +194,13 @@ def apply_report(
         touched.discard(roll_class)
     for class_name in sorted(touched):
         ledger.add_class_report(
-            session, class_name=class_name, day=day, kind="absences", reported_by=by, inbound_id=inbound_id, now=now
+            session,
+            class_name=class_name,
+            day=day,
+            kind=ReportKind.ABSENCES,
+            reported_by=by,
+            inbound_id=inbound_id,
+            now=now,
         )
     out.classes = ([roll_class] if roll_class else []) + sorted(touched)
     finish(session, school, out, day, now)
@@ -221,26 +226,26 @@ def last_report(
 ) -> int | None:
     """The inbound id of the sender's latest message that recorded something (within the window)."""
     ids = list(student_ids) if student_ids is not None else None
-    candidates = []
+    candidates: list[int | None] = []
     q = (
         select(func.max(Absence.inbound_id))
-        .join(InboundMessage, InboundMessage.id == Absence.inbound_id)
-        .where(InboundMessage.sender_id == sender_id, Absence.status != "undone")
+        .join(InboundMessage, col(InboundMessage.id) == Absence.inbound_id)
+        .where(InboundMessage.sender_id == sender_id, Absence.status != RecordStatus.UNDONE)
     )
     if window is not None:
         q = q.where(Absence.created_at >= now - window)
     if ids is not None:
-        q = q.where(Absence.student_id.in_(ids))
-    candidates.append(session.execute(q).scalar())
+        q = q.where(col(Absence.student_id).in_(ids))
+    candidates.append(session.exec(q).first())
     if ids is None:
         q = (
             select(func.max(ClassReport.inbound_id))
-            .join(InboundMessage, InboundMessage.id == ClassReport.inbound_id)
-            .where(InboundMessage.sender_id == sender_id, ClassReport.status != "undone")
+            .join(InboundMessage, col(InboundMessage.id) == ClassReport.inbound_id)
+            .where(InboundMessage.sender_id == sender_id, ClassReport.status != RecordStatus.UNDONE)
         )
         if window is not None:
             q = q.where(ClassReport.created_at >= now - window)
-        candidates.append(session.execute(q).scalar())
+        candidates.append(session.exec(q).first())
     found = [c for c in candidates if c is not None]
     return max(found) if found else None
 
@@ -276,7 +281,7 @@ def recent_rows(
     inbound_id = last_report(session, sender_id, now, [student_id] if student_id else None, window)
     if inbound_id is None:
         return []
-    q = select(Absence).where(Absence.inbound_id == inbound_id, Absence.status == ledger.ACTIVE)
+    q = select(Absence).where(Absence.inbound_id == inbound_id, Absence.status == RecordStatus.ACTIVE)
     if student_id:
         q = q.where(Absence.student_id == student_id)
-    return list(session.execute(q.order_by(Absence.id)).scalars())
+    return list(session.exec(q.order_by(col(Absence.id))))

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.school.calendar import SchoolCalendar
+from storage.enums import AbsenceKind
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,10 @@ def streaks(spans: Iterable[Span], calendar: SchoolCalendar, day: dt.date) -> di
         return {}
     result: dict[str, Streak] = {}
     for student, days in kinds_by_day(spans, index, upto).items():
-        if days.get(upto) != "unexcused":
+        if days.get(upto) != AbsenceKind.UNEXCUSED:
             continue
         i = upto
-        while i - 1 >= 0 and days.get(i - 1) == "unexcused":
+        while i - 1 >= 0 and days.get(i - 1) == AbsenceKind.UNEXCUSED:
             i -= 1
         result[student] = Streak(student, upto - i + 1, index.days[i], index.days[upto])
     return result

@@ -21,23 +21,26 @@ from sqlmodel import Session
 from bot.attendance.alerts import AlertChange
 from bot.chat.outbox import Outbox, Recipient, enqueue
 from bot.chat.render import render, set_timezone
-from bot.chat.router import DIRECT, Sender, Where, identify
+from bot.chat.router import Sender, Where, identify
 from bot.chat.transports.base import IncomingMessage, Transport
 from bot.clock import Clock
 from bot.school.calendar import SchoolCalendar
 from bot.school.config import SchoolConfig
 from bot.school.context import SchoolContext
 from bot.school.roster import Roster
+from storage.enums import InboundStatus, RoomKind, SenderKind
 from storage.models import InboundMessage
 
 if TYPE_CHECKING:
+    from bot.attendance.parsing import ParseResult
     from bot.attendance.recording import Outcome
 
 log = logging.getLogger(__name__)
 
-ALL_ROOMS = frozenset({DIRECT, "parents", "staff", "leaders", "unknown"})
-STAFF_PLACES = frozenset({DIRECT, "staff", "leaders"})  # where private data may be shown
-ALL_SENDERS = frozenset({"staff", "parent", "stranger"})
+ALL_ROOMS: frozenset[str] = frozenset(RoomKind)
+# Where private data may be shown.
+STAFF_PLACES: frozenset[str] = frozenset({RoomKind.DIRECT, RoomKind.STAFF, RoomKind.LEADERS})
+ALL_SENDERS: frozenset[str] = frozenset(SenderKind)
 
 
 @dataclass
@@ -91,20 +94,20 @@ class Context:
         return self.msg.text
 
     @cached_property
-    def report(self):
+    def report(self) -> ParseResult:
         """What the absence parser understands of this message (parsed once, lazily)."""
         return self.app.parse(self.msg.text, sender=self.sender, where=self.where, today=self.today)
 
-    def send(self, to: Recipient, template: str, **data) -> None:
+    def send(self, to: Recipient, template: str, **data: Any) -> None:
         text = render(template, school=self.app.school.config, **data)
         enqueue(self.session, self.app.clock, f"reply:{self.msg.message_id}:{next(self._seq)}", to, text)
 
-    def reply(self, template: str, **data) -> None:
+    def reply(self, template: str, **data: Any) -> None:
         """Answer where the message came from (the room, or the sender directly)."""
         to = Recipient(contact=self.sender.id) if self.where.is_direct else Recipient(room=self.where.topic)
         self.send(to, template, **data)
 
-    def reply_private(self, template: str, **data) -> None:
+    def reply_private(self, template: str, **data: Any) -> None:
         self.send(Recipient(contact=self.sender.id), template, **data)
 
     def finish(self, out: Outcome, day: dt.date) -> None:
@@ -121,7 +124,7 @@ class Context:
 
         queue_alert_notices(self.app, self.session, self.school, changes)
 
-    def reply_staff_safe(self, template: str, **data) -> None:
+    def reply_staff_safe(self, template: str, **data: Any) -> None:
         """Student data never goes to a parent group: answer privately there."""
         if self.where.kind in STAFF_PLACES:
             self.reply(template, **data)
@@ -147,6 +150,8 @@ class App:
         set_timezone(self.school.tz)  # one school per process: its texts show its local time
         self.pending_ttl = pending_ttl
         self.handlers: list[Handler] = []
+        # The FAQ handler sets this: the numbered help menu (number, topic id, title).
+        self.faq_menu: Callable[[], list[tuple[int, str, str]]] | None = None
         self.outbox = Outbox(
             engine, transport, clock, instance=instance, retry_base_s=retry_base_s, max_attempts=max_attempts
         )
@@ -178,7 +183,7 @@ class App:
     def invalidate_roster(self) -> None:
         self.school.invalidate_roster()
 
-    def parse(self, text: str, *, sender: Sender, where: Where, today: dt.date):
+    def parse(self, text: str, *, sender: Sender, where: Where, today: dt.date) -> ParseResult:
         from bot.attendance.parsing import parse_report
 
         return parse_report(
@@ -216,7 +221,7 @@ class App:
             ctx = Context(self, msg, sender, where, session, inbound)
             try:
                 name = self._dispatch(ctx)
-                inbound.status, inbound.handler = "handled", name
+                inbound.status, inbound.handler = InboundStatus.HANDLED, name
                 session.add(inbound)
                 session.commit()
             except Exception as exc:  # a crash in one report must not lose the message
@@ -249,7 +254,7 @@ class App:
                     mentioned=msg.mentioned,
                     sent_at=msg.at,
                     received_at=self.clock.now(),
-                    status="failed",
+                    status=InboundStatus.FAILED,
                     error=f"{type(exc).__name__}: {exc}"[:500],
                 )
             )
@@ -270,5 +275,5 @@ class App:
             session.commit()
 
     # -- sending outside a message (jobs, alerts) ----------------------------------
-    def queue(self, session: Session, key: str, to: Recipient, template: str, **data) -> bool:
+    def queue(self, session: Session, key: str, to: Recipient, template: str, **data: Any) -> bool:
         return enqueue(session, self.clock, key, to, render(template, school=self.school.config, **data))

@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, or_, select, update
 
 from bot.chat.transports.base import SendError, Transport
 from bot.clock import Clock
+from storage.enums import OutboxStatus
 from storage.models import OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class Recipient:
 
 def enqueue(session: Session, clock: Clock, key: str, to: Recipient, text: str) -> bool:
     """Add a message unless its key exists; True if it was added. Caller commits."""
-    if session.execute(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)).first() is not None:
+    if session.exec(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)).first() is not None:
         return False
     now = clock.now()
     row = OutboundMessage(
@@ -80,10 +81,13 @@ class Outbox:
     def release_own_claims(self) -> int:
         """At start: rows this instance claimed before it died go back to pending."""
         with Session(self.engine) as s:
-            res = s.execute(
+            res = s.exec(
                 update(OutboundMessage)
-                .where(OutboundMessage.status == "sending", OutboundMessage.claimed_by == self.instance)
-                .values(status="pending", next_attempt_at=self.clock.now())
+                .where(
+                    col(OutboundMessage.status) == OutboxStatus.SENDING,
+                    col(OutboundMessage.claimed_by) == self.instance,
+                )
+                .values(status=OutboxStatus.PENDING, next_attempt_at=self.clock.now())
             )
             s.commit()
             return res.rowcount or 0
@@ -91,9 +95,12 @@ class Outbox:
     def retry_now(self) -> int:
         """After a reconnect: what waited out the outage goes now, not after its backoff."""
         with Session(self.engine) as s:
-            res = s.execute(
+            res = s.exec(
                 update(OutboundMessage)
-                .where(OutboundMessage.status == "pending", OutboundMessage.next_attempt_at > self.clock.now())
+                .where(
+                    col(OutboundMessage.status) == OutboxStatus.PENDING,
+                    col(OutboundMessage.next_attempt_at) > self.clock.now(),
+                )
                 .values(next_attempt_at=self.clock.now())
             )
             s.commit()
@@ -105,25 +112,25 @@ class Outbox:
             q = (
                 select(OutboundMessage)
                 .where(
-                    or_(OutboundMessage.status == "pending", OutboundMessage.status == "sending"),
+                    or_(OutboundMessage.status == OutboxStatus.PENDING, OutboundMessage.status == OutboxStatus.SENDING),
                     OutboundMessage.next_attempt_at <= now,
                 )
-                .order_by(OutboundMessage.id)
+                .order_by(col(OutboundMessage.id))
                 .limit(limit)
             )
-            if s.bind.dialect.name == "postgresql":
+            if s.get_bind().dialect.name == "postgresql":
                 q = q.with_for_update(skip_locked=True)
-            rows = list(s.execute(q).scalars())
+            rows = list(s.exec(q))
             for row in rows:
-                row.status, row.claimed_by = "sending", self.instance
+                row.status, row.claimed_by = OutboxStatus.SENDING, self.instance
                 row.next_attempt_at = now + CLAIM_LEASE
                 s.add(row)
             s.commit()
             return rows
 
-    def _finish(self, row_id: int, **values) -> None:
+    def _finish(self, row_id: int, **values: Any) -> None:
         with Session(self.engine) as s:
-            s.execute(update(OutboundMessage).where(OutboundMessage.id == row_id).values(**values))
+            s.exec(update(OutboundMessage).where(col(OutboundMessage.id) == row_id).values(**values))
             s.commit()
 
     async def flush(self, limit: int = 200) -> int:
@@ -139,6 +146,7 @@ class Outbox:
                 return sent
 
     async def _send_one(self, row: OutboundMessage) -> int:
+        assert row.id is not None  # a claimed row was read back from the table
         attempts = row.attempts + 1
         try:
             await self.transport.send(room=row.to_room, contact=row.to_contact, text=row.text)
@@ -155,12 +163,12 @@ class Outbox:
             )
             self._finish(
                 row.id,
-                status="failed" if final else "pending",
+                status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
                 attempts=attempts,
                 last_error=str(e)[:500],
                 next_attempt_at=self.clock.now() + delay,
                 claimed_by=None,
             )
             return 0
-        self._finish(row.id, status="sent", attempts=attempts, sent_at=self.clock.now(), last_error=None)
+        self._finish(row.id, status=OutboxStatus.SENT, attempts=attempts, sent_at=self.clock.now(), last_error=None)
         return 1

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select, update
 
+from storage.enums import PendingStatus
 from storage.models import PendingQuestion
 
 _DIGIT = re.compile(r"^\s*(?:第\s*)?([0-9０-９一二三四五六七八九十]{1,2})\s*(?:个|号)?\s*[.。,，!！]?\s*$")
@@ -20,17 +22,24 @@ _CN = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 
 
 def ask(
-    session: Session, *, kind: str, ask_to: str, room: str | None, payload: dict, now: dt.datetime, ttl: dt.timedelta
+    session: Session,
+    *,
+    kind: str,
+    ask_to: str,
+    room: str | None,
+    payload: dict[str, Any],
+    now: dt.datetime,
+    ttl: dt.timedelta,
 ) -> PendingQuestion:
-    session.execute(
+    session.exec(
         update(PendingQuestion)
         .where(
-            PendingQuestion.ask_to == ask_to,
-            PendingQuestion.status == "open",
-            PendingQuestion.kind == kind,
-            PendingQuestion.room.is_(None) if room is None else PendingQuestion.room == room,
+            col(PendingQuestion.ask_to) == ask_to,
+            col(PendingQuestion.status) == PendingStatus.OPEN,
+            col(PendingQuestion.kind) == kind,
+            _in_room(room),
         )
-        .values(status="replaced")
+        .values(status=PendingStatus.REPLACED)
     )
     q = PendingQuestion(
         kind=kind,
@@ -49,34 +58,42 @@ def latest(
 ) -> PendingQuestion | None:
     """The newest open question to this person in this place (expired ones included)."""
     q = select(PendingQuestion).where(
-        PendingQuestion.ask_to == ask_to, PendingQuestion.status == "open", PendingQuestion.kind.in_(kinds)
+        PendingQuestion.ask_to == ask_to,
+        PendingQuestion.status == PendingStatus.OPEN,
+        col(PendingQuestion.kind).in_(kinds),
+        _in_room(room),
     )
-    q = q.where(PendingQuestion.room.is_(None) if room is None else PendingQuestion.room == room)
     if since is not None:
         q = q.where(PendingQuestion.created_at >= since)
-    return session.execute(q.order_by(PendingQuestion.id.desc()).limit(1)).scalars().first()
+    return session.exec(q.order_by(col(PendingQuestion.id).desc()).limit(1)).first()
 
 
 def all_open(session: Session, ask_to: str, kind: str, now: dt.datetime) -> list[PendingQuestion]:
     return list(
-        session.execute(
+        session.exec(
             select(PendingQuestion)
             .where(
                 PendingQuestion.ask_to == ask_to,
-                PendingQuestion.status == "open",
+                PendingQuestion.status == PendingStatus.OPEN,
                 PendingQuestion.kind == kind,
                 PendingQuestion.expires_at >= now,
             )
-            .order_by(PendingQuestion.id)
-        ).scalars()
+            .order_by(col(PendingQuestion.id))
+        )
     )
 
 
-def payload(q: PendingQuestion) -> dict:
-    return json.loads(q.payload)
+def _in_room(room: str | None) -> ColumnElement[bool]:
+    """Asked in this room, or (None) by direct message."""
+    return col(PendingQuestion.room).is_(None) if room is None else col(PendingQuestion.room) == room
 
 
-def close(session: Session, q: PendingQuestion, status: str = "answered") -> None:
+def payload(q: PendingQuestion) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(q.payload)
+    return data
+
+
+def close(session: Session, q: PendingQuestion, status: str = PendingStatus.ANSWERED) -> None:
     q.status = status
     session.add(q)
 

@@ -16,7 +16,10 @@ from bot.handlers import attendance
 from bot.handlers.leave import APPROVAL, approve, decline
 from bot.reports.reminders import days_away
 from bot.school.classnames import find_classes
+from storage.enums import PendingKind, PendingStatus, RoomKind, SenderKind
 from storage.models import PendingQuestion
+
+Found = tuple[re.Match[str], list[PendingQuestion]]  # the answer as matched, and the open questions it may answer
 
 YES = re.compile(r"^(?:是|是的|对|对的|嗯|恩|好|好的|确认|没错|ok|OK)[!！。.]*$")
 NO = re.compile(r"^(?:不是|不对|错了|都不是|没有|否|算了|取消)[!！。.]*$")
@@ -55,7 +58,7 @@ def on_which(ctx: Context, q: PendingQuestion) -> None:
     data = pending.payload(q)
     item, rest = data["items"][0], data["items"][1:]
     if pending.is_expired(q, ctx.now):
-        pending.close(ctx.session, q, "expired")
+        pending.close(ctx.session, q, PendingStatus.EXPIRED)
         ctx.reply_staff_safe(
             "attendance/expired.j2", text=item["text"], minutes=int(ctx.app.pending_ttl.total_seconds() // 60)
         )
@@ -91,18 +94,18 @@ def on_which(ctx: Context, q: PendingQuestion) -> None:
 # -- "今天到校了吗？" ------------------------------------------------------------------------
 
 
-def check_answer(ctx: Context):
+def check_answer(ctx: Context) -> Found | None:
     text = ctx.text.strip()
     m = ARRIVED.match(text) or NOT_ARRIVED.match(text)
     if not m or not ctx.where.is_direct:
         return None
-    questions = pending.all_open(ctx.session, ctx.sender.id, "absence_check", ctx.now)
+    questions = pending.all_open(ctx.session, ctx.sender.id, PendingKind.ABSENCE_CHECK, ctx.now)
     if not questions:
         return None
     return m, questions
 
 
-def on_check_answer(ctx: Context, found) -> None:
+def on_check_answer(ctx: Context, found: Found) -> bool | None:
     m, questions = found
     name = m.group("name")
     if name:
@@ -129,12 +132,13 @@ def on_check_answer(ctx: Context, found) -> None:
         open_rows = ledger.open_absences(ctx.session, [student.student_id])
         days = days_away(ctx.school.calendar, open_rows[0].start, ctx.today) + 1 if open_rows else 0
     ctx.reply("attendance/check_answered.j2", student=student, arrived=arrived, day=ctx.today, days=days)
+    return None
 
 
 # -- 同意 / 不同意 on a parent's leave request ----------------------------------------------
 
 
-def approval_answer(ctx: Context):
+def approval_answer(ctx: Context) -> Found | None:
     text = ctx.text.strip()
     m = DISAGREE.match(text) or AGREE.match(text)
     if not m or not ctx.where.is_direct:
@@ -143,7 +147,7 @@ def approval_answer(ctx: Context):
     return (m, questions) if questions else None
 
 
-def on_approval(ctx: Context, found) -> None:
+def on_approval(ctx: Context, found: Found) -> None:
     m, questions = found
     name = m.group("name")
     if name:
@@ -159,8 +163,7 @@ def on_approval(ctx: Context, found) -> None:
 
 
 def register(app: App) -> None:
-    app.add_handler(on_which, name="which_student_answer", senders={"staff"}, match=which_question)
-    app.add_handler(
-        on_check_answer, name="absence_check_answer", rooms={"direct"}, senders={"staff"}, match=check_answer
-    )
-    app.add_handler(on_approval, name="leave_approval", rooms={"direct"}, senders={"staff"}, match=approval_answer)
+    staff, direct = {SenderKind.STAFF}, {RoomKind.DIRECT}
+    app.add_handler(on_which, name="which_student_answer", senders=staff, match=which_question)
+    app.add_handler(on_check_answer, name="absence_check_answer", rooms=direct, senders=staff, match=check_answer)
+    app.add_handler(on_approval, name="leave_approval", rooms=direct, senders=staff, match=approval_answer)

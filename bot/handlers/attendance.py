@@ -7,14 +7,17 @@ and any question about a name goes there too (student data never reaches parents
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from bot.attendance import recording
-from bot.attendance.parsing import Unresolved
+from bot.attendance.parsing import ParseResult, Unresolved
 from bot.chat import pending
 from bot.chat.app import App, Context
 from bot.school.roster_file import RosterEntry
+from storage.enums import AbsenceKind, PendingKind, SenderKind
+from storage.models import PendingQuestion
 
-WHICH = "which_student"
+WHICH = PendingKind.WHICH_STUDENT
 REPORT_INTENTS = ("absence", "return", "rollcall")
 
 
@@ -23,12 +26,12 @@ def question_room(ctx: Context) -> str | None:
     return None if (ctx.where.is_direct or ctx.where.is_parent_room) else ctx.where.topic
 
 
-def waiting_question(ctx: Context, within: dt.timedelta):
+def waiting_question(ctx: Context, within: dt.timedelta) -> PendingQuestion | None:
     """The sender's open "which student?" question here, asked within ``within`` (expired ones too)."""
     return pending.latest(ctx.session, ctx.sender.id, question_room(ctx), (WHICH,), since=ctx.now - within)
 
 
-def ask_which(ctx: Context, items: list[dict], *, by: str, room_class: str | None) -> None:
+def ask_which(ctx: Context, items: list[dict[str, Any]], *, by: str, room_class: str | None) -> None:
     """Ask about the first unresolved name; the rest wait in the payload."""
     first = items[0]
     roster = ctx.roster
@@ -45,7 +48,7 @@ def ask_which(ctx: Context, items: list[dict], *, by: str, room_class: str | Non
     ctx.reply_staff_safe("attendance/which.j2", text=first["text"], candidates=candidates, near_miss=first["near_miss"])
 
 
-def unresolved_item(u: Unresolved) -> dict:
+def unresolved_item(u: Unresolved) -> dict[str, Any]:
     def iso(d: dt.date | None) -> str | None:
         return d.isoformat() if d else None
 
@@ -62,7 +65,7 @@ def unresolved_item(u: Unresolved) -> dict:
     }
 
 
-def record_item(ctx: Context, item: dict, student: RosterEntry, by: str) -> recording.Outcome:
+def record_item(ctx: Context, item: dict[str, Any], student: RosterEntry, by: str) -> recording.Outcome:
     """Record what an unresolved name's part of a report said, once the student is known."""
     out = recording.Outcome()
     day = ctx.today
@@ -76,7 +79,7 @@ def record_item(ctx: Context, item: dict, student: RosterEntry, by: str) -> reco
             ctx.session,
             out,
             student,
-            kind=item["kind"] or "unexcused",
+            kind=item["kind"] or AbsenceKind.UNEXCUSED,
             start=parse(item["start"]) or day,
             end=parse(item["end"]),
             reason=item["reason"],
@@ -88,7 +91,7 @@ def record_item(ctx: Context, item: dict, student: RosterEntry, by: str) -> reco
     return out
 
 
-def is_report(ctx: Context):
+def is_report(ctx: Context) -> ParseResult | None:
     r = ctx.report
     if r.intent in REPORT_INTENTS and (r.absences or r.returns or r.rollcall or r.unresolved):
         return r
@@ -99,7 +102,7 @@ def is_report(ctx: Context):
     return None
 
 
-def on_report(ctx: Context, r) -> None:
+def on_report(ctx: Context, r: ParseResult) -> None:
     if not (r.absences or r.returns or r.rollcall or r.unresolved):
         ctx.reply_staff_safe("attendance/no_student.j2")
         return
@@ -131,7 +134,7 @@ def on_report(ctx: Context, r) -> None:
         ctx.reply_staff_safe("queries/no_student.j2", name="、".join(u.text for u in r.unresolved), candidates=[])
 
 
-def mismatch(r, day: dt.date) -> dict | None:
+def mismatch(r: ParseResult, day: dt.date) -> dict[str, int] | None:
     """应到 − 实到 that disagrees with the names listed: worth a second look, not a refusal."""
     rc = r.rollcall
     if not rc or rc.expected is None or rc.present is None:
@@ -143,12 +146,12 @@ def mismatch(r, day: dt.date) -> dict | None:
     return {"missing": missing, "listed": listed} if listed and missing != listed else None
 
 
-def on_not_staff(ctx: Context, _r) -> None:
+def on_not_staff(ctx: Context, _r: object) -> None:
     ctx.reply("attendance/staff_only.j2")
 
 
 def register(app: App) -> None:
-    app.add_handler(on_report, name="attendance", senders={"staff"}, match=is_report)
+    app.add_handler(on_report, name="attendance", senders={SenderKind.STAFF}, match=is_report)
 
 
 def register_refusal(app: App) -> None:
@@ -156,7 +159,7 @@ def register_refusal(app: App) -> None:
     app.add_handler(
         on_not_staff,
         name="attendance_refused",
-        senders={"parent", "stranger"},
+        senders={SenderKind.PARENT, SenderKind.STRANGER},
         match=lambda c: (
             (c.where.is_direct or c.msg.mentioned)
             and c.report.intent in REPORT_INTENTS

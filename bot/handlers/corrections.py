@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from bot.attendance import recording
+from bot.attendance.parsing import ParseResult
 from bot.chat import pending
 from bot.chat.app import App, Context
 from bot.handlers import attendance
+from storage.enums import PendingStatus, SenderKind
 from storage.models import InboundMessage
 
 
-def on_cancel(ctx: Context, r) -> None:
+def on_cancel(ctx: Context, r: ParseResult) -> None:
     minutes = int(recording.UNDO_WINDOW.total_seconds() // 60)
     ids = [s.student_id for s in r.cancel_students] or None
     inbound_id = recording.last_report(ctx.session, ctx.sender.id, ctx.now, ids)
@@ -17,7 +19,7 @@ def on_cancel(ctx: Context, r) -> None:
         # A report still waiting on "which 王小明?" is withdrawn by dropping the question.
         q = attendance.waiting_question(ctx, recording.UNDO_WINDOW)
         if q is not None:
-            pending.close(ctx.session, q, "cancelled")
+            pending.close(ctx.session, q, PendingStatus.CANCELLED)
             ctx.reply_staff_safe("attendance/dropped.j2", text=pending.payload(q)["items"][0]["text"])
         else:
             ctx.reply_staff_safe("attendance/nothing_to_undo.j2", minutes=minutes)
@@ -27,8 +29,9 @@ def on_cancel(ctx: Context, r) -> None:
     ctx.reply_staff_safe("attendance/undone.j2", inbound=ctx.session.get(InboundMessage, inbound_id), students=students)
 
 
-def on_name_correction(ctx: Context, r) -> None:
+def on_name_correction(ctx: Context, r: ParseResult) -> None:
     c = r.name_correction
+    assert c is not None  # the handler matches only a name correction
     if c.new is None:
         ctx.reply_staff_safe("queries/no_student.j2", name=c.new_text, candidates=[])
         return
@@ -48,9 +51,9 @@ def on_name_correction(ctx: Context, r) -> None:
         ctx.reply_staff_safe("attendance/nothing_to_correct.j2", name=c.old_text)
         return
     out = recording.Outcome()
-    _, changes = recording.undo(
-        ctx.session, ctx.school, rows[0].inbound_id, ctx.today, ctx.app.clock.now(), [c.old.student_id]
-    )
+    inbound_id = rows[0].inbound_id
+    assert inbound_id is not None  # recent_rows are the rows of one inbound message
+    _, changes = recording.undo(ctx.session, ctx.school, inbound_id, ctx.today, ctx.app.clock.now(), [c.old.student_id])
     ctx.announce(changes)
     for row in rows:
         recording.record_absence(
@@ -69,8 +72,9 @@ def on_name_correction(ctx: Context, r) -> None:
     ctx.reply_staff_safe("attendance/corrected.j2", lines=out.lines)
 
 
-def on_kind_correction(ctx: Context, r) -> None:
+def on_kind_correction(ctx: Context, r: ParseResult) -> None:
     c = r.kind_correction
+    assert c is not None  # the handler matches only a kind correction
     student_id = c.student.student_id if c.student else None
     rows = recording.recent_rows(ctx.session, ctx.sender.id, ctx.now, student_id)
     if c.old_kind:
@@ -101,7 +105,7 @@ def on_kind_correction(ctx: Context, r) -> None:
 
 
 def register(app: App) -> None:
-    staff = {"staff"}
+    staff = {SenderKind.STAFF}
     app.add_handler(on_cancel, name="cancel", senders=staff, match=lambda c: c.report.cancel and c.report)
     app.add_handler(
         on_name_correction, name="name_correction", senders=staff, match=lambda c: c.report.name_correction and c.report

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from bot.chat import pending
 from bot.chat.app import STAFF_PLACES, App, Context
@@ -27,11 +28,13 @@ from bot.faq import catalogue, history
 from bot.faq.matcher import Match
 from bot.faq.matcher import default as default_matcher
 from bot.faq.policy import effective
-from storage.models import InboundMessage
+from storage.enums import PendingKind
+from storage.models import FaqQuery, InboundMessage
 
 RATE_WINDOW = dt.timedelta(hours=1)
 UNANSWERED_DAYS = 7
 MENU_WINDOW = dt.timedelta(minutes=30)
+MENU = PendingKind.FAQ_MENU  # the pending kind of a menu just sent
 UNANSWERED = re.compile(r"^\s*(?:@\S+[\s\u2005]*)?(?:查看)?未回答(?:的)?问题\s*[?？!！。.]*\s*$")
 
 
@@ -52,15 +55,13 @@ def _answer(ctx: Context, topic_id: str) -> None:
     ctx.reply(catalogue.by_id()[topic_id].template, policy=effective(ctx.school.config.policy))
 
 
-def _menu_reply(ctx: Context, template: str, **data) -> None:
+def _menu_reply(ctx: Context, template: str, **data: Any) -> None:
     """Send a numbered menu and remember it, so that this person's next number picks."""
     ctx.reply(template, topics=catalogue.menu(), **data)
-    pending.ask(
-        ctx.session, kind="faq_menu", ask_to=ctx.sender.id, room=_room(ctx), payload={}, now=ctx.now, ttl=MENU_WINDOW
-    )
+    pending.ask(ctx.session, kind=MENU, ask_to=ctx.sender.id, room=_room(ctx), payload={}, now=ctx.now, ttl=MENU_WINDOW)
 
 
-def _log(ctx: Context, m: Match | None, *, reason: str, answered: bool, topic: str | None = None):
+def _log(ctx: Context, m: Match | None, *, reason: str, answered: bool, topic: str | None = None) -> FaqQuery:
     return history.log(
         ctx.session,
         at=ctx.now,
@@ -77,9 +78,9 @@ def _log(ctx: Context, m: Match | None, *, reason: str, answered: bool, topic: s
 # -- numbers: a pending 您想问的是 question, or a menu just shown --------------------------
 def _after_help(ctx: Context) -> bool:
     """Was this person's previous message here 帮助/菜单, answered by the help handler?"""
-    q = select(InboundMessage).where(InboundMessage.sender_id == ctx.sender.id, InboundMessage.id < ctx.inbound.id)
-    q = q.where(InboundMessage.room.is_(None) if ctx.where.is_direct else InboundMessage.room == ctx.where.topic)
-    prev = ctx.session.execute(q.order_by(InboundMessage.id.desc()).limit(1)).scalars().first()
+    q = select(InboundMessage).where(InboundMessage.sender_id == ctx.sender.id, col(InboundMessage.id) < ctx.inbound.id)
+    q = q.where(col(InboundMessage.room).is_(None) if ctx.where.is_direct else InboundMessage.room == ctx.where.topic)
+    prev = ctx.session.exec(q.order_by(col(InboundMessage.id).desc()).limit(1)).first()
     if prev is None or prev.handler != "help":
         return False
     sent = prev.sent_at if prev.sent_at.tzinfo else prev.sent_at.replace(tzinfo=dt.UTC)
@@ -88,10 +89,10 @@ def _after_help(ctx: Context) -> bool:
 
 def _on_number(ctx: Context, number: int) -> bool:
     room = _room(ctx)
-    q = pending.latest(ctx.session, ctx.sender.id, room, ("faq_choice", "faq_menu"))
+    q = pending.latest(ctx.session, ctx.sender.id, room, (PendingKind.FAQ_CHOICE, MENU))
     if q is not None and not pending.is_expired(q, ctx.now):
         data = pending.payload(q)
-        if q.kind == "faq_choice":
+        if q.kind == PendingKind.FAQ_CHOICE:
             candidates = data.get("candidates", [])
             if not 1 <= number <= len(candidates):
                 return False
@@ -152,7 +153,7 @@ def considered(ctx: Context) -> bool:
     return ctx.where.is_parent_room and not ctx.sender.is_staff
 
 
-def on_message(ctx: Context, _match) -> bool | None:
+def on_message(ctx: Context, _match: object) -> bool | None:
     text = ctx.text
     if UNANSWERED.match(text) and ctx.sender.is_staff:
         _on_unanswered(ctx)
@@ -169,6 +170,7 @@ def on_message(ctx: Context, _match) -> bool | None:
         return _unprompted(ctx, m)
 
     if m.reason == "answered":
+        assert m.topic is not None  # an answer names its topic
         _log(ctx, m, reason="answered", answered=True)
         _answer(ctx, m.topic)
         return True
@@ -176,7 +178,7 @@ def on_message(ctx: Context, _match) -> bool | None:
         row = _log(ctx, m, reason="ambiguous", answered=False)
         pending.ask(
             ctx.session,
-            kind="faq_choice",
+            kind=PendingKind.FAQ_CHOICE,
             ask_to=ctx.sender.id,
             room=_room(ctx),
             payload={"candidates": list(m.candidates), "query_id": row.id},
@@ -207,6 +209,7 @@ def _unprompted(ctx: Context, m: Match) -> bool:
             reason = "chatter"  # group talk with no aid subject: not an unanswered question
         _log(ctx, m, reason=reason, answered=False)
         return False
+    assert m.topic is not None and ctx.where.topic is not None  # an answer names its topic; a group has one
     earlier = history.last_answer(ctx.session, ctx.where.topic, m.topic, ctx.now - RATE_WINDOW)
     if earlier is not None:
         _log(ctx, m, reason="repeat", answered=True)

@@ -10,6 +10,8 @@ import re
 
 from bot.attendance.alerts import add_followup, followups, live_alerts
 from bot.chat.app import App, Context
+from storage.enums import SenderKind
+from storage.models import Alert
 
 HOME_TEACHING = re.compile(r"送教上门|送教")
 # Without a name, only a direct message that reads like casework is taken as one.
@@ -18,7 +20,7 @@ CASEWORK = re.compile(
 )
 
 
-def followup_target(ctx: Context):
+def followup_target(ctx: Context) -> list[Alert] | None:
     r = ctx.report
     if r.absences or r.returns or r.rollcall or r.query or r.cancel or r.name_correction or r.kind_correction:
         return None
@@ -35,10 +37,11 @@ def followup_target(ctx: Context):
     return cases or None
 
 
-def on_followup(ctx: Context, cases) -> None:
+def on_followup(ctx: Context, cases: list[Alert]) -> None:
     home = bool(HOME_TEACHING.search(ctx.text))
     text = ctx.text.strip()[:500]
     for alert in cases:
+        assert alert.id is not None
         add_followup(ctx.session, alert, text, ctx.sender.id, ctx.inbound.id, ctx.now, home_teaching=home)
         ctx.session.flush()
         student = ctx.roster.by_id.get(alert.student_id)
@@ -49,4 +52,4 @@ def on_followup(ctx: Context, cases) -> None:
 
 
 def register(app: App) -> None:
-    app.add_handler(on_followup, name="followup", senders={"staff"}, match=followup_target)
+    app.add_handler(on_followup, name="followup", senders={SenderKind.STAFF}, match=followup_target)

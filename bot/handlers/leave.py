@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any, Literal
 
 from bot.attendance import recording
+from bot.attendance.parsing import Absence
 from bot.chat import pending
 from bot.chat.app import App, Context
 from bot.chat.outbox import Recipient
+from bot.school.roster_file import RosterEntry
+from storage.enums import AbsenceKind, PendingKind, PendingStatus, RoomKind, SenderKind
 from storage.models import PendingQuestion
 
-APPROVAL = "leave_approval"
+APPROVAL = PendingKind.LEAVE_APPROVAL
 APPROVAL_TTL = dt.timedelta(days=2)
-LEAVE_KINDS = ("sick", "personal")  # "王小明今天没来" from a parent is not a leave request
+LEAVE_KINDS = (AbsenceKind.SICK, AbsenceKind.PERSONAL)  # "王小明今天没来" from a parent is not a leave request
 
 
-def leave_request(ctx: Context):
+def leave_request(ctx: Context) -> list[Absence] | Literal["which_child"] | None:
     r = ctx.report
     if r.intent not in ("absence", "rollcall"):
         return None
@@ -41,7 +45,7 @@ def leave_request(ctx: Context):
     return None
 
 
-def on_leave_request(ctx: Context, wanted) -> None:
+def on_leave_request(ctx: Context, wanted: list[Absence] | Literal["which_child"]) -> None:
     if wanted == "which_child":
         ctx.reply_private("leave/which_child.j2")
         return
@@ -85,7 +89,7 @@ def on_leave_request(ctx: Context, wanted) -> None:
         )
 
 
-def _leave(ctx: Context, q: PendingQuestion):
+def _leave(ctx: Context, q: PendingQuestion) -> tuple[dict[str, Any], RosterEntry | None, dt.date, dt.date | None]:
     data = pending.payload(q)
     student = ctx.roster.by_id.get(data["student_id"])
     start = dt.date.fromisoformat(data["start"])
@@ -119,7 +123,7 @@ def approve(ctx: Context, q: PendingQuestion) -> None:
 
 def decline(ctx: Context, q: PendingQuestion) -> None:
     data, student, _start, _end = _leave(ctx, q)
-    pending.close(ctx.session, q, "declined")
+    pending.close(ctx.session, q, PendingStatus.DECLINED)
     if student is None:
         return
     ctx.reply("leave/declined_ack.j2", student=student)
@@ -135,7 +139,7 @@ def register(app: App) -> None:
     app.add_handler(
         on_leave_request,
         name="parent_leave",
-        rooms={"parents", "direct"},
-        senders={"parent", "stranger"},
+        rooms={RoomKind.PARENTS, RoomKind.DIRECT},
+        senders={SenderKind.PARENT, SenderKind.STRANGER},
         match=leave_request,
     )

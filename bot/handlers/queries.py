@@ -6,23 +6,28 @@ they are answered privately with a pointer, never with the data.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlmodel import col, select
 
 from bot.attendance.alerts import case_views
+from bot.attendance.parsing import ParseResult
 from bot.chat.app import STAFF_PLACES, App, Context
 from bot.reports.jobs import render_daily_digest
+from storage.enums import RecordStatus, SenderKind
 from storage.models import Absence, Alert, AlertEvent, Student
 
 ASKED_AS = {"alerts": "预警", "not_returned": "未返校名单", "absent_today": "今日缺勤", "student_record": "某某 记录"}
 HANDLED = tuple(ASKED_AS)  # "未回答问题" belongs to the FAQ
 
 
-def staff_query(ctx: Context):
+def staff_query(ctx: Context) -> ParseResult | None:
     r = ctx.report
     return r if r.intent == "query" and r.query in HANDLED else None
 
 
-def on_query(ctx: Context, r) -> None:
+def on_query(ctx: Context, r: ParseResult) -> None:
+    assert r.query is not None  # staff_query matched one of HANDLED
     if ctx.where.kind not in STAFF_PLACES:
         ctx.reply_private("queries/not_here.j2", query=ASKED_AS[r.query])
         return
@@ -38,24 +43,28 @@ def on_query(ctx: Context, r) -> None:
         ctx.reply("queries/no_student.j2", name=name, candidates=candidates)
 
 
-def student_record(ctx: Context, student_id: str) -> dict:
+def student_record(ctx: Context, student_id: str) -> dict[str, Any]:
     s = ctx.session
     student = s.get(Student, student_id)
     absences = list(
-        s.execute(
-            select(Absence).where(Absence.student_id == student_id, Absence.status == "active").order_by(Absence.start)
-        ).scalars()
+        s.exec(
+            select(Absence)
+            .where(Absence.student_id == student_id, Absence.status == RecordStatus.ACTIVE)
+            .order_by(col(Absence.start))
+        )
     )
-    alerts = list(s.execute(select(Alert).where(Alert.student_id == student_id).order_by(Alert.id)).scalars())
-    events: dict[int, list[AlertEvent]] = {a.id: [] for a in alerts}
+    alerts = list(s.exec(select(Alert).where(Alert.student_id == student_id).order_by(col(Alert.id))))
+    events: dict[int | None, list[AlertEvent]] = {a.id: [] for a in alerts}
     if alerts:
-        for ev in s.execute(
-            select(AlertEvent).where(AlertEvent.alert_id.in_(list(events))).order_by(AlertEvent.at, AlertEvent.id)
-        ).scalars():
+        for ev in s.exec(
+            select(AlertEvent)
+            .where(col(AlertEvent.alert_id).in_(list(events)))
+            .order_by(col(AlertEvent.at), col(AlertEvent.id))
+        ):
             events[ev.alert_id].append(ev)
     cases = [(a, events[a.id]) for a in alerts]
     return {"student": student, "absences": absences, "cases": cases}
 
 
 def register(app: App) -> None:
-    app.add_handler(on_query, name="query", senders={"staff"}, match=staff_query)
+    app.add_handler(on_query, name="query", senders={SenderKind.STAFF}, match=staff_query)

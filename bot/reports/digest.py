@@ -12,8 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, func, select
 
 from bot.attendance import ledger
 from bot.attendance.alerts import CaseView, case_views
@@ -65,22 +64,20 @@ class WeeklySummary:
 
 def reported_classes(session: Session, school: SchoolContext, day: dt.date) -> set[str]:
     return set(
-        session.execute(
+        session.exec(
             select(ClassReport.class_name).where(ClassReport.day == day, ClassReport.status == RecordStatus.ACTIVE)
-        ).scalars()
+        )
     )
 
 
 def daily(session: Session, school: SchoolContext, day: dt.date) -> DailyDigest:
     absent = absent_on(ledger.spans(session, since=day), day)
     students = (
-        {s.id: s for s in session.execute(select(Student).where(col(Student.id).in_(list(absent)))).scalars()}
-        if absent
-        else {}
+        {s.id: s for s in session.exec(select(Student).where(col(Student.id).in_(list(absent))))} if absent else {}
     )
-    enrolled = session.execute(
+    enrolled = session.exec(
         select(func.count()).select_from(Student).where(Student.school_id == school.id, col(Student.active))
-    ).scalar_one()
+    ).one()
     by_class: dict[str, list[tuple[Student, str]]] = defaultdict(list)
     for sid, kind in absent.items():
         by_class[students[sid].class_name].append((students[sid], kind))
@@ -110,12 +107,12 @@ def weekly(session: Session, school: SchoolContext, day: dt.date) -> WeeklySumma
     days = list(school.calendar.school_days(monday, day))
     spans = ledger.spans(session, since=monday)
     per_day = [(d, Counter(absent_on(spans, d).values())) for d in days]
-    opened = session.execute(
+    opened = session.exec(
         select(func.count()).select_from(Alert).where(col(Alert.opened_on) >= monday, col(Alert.opened_on) <= day)
-    ).scalar_one()
-    closed = session.execute(
+    ).one()
+    closed = session.exec(
         select(func.count()).select_from(Alert).where(col(Alert.closed_on) >= monday, col(Alert.closed_on) <= day)
-    ).scalar_one()
+    ).one()
     cases = case_views(session, school, day)
     return WeeklySummary(
         monday=monday,

@@ -13,23 +13,28 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col, or_, select
 
 from bot.attendance import ledger
 from bot.attendance.streak import SchoolDayIndex, Span, kinds_by_day
 from bot.school.calendar import SchoolCalendar
 from bot.school.classnames import parse_class_name
 from bot.school.config import SchoolConfig
+from storage.enums import AbsenceKind, AlertEventKind, AlertStatus, RecordStatus
 from storage.models import Absence, Alert, AlertEvent, ClassReport, Student
 
-KIND_LABELS = {"sick": "病假", "personal": "事假", "unexcused": "无故缺勤"}
-KINDS = ("sick", "personal", "unexcused")
+KIND_LABELS: dict[str, str] = {
+    AbsenceKind.SICK: "病假",
+    AbsenceKind.PERSONAL: "事假",
+    AbsenceKind.UNEXCUSED: "无故缺勤",
+}
+KINDS = (AbsenceKind.SICK, AbsenceKind.PERSONAL, AbsenceKind.UNEXCUSED)
 ABSENCES, ALERTS, DAILY = "缺勤台账", "预警与劝返", "班级每日统计"
 HEADERS = {
     ABSENCES: ("学籍号", "姓名", "班级", "缺勤日期", "类型", "原因", "连续天数", "报告人", "脱贫家庭", "留守儿童"),
@@ -70,7 +75,7 @@ def _md(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def _class_key(name: str) -> tuple:
+def _class_key(name: str) -> tuple[int, int, int, str]:
     ref = parse_class_name(name)
     return (0, ref.grade, ref.number, name) if ref else (1, 0, 0, name)
 
@@ -100,7 +105,7 @@ def _runs(days: dict[int, str]) -> dict[int, int]:
     """position → consecutive unexcused school days ending there (as ``streaks`` counts)."""
     runs: dict[int, int] = {}
     for pos in sorted(days):
-        if days[pos] == "unexcused":
+        if days[pos] == AbsenceKind.UNEXCUSED:
             runs[pos] = runs.get(pos - 1, 0) + 1
     return runs
 
@@ -117,7 +122,7 @@ def build_ledger(
     """The workbook for school days ``start``..``end``; ``today`` stops open absences there."""
     if start > end:
         raise ValueError(f"start {start} is after end {end}")
-    students = {s.id: s for s in session.execute(select(Student).where(Student.school_id == school.id)).scalars()}
+    students = {s.id: s for s in session.exec(select(Student).where(Student.school_id == school.id))}
     # Rows ending before the term cover no school day; active_students_only=False keeps
     # the students who left since: the ledger is history.
     raw = ledger.spans(session, since=min(start, calendar.term.start), active_students_only=False)
@@ -148,7 +153,18 @@ def build_ledger(
     return export
 
 
-def _absence_sheet(wb, session, school, students, spans, index, lo, upto, kinds, runs) -> int:
+def _absence_sheet(
+    wb: Workbook,
+    session: Session,
+    school: SchoolConfig,
+    students: dict[str, Student],
+    spans: list[Span],
+    index: SchoolDayIndex,
+    lo: int,
+    upto: int,
+    kinds: dict[str, dict[int, str]],
+    runs: dict[str, dict[int, int]],
+) -> int:
     # Which row states each day: the latest report, as in kinds_by_day; its reason and
     # reporter are read in one more query over the rows touching the range.
     owner: dict[tuple[str, int], int] = {}
@@ -157,15 +173,15 @@ def _absence_sheet(wb, session, school, students, spans, index, lo, upto, kinds,
         s_hi = upto if s.end is None else min(upto, index.position(s.end))
         for pos in range(s_lo, s_hi + 1):
             owner[(s.student_id, pos)] = s.order
-    details: dict[int, tuple[str, str]] = {}
+    details: dict[int | None, tuple[str, str]] = {}
     if owner:
         first_day, last_day = index.days[lo], index.days[upto]
-        q = select(Absence.id, Absence.reason, Absence.reported_by).where(
-            Absence.status == ledger.ACTIVE,
+        q = select(col(Absence.id), col(Absence.reason), col(Absence.reported_by)).where(
+            Absence.status == RecordStatus.ACTIVE,
             Absence.start <= last_day,
-            or_(Absence.end.is_(None), Absence.end >= first_day),
+            or_(col(Absence.end).is_(None), col(Absence.end) >= first_day),
         )
-        details = {i: (reason, by) for i, reason, by in session.execute(q)}
+        details = {i: (reason, by) for i, reason, by in session.exec(q)}
     rows = []
     for (sid, pos), order in owner.items():
         st = students[sid]
@@ -192,24 +208,35 @@ def _absence_sheet(wb, session, school, students, spans, index, lo, upto, kinds,
     return _write(wb, ABSENCES, [r for _, r in sorted(rows, key=lambda r: r[0])])
 
 
-def _alert_sheet(wb, session, school, students, start, end, as_of, current: dict[str, int]) -> int:
+def _alert_sheet(
+    wb: Workbook,
+    session: Session,
+    school: SchoolConfig,
+    students: dict[str, Student],
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+    current: dict[str, int],
+) -> int:
     alerts = [
         a
-        for a in session.execute(
-            select(Alert).where(Alert.since <= end, or_(Alert.closed_on.is_(None), Alert.closed_on >= start))
-        ).scalars()
+        for a in session.exec(
+            select(Alert).where(Alert.since <= end, or_(col(Alert.closed_on).is_(None), col(Alert.closed_on) >= start))
+        )
         if a.student_id in students
     ]
-    events: dict[int, list[AlertEvent]] = defaultdict(list)
+    events: dict[int | None, list[AlertEvent]] = defaultdict(list)
     if alerts:
-        for ev in session.execute(
+        for ev in session.exec(
             select(AlertEvent)
             .where(
-                AlertEvent.alert_id.in_([a.id for a in alerts]),
-                AlertEvent.kind.in_(("followup", "home_teaching", "closed")),
+                col(AlertEvent.alert_id).in_([a.id for a in alerts]),
+                col(AlertEvent.kind).in_(
+                    (AlertEventKind.FOLLOWUP, AlertEventKind.HOME_TEACHING, AlertEventKind.CLOSED)
+                ),
             )
-            .order_by(AlertEvent.at, AlertEvent.id)
-        ).scalars():
+            .order_by(col(AlertEvent.at), col(AlertEvent.id))
+        ):
             events[ev.alert_id].append(ev)
     tz = ZoneInfo(school.timezone)
     rows = []
@@ -217,16 +244,18 @@ def _alert_sheet(wb, session, school, students, start, end, as_of, current: dict
         st = students[a.student_id]
         # Stored times come back in UTC: an 07:30 visit in Beijing is still "that day" here.
         visits = "\n".join(
-            f"{ev.at.astimezone(tz):%m-%d} {ev.text}".rstrip() for ev in events[a.id] if ev.kind != "closed"
+            f"{ev.at.astimezone(tz):%m-%d} {ev.text}".rstrip()
+            for ev in events[a.id]
+            if ev.kind != AlertEventKind.CLOSED
         )
-        if a.status == "closed":
-            closing = next((ev.text for ev in reversed(events[a.id]) if ev.kind == "closed"), "")
+        if a.status == AlertStatus.CLOSED:
+            closing = next((ev.text for ev in reversed(events[a.id]) if ev.kind == AlertEventKind.CLOSED), "")
             when = _md(a.closed_on) if a.closed_on else ""
             # A correction (e.g. 旷课 → 病假) also closes an alert: that is no return to school.
             outcome = f"已返校 {when}" if not closing or "返校" in closing else f"已关闭 {when}：{closing}"
             streak: int | str = a.streak_at_open
         else:
-            outcome = "送教上门" if a.status == "home_teaching" else "仍未返校"
+            outcome = "送教上门" if a.status == AlertStatus.HOME_TEACHING else "仍未返校"
             streak = a.streak_at_open
             if as_of >= a.opened_on:
                 streak = f"预警时{a.streak_at_open}天；截至{_md(as_of)}已{current.get(a.student_id, 0)}天"
@@ -248,30 +277,43 @@ def _alert_sheet(wb, session, school, students, start, end, as_of, current: dict
     return _write(wb, ALERTS, rows)
 
 
-def _daily_sheet(wb, session, school, students, index, lo, upto, kinds) -> int:
+def _daily_sheet(
+    wb: Workbook,
+    session: Session,
+    school: SchoolConfig,
+    students: dict[str, Student],
+    index: SchoolDayIndex,
+    lo: int,
+    upto: int,
+    kinds: dict[str, dict[int, str]],
+) -> int:
     classes = sorted(set(school.classes) | {s.class_name for s in students.values()}, key=_class_key)
     if upto < lo:
         return _write(wb, DAILY, [])
     first_day, last_day = index.days[lo], index.days[upto]
     enrolled = Counter(s.class_name for s in students.values() if s.active)
-    gone = [s for s in students.values() if not s.active and s.left_on is not None and s.left_on > first_day]
-    counts: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    gone = [
+        (s.class_name, s.left_on)
+        for s in students.values()
+        if not s.active and s.left_on is not None and s.left_on > first_day
+    ]
+    counts: dict[tuple[int, str], Counter[str]] = defaultdict(Counter)
     for sid, days in kinds.items():
         for pos, kind in days.items():
             if pos >= lo:
                 counts[(pos, students[sid].class_name)][kind] += 1
     reported = {
         (name, day)
-        for name, day in session.execute(
-            select(ClassReport.class_name, ClassReport.day).where(
-                ClassReport.status == "active", ClassReport.day >= first_day, ClassReport.day <= last_day
+        for name, day in session.exec(
+            select(col(ClassReport.class_name), col(ClassReport.day)).where(
+                ClassReport.status == RecordStatus.ACTIVE, ClassReport.day >= first_day, ClassReport.day <= last_day
             )
         )
     }
     rows = []
     for pos in range(lo, upto + 1):
         day = index.days[pos]
-        on_roll = enrolled + Counter(s.class_name for s in gone if day < s.left_on)
+        on_roll = enrolled + Counter(name for name, left_on in gone if day < left_on)
         for name in classes:
             c = counts.get((pos, name), Counter())
             rows.append(
@@ -287,7 +329,7 @@ def _daily_sheet(wb, session, school, students, index, lo, upto, kinds) -> int:
     return _write(wb, DAILY, rows)
 
 
-def _width(value) -> int:
+def _width(value: object) -> int:
     if isinstance(value, dt.date):
         return 10
     lines = str(value).split("\n") if value is not None else [""]
@@ -295,7 +337,7 @@ def _width(value) -> int:
     return max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in lines)
 
 
-def _write(wb: Workbook, title: str, rows: list[tuple]) -> int:
+def _write(wb: Workbook, title: str, rows: list[tuple[Any, ...]]) -> int:
     ws = wb.create_sheet(title)
     headers = HEADERS[title]
     ws.append(headers)
@@ -308,8 +350,8 @@ def _write(wb: Workbook, title: str, rows: list[tuple]) -> int:
         ws.append(row)
         for i, value in enumerate(row):
             widths[i] = max(widths[i], _width(value))
-    for col in ws.iter_cols(min_row=2, max_row=ws.max_row):
-        for cell in col:
+    for column in ws.iter_cols(min_row=2, max_row=ws.max_row):
+        for cell in column:
             if isinstance(cell.value, dt.date):
                 cell.number_format = DATE_FORMAT
             if cell.column - 1 in wrap:

@@ -19,7 +19,7 @@ from bot.chat.render import render
 from bot.reports import digest, reminders
 from bot.reports.alert_notices import queue_alert_notices
 from bot.school.context import SchoolContext
-from storage.enums import PendingKind, RoomKind
+from storage.enums import PendingKind, Role, RoomKind
 from storage.models import PendingQuestion
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ WEEKLY_DELAY_MIN = 10  # after the daily digest on the week's last school day
 
 def leader_recipients(school: SchoolContext) -> list[Recipient]:
     """Who gets the digest: the principals by direct message, and the leaders room."""
-    people = [Recipient(contact=s.wechat_id) for s in school.config.with_role("principal")]
+    people = [Recipient(contact=s.wechat_id) for s in school.config.with_role(Role.PRINCIPAL)]
     rooms = [Recipient(room=r.topic) for r in school.config.rooms_of_kind(RoomKind.LEADERS)]
     return people + rooms
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from bot.attendance import ledger
 from bot.reports.digest import reported_classes
@@ -49,9 +48,9 @@ def absence_checks(session: Session, school: SchoolContext, day: dt.date) -> lis
     students = (
         {
             s.id: s
-            for s in session.execute(
+            for s in session.exec(
                 select(Student).where(col(Student.id).in_([a.student_id for a in rows]), col(Student.active))
-            ).scalars()
+            )
         }
         if rows
         else {}

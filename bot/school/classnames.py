@@ -114,31 +114,3 @@ def parse_class_name(name: str) -> ClassRef | None:
     if len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end == len(name.strip()):
         return mentions[0].ref
     return None
-
-
-def variants(name: str) -> list[str]:
-    """The spellings teachers use for a class, canonical first."""
-    ref = parse_class_name(name)
-    if ref is None:
-        return [name]
-    g, n = ref.grade, ref.number
-    gc, nc = grade_word(g), cn_int(n)
-    out = [
-        name,
-        f"{gc}({n})班",
-        f"{gc}（{n}）班",
-        f"{g}({n})班",
-        f"{g}年{n}班",
-        f"{gc}年{nc}班",
-        f"{g}年级{n}班",
-        f"{gc}年级{n}班",
-        f"{g}.{n}班",
-        f"{g}-{n}班",
-        f"{g}{n:02d}班",
-        f"{gc}{n}班",
-        f"{gc}{nc}班",
-    ]
-    seen: dict[str, None] = {}
-    for v in out:
-        seen.setdefault(v, None)
-    return list(seen)

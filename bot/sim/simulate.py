@@ -11,10 +11,10 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.attendance import ledger
 from bot.attendance.streak import absent_on, streaks
@@ -24,6 +24,7 @@ from bot.runtime import Bootstrap, build_app, open_database
 from bot.scheduler import VirtualRunner
 from bot.school.config import SchoolConfig, load_school
 from bot.settings import Settings
+from storage.enums import AlertStatus
 from storage.models import Alert, Student
 from storage.queries import sync_school
 
@@ -52,7 +53,7 @@ class Scenario:
     steps: list[Step] = field(default_factory=list)
 
 
-def _when(value, tz, what: str) -> dt.datetime:
+def _when(value: object, tz: dt.tzinfo, what: str) -> dt.datetime:
     if isinstance(value, dt.datetime):
         when = value
     elif isinstance(value, str):
@@ -65,8 +66,10 @@ def _when(value, tz, what: str) -> dt.datetime:
     return when if when.tzinfo else when.replace(tzinfo=tz)
 
 
-def load_scenario(path: str | Path | None = None, data: dict | None = None) -> Scenario:
+def load_scenario(path: str | Path | None = None, data: dict[str, Any] | None = None) -> Scenario:
     if data is None:
+        if path is None:
+            raise TypeError("load_scenario needs a path or the data")
         text = Path(path).read_text(encoding="utf-8")
         data = yaml.safe_load(text)
     if not isinstance(data, dict):
@@ -150,17 +153,17 @@ class Simulation:
             if on_step:
                 on_step(step, self.transport.take())
 
-    def state(self) -> dict:
+    def state(self) -> dict[str, Any]:
         day = self.clock.today()
         with Session(self.app.engine) as s:
             spans = ledger.spans(s)
             current = streaks(spans, self.app.calendar, day)
             alerts = list(
-                s.execute(
+                s.exec(
                     select(Alert, Student)
-                    .join(Student, Student.id == Alert.student_id)
-                    .where(Alert.status == "open")
-                    .order_by(Alert.since, Alert.id)
+                    .join(Student, col(Student.id) == Alert.student_id)
+                    .where(Alert.status == AlertStatus.OPEN)
+                    .order_by(col(Alert.since), col(Alert.id))
                 )
             )
         return {
@@ -179,5 +182,5 @@ class Simulation:
         }
 
 
-def sent_json(m: Sent) -> dict:
+def sent_json(m: Sent) -> dict[str, Any]:
     return {"at": m.at.isoformat() if m.at else None, "room": m.room, "to": m.contact, "text": m.text}

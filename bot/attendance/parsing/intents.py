@@ -78,10 +78,6 @@ def speaks_of_a_child(clause: str, message: str) -> bool:
     return len(message) <= 60 and bool(_CHILD.search(message)) and not _NOBODY.search(clause)
 
 
-def nobody(clause: str) -> bool:
-    return bool(_NOBODY.search(clause))
-
-
 _OTHERS = re.compile(L.alt(L.OTHERS))
 _ALL = re.compile(L.alt(L.ALL_PRESENT))
 
