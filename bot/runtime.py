@@ -17,7 +17,8 @@ from sqlmodel import Session
 from bot.chat.app import App
 from bot.chat.transports.base import Transport
 from bot.clock import Clock, OffsetClock, RealClock
-from bot.school.config import SchoolConfig, load_school
+from bot.school.config import SchoolConfig
+from bot.school.deployment import Deployment, load_deployment
 from bot.settings import Settings
 from storage.engine import make_engine
 from storage.migrate import upgrade
@@ -35,21 +36,44 @@ def open_database(url: str) -> Engine:
 @dataclass
 class Bootstrap:
     settings: Settings
-    school: SchoolConfig
+    deployment: Deployment | SchoolConfig  # one school folder is a deployment of one
     engine: Engine
 
+    def __post_init__(self) -> None:
+        if isinstance(self.deployment, SchoolConfig):
+            s = self.deployment
+            self.deployment = Deployment(s.name, s.folder, [s])
 
-def bootstrap(settings: Settings, *, seed_roster: bool = True) -> Bootstrap:
-    """Load the school, upgrade the database, mirror the school into it.
+    @property
+    def dep(self) -> Deployment:
+        assert isinstance(self.deployment, Deployment)
+        return self.deployment
 
-    ``seed_roster``: a new database gets the school folder's roster.csv, except when
-    the caller is about to import a roster itself.
+    @property
+    def school(self) -> SchoolConfig:
+        """The first school (the only one, in a single-school deployment)."""
+        return self.dep.schools[0]
+
+    def school_by_id(self, school_id: str | None) -> SchoolConfig | None:
+        """The school a command is about: the one named, or the only one."""
+        if school_id is None:
+            return self.school if len(self.dep.schools) == 1 else None
+        return next((s for s in self.dep.with_cross_staff() if s.id == school_id), None)
+
+
+def bootstrap(settings: Settings, *, seed_roster: bool = True, topics_as_ids: bool = True) -> Bootstrap:
+    """Load the school folder or deployment, upgrade the database, mirror the schools into it.
+
+    ``seed_roster``: a new database gets each school folder's roster.csv, except when
+    the caller is about to import a roster itself. ``topics_as_ids``: rooms with no
+    configured id are known by their topic (memory and console transports, not WeChat).
     """
-    school = load_school(settings.school)
+    deployment = load_deployment(settings.school)
     engine = open_database(settings.db)
     with Session(engine) as session:
-        sync_school(session, school, seed_roster=seed_roster)
-    return Bootstrap(settings, school, engine)
+        for school in deployment.with_cross_staff():
+            sync_school(session, school, seed_roster=seed_roster, topics_as_ids=topics_as_ids)
+    return Bootstrap(settings, deployment, engine)
 
 
 def make_clock(settings: Settings, school: SchoolConfig) -> Clock:
@@ -63,7 +87,7 @@ def build_app(boot: Bootstrap, transport: Transport, clock: Clock) -> App:
 
     s = boot.settings
     app = App(
-        school=boot.school,
+        school=boot.dep,
         engine=boot.engine,
         clock=clock,
         transport=transport,

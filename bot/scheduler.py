@@ -24,6 +24,7 @@ from bot.clock import OffsetClock, VirtualClock
 
 if TYPE_CHECKING:
     from bot.chat.app import App
+    from bot.school.context import SchoolContext
 
 log = logging.getLogger(__name__)
 MISFIRE_GRACE_S = 3600
@@ -34,9 +35,15 @@ OUTBOX_POLL_S = 15
 class JobSpec:
     name: str
     at: dt.time
-    func: Callable[[App, dt.date], None]  # writes outbox rows for that school day
+    func: Callable[[App, SchoolContext, dt.date], None]  # writes outbox rows for that school day
+    school: SchoolContext | None = None  # None: the deployment's roll-up (its own ``rollup`` func)
+
+    @property
+    def id(self) -> str:
+        return f"{self.school.id}:{self.name}" if self.school else self.name
 
     def trigger(self, tz: dt.tzinfo) -> CronTrigger:
+        tz = self.school.tz if self.school else tz
         return CronTrigger(hour=self.at.hour, minute=self.at.minute, timezone=tz)
 
 
@@ -45,31 +52,52 @@ def _later(t: dt.time, minutes: int) -> dt.time:
 
 
 def job_specs(app: App) -> list[JobSpec]:
-    """The school's jobs, from its rules."""
+    """Each school's jobs, from its rules; then the roll-up for people over several schools."""
     from bot.reports import jobs
 
-    rules = app.school.rules
-    return [
-        JobSpec("absence_check", jobs.MORNING_CHECK_TIME, jobs.morning_absence_check),
-        JobSpec("rollcall_reminder", rules.rollcall_reminder_time, jobs.rollcall_reminder),
-        JobSpec("alert_check", _later(rules.rollcall_reminder_time, jobs.ALERT_CHECK_DELAY_MIN), jobs.alert_check),
-        JobSpec("digest", rules.digest_time, jobs.daily_digest),
-        JobSpec("weekly_summary", _later(rules.digest_time, jobs.WEEKLY_DELAY_MIN), jobs.weekly_summary),
-    ]
+    specs = []
+    for school in app.schools.values():
+        rules = school.rules
+        specs += [
+            JobSpec("absence_check", jobs.MORNING_CHECK_TIME, jobs.morning_absence_check, school),
+            JobSpec("rollcall_reminder", rules.rollcall_reminder_time, jobs.rollcall_reminder, school),
+            JobSpec(
+                "alert_check",
+                _later(rules.rollcall_reminder_time, jobs.ALERT_CHECK_DELAY_MIN),
+                jobs.alert_check,
+                school,
+            ),
+            JobSpec("digest", rules.digest_time, jobs.daily_digest, school),
+            JobSpec("weekly_summary", _later(rules.digest_time, jobs.WEEKLY_DELAY_MIN), jobs.weekly_summary, school),
+        ]
+    if app.deployment.overseers():
+        last = max(s.rules.digest_time for s in app.schools.values())
+        specs.append(JobSpec("rollup", _later(last, jobs.ROLLUP_DELAY_MIN), _no_school_job))
+    return specs
+
+
+def _no_school_job(app: App, school: SchoolContext, day: dt.date) -> None:
+    raise AssertionError("the roll-up runs through run_job")
 
 
 async def run_job(app: App, spec: JobSpec, day: dt.date) -> bool:
-    """Run one job for one day if it is a school day; then send what it queued."""
-    if not app.calendar.is_school_day(day):
-        log.debug("%s: %s is not a school day", spec.name, day)
-        return False
+    """Run one job for one day if it is a school day of its school; then send what it queued."""
+    from bot.reports import jobs
+
     try:
-        spec.func(app, day)
+        if spec.school is None:
+            ran = jobs.rollup_digest(app, day)
+        elif not spec.school.calendar.is_school_day(day):
+            log.debug("%s: %s is not a school day of %s", spec.name, day, spec.school.id)
+            return False
+        else:
+            spec.func(app, spec.school, day)
+            ran = True
     except Exception:
-        log.exception("定时任务出错 job %s failed for %s", spec.name, day)
+        log.exception("定时任务出错 job %s failed for %s", spec.id, day)
         return False
     await app.outbox.flush()
-    return True
+    return ran
 
 
 class _OffsetTrigger(BaseTrigger):
@@ -104,7 +132,7 @@ class LiveScheduler:
         for spec in self.specs:
             # replace_existing + a fixed id: a restart never registers a job twice.
             self.scheduler.add_job(
-                self._fire, self._trigger(spec), args=[spec], id=spec.name, name=spec.name, replace_existing=True
+                self._fire, self._trigger(spec), args=[spec], id=spec.id, name=spec.id, replace_existing=True
             )
         self.scheduler.add_job(
             self.app.outbox.flush, IntervalTrigger(seconds=OUTBOX_POLL_S), id="outbox_flush", replace_existing=True
@@ -112,15 +140,20 @@ class LiveScheduler:
         self.scheduler.start()
 
     async def _fire(self, spec: JobSpec) -> None:
-        await run_job(self.app, spec, self.app.clock.today())
+        await run_job(self.app, spec, self._day(spec, self.app.clock.now()))
+
+    @staticmethod
+    def _day(spec: JobSpec, at: dt.datetime) -> dt.date:
+        return at.astimezone(spec.school.tz).date() if spec.school else at.date()
 
     async def catch_up(self) -> list[str]:
         """Run today's jobs whose time has passed (the bot was down at 16:30: the digest
         goes out now, once — the outbox keys drop anything already sent)."""
         now, ran = self.app.clock.now(), []
         for spec in self.specs:
-            if dt.datetime.combine(now.date(), spec.at, now.tzinfo) <= now:
-                if await run_job(self.app, spec, now.date()):
+            local = now.astimezone(spec.school.tz) if spec.school else now
+            if dt.datetime.combine(local.date(), spec.at, local.tzinfo) <= local:
+                if await run_job(self.app, spec, local.date()):
                     ran.append(spec.name)
         if ran:
             log.info("补发今天已过时间的任务 caught up on today's jobs: %s", ", ".join(ran))
@@ -156,7 +189,7 @@ class VirtualRunner:
                 break
             when, spec = nxt
             self.clock.set(when)
-            ran = await run_job(self.app, spec, when.date())
+            ran = await run_job(self.app, spec, LiveScheduler._day(spec, when))
             self.fired.append((spec.name, when, ran))
             self._cursor = when + dt.timedelta(microseconds=1)
         self.clock.set(max(until, self.clock.now()))

@@ -66,6 +66,7 @@ class PendingKind(StrEnum):
     LEAVE_APPROVAL = "leave_approval"
     FAQ_CHOICE = "faq_choice"
     FAQ_MENU = "faq_menu"
+    ROOM_BIND = "room_bind"  # 绑定: a leader or the class's head teacher confirms by DM
     ABSENCE_CHECK = "absence_check"
 
 

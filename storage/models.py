@@ -51,10 +51,27 @@ class Student(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=_utcnow)
 
 
+class Enrolment(SQLModel, table=True):
+    """A student's time at one school. A transfer closes one row and opens another.
+
+    The 学籍号 is national, so the student row moves with the child; what a school
+    recorded stays that school's (absences and alerts carry their own school id).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    student_id: str = Field(foreign_key="student.id", index=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
+    class_name: str
+    joined_on: dt.date | None = None  # None: on the roll before the bot knew
+    left_on: dt.date | None = None  # None: still there
+    left_why: str = ""  # 转学 (transfer) | 离校 (no longer listed)
+
+
 class Staff(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("school_id", "wechat_id"),)
     id: int | None = Field(default=None, primary_key=True)
     school_id: str = Field(foreign_key="school.id", index=True)
-    wechat_id: str = Field(unique=True, index=True)
+    wechat_id: str = Field(index=True)  # a 中心校 principal is staff of several schools
     name: str
     title: str = ""
     roles: str = ""  # comma-separated: principal,dropout_officer,…
@@ -62,12 +79,32 @@ class Staff(SQLModel, table=True):
 
 
 class Room(SQLModel, table=True):
+    """A school's group, recognised by the transport's room id, never by its topic.
+
+    ``topic`` is what the school calls it (school.toml, or the name given when binding);
+    a rename in WeChat changes neither. A configured room whose id is not known yet is
+    unknown to the bot until someone binds it (``绑定`` or ``schoolbot rooms bind``).
+    """
+
+    __table_args__ = (UniqueConstraint("school_id", "topic"),)
     id: int | None = Field(default=None, primary_key=True)
     school_id: str = Field(foreign_key="school.id", index=True)
-    topic: str = Field(unique=True, index=True)
-    kind: str  # parents | staff | leaders
+    topic: str = Field(index=True)
+    kind: str  # RoomKind: parents | staff | leaders
     class_name: str | None = None
-    transport_id: str | None = None  # e.g. Wechaty room id, cached
+    room_id: str | None = Field(default=None, unique=True, index=True, max_length=255)
+    bound_by: str | None = None  # chat id of whoever bound it; None: from school.toml
+    bound_at: dt.datetime | None = None
+
+
+class SeenRoom(SQLModel, table=True):
+    """Every group the bot sits in, as the transport reports it (``schoolbot rooms list``)."""
+
+    __tablename__ = "seen_room"
+    room_id: str = Field(primary_key=True, max_length=255)
+    topic: str = ""  # its current name in WeChat
+    members: int = 0
+    last_seen_at: dt.datetime
 
 
 class InboundMessage(SQLModel, table=True):
@@ -76,7 +113,9 @@ class InboundMessage(SQLModel, table=True):
     message_id: str = Field(unique=True, index=True, max_length=255)  # the dedupe key
     sender_id: str = Field(index=True)
     sender_name: str = ""
-    room: str | None = None
+    room: str | None = None  # the group's topic when it arrived, for people reading the log
+    room_id: str | None = Field(default=None, index=True)  # the transport's id of the group
+    school_id: str | None = Field(default=None, foreign_key="school.id", index=True)  # None: no school known
     text: str = Field(sa_column=Column(Text, nullable=False))
     mentioned: bool = False
     sent_at: dt.datetime
@@ -88,6 +127,7 @@ class InboundMessage(SQLModel, table=True):
 
 class Absence(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)  # the school that recorded it
     student_id: str = Field(foreign_key="student.id", index=True)
     kind: str  # sick | personal | unexcused
     start: dt.date = Field(index=True)
@@ -108,6 +148,7 @@ class ClassReport(SQLModel, table=True):
 
     __tablename__ = "class_report"
     id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
     class_name: str = Field(index=True)
     day: dt.date = Field(index=True)
     kind: str  # rollcall | all_present | absences
@@ -121,6 +162,7 @@ class ClassReport(SQLModel, table=True):
 
 class Alert(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
     student_id: str = Field(foreign_key="student.id", index=True)
     # One alert per episode, even when two bot instances check at once.
     episode_key: str = Field(unique=True, max_length=128)  # "<student_id>:<since>"
@@ -150,7 +192,8 @@ class OutboundMessage(SQLModel, table=True):
     __tablename__ = "outbound_message"
     id: int | None = Field(default=None, primary_key=True)
     dedupe_key: str = Field(unique=True, index=True, max_length=255)
-    to_room: str | None = None
+    school_id: str | None = Field(default=None, foreign_key="school.id", index=True)
+    to_room: str | None = None  # the transport's room id
     to_contact: str | None = None
     text: str = Field(sa_column=Column(Text, nullable=False))
     status: str = Field(default="pending", index=True)  # pending | sending | sent | failed
@@ -167,6 +210,7 @@ class PendingQuestion(SQLModel, table=True):
 
     __tablename__ = "pending_question"
     id: int | None = Field(default=None, primary_key=True)
+    school_id: str | None = Field(default=None, foreign_key="school.id", index=True)
     kind: str  # disambiguation | near_miss | leave_approval | faq_choice | absence_check
     ask_to: str = Field(index=True)  # chat id expected to answer
     room: str | None = None
@@ -179,6 +223,7 @@ class PendingQuestion(SQLModel, table=True):
 class FaqQuery(SQLModel, table=True):
     __tablename__ = "faq_query"
     id: int | None = Field(default=None, primary_key=True)
+    school_id: str | None = Field(default=None, foreign_key="school.id", index=True)
     at: dt.datetime = Field(index=True)
     sender_id: str
     room: str | None = None

@@ -36,9 +36,17 @@ def school():
     return load_school()
 
 
+# SCHOOLBOT_TEST_DB=postgres runs every test that takes ``db_url`` on a fresh PostgreSQL
+# database instead of SQLite (CI runs the suite both ways).
+ON_POSTGRES = os.environ.get("SCHOOLBOT_TEST_DB", "sqlite") == "postgres"
+
+
 @pytest.fixture
-def db_url(tmp_path):
-    return f"sqlite:///{tmp_path / 'bot.db'}"
+def db_url(tmp_path, request):
+    if ON_POSTGRES:
+        yield from _fresh_pg_database()
+        return
+    yield f"sqlite:///{tmp_path / 'bot.db'}"
 
 
 class Bot:
@@ -107,6 +115,10 @@ def make_bot(school, db_url):
 @pytest.fixture
 def pg_url():
     """A fresh PostgreSQL database for one test; required in CI, skipped only locally."""
+    yield from _fresh_pg_database()
+
+
+def _fresh_pg_database():
     import sqlalchemy as sa
 
     from storage.engine import normalize_url

@@ -89,8 +89,8 @@ def add_event(
     session.add(AlertEvent(alert_id=alert.id, kind=kind, at=at, text=text, by=by, inbound_id=inbound_id))
 
 
-def live_alerts(session: Session, student_ids: list[str] | None = None) -> dict[str, Alert]:
-    q = select(Alert).where(col(Alert.status).in_(LIVE_ALERT_STATES))
+def live_alerts(session: Session, school_id: str, student_ids: list[str] | None = None) -> dict[str, Alert]:
+    q = select(Alert).where(Alert.school_id == school_id, col(Alert.status).in_(LIVE_ALERT_STATES))
     if student_ids is not None:
         q = q.where(col(Alert.student_id).in_(student_ids))
     return {a.student_id: a for a in session.exec(q)}
@@ -100,6 +100,7 @@ def _open(
     session: Session, school: SchoolContext, student: Student, st: Streak, day: dt.date, now: dt.datetime
 ) -> AlertChange | None:
     alert = Alert(
+        school_id=school.id,
         student_id=student.id,
         episode_key=f"{student.id}:{st.since.isoformat()}",
         since=st.since,
@@ -164,8 +165,8 @@ def check_alerts(
 ) -> list[AlertChange]:
     """Open, escalate or close alerts as of ``day`` (all students, or the ones given)."""
     rules = school.rules
-    current = streaks(ledger.spans(session, student_ids=student_ids), school.calendar, day)
-    live = live_alerts(session, student_ids)
+    current = streaks(ledger.spans(session, school_id=school.id, student_ids=student_ids), school.calendar, day)
+    live = live_alerts(session, school.id, student_ids)
     ids = set(current) | set(live)
     students = {s.id: s for s in session.exec(select(Student).where(col(Student.id).in_(ids)))} if ids else {}
     school_day = school.calendar.is_school_day(day)
@@ -222,10 +223,10 @@ def add_followup(
 
 def case_views(session: Session, school: SchoolContext, day: dt.date) -> list[CaseView]:
     """Live alerts with today's streak and the last follow-up, oldest first."""
-    live = live_alerts(session)
+    live = live_alerts(session, school.id)
     if not live:
         return []
-    current = streaks(ledger.spans(session, student_ids=list(live)), school.calendar, day)
+    current = streaks(ledger.spans(session, school_id=school.id, student_ids=list(live)), school.calendar, day)
     students = {s.id: s for s in session.exec(select(Student).where(col(Student.id).in_(list(live))))}
     last: dict[int | None, AlertEvent] = {}
     for ev in session.exec(

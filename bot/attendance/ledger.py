@@ -34,8 +34,11 @@ class Change:
     reason: str = ""
 
 
-def _overlapping(session: Session, student_id: str, start: dt.date, end: dt.date | None) -> list[Absence]:
+def _overlapping(
+    session: Session, school_id: str, student_id: str, start: dt.date, end: dt.date | None
+) -> list[Absence]:
     q = select(Absence).where(
+        Absence.school_id == school_id,
         Absence.student_id == student_id,
         Absence.status == RecordStatus.ACTIVE,
         or_(col(Absence.end).is_(None), col(Absence.end) >= start),
@@ -54,6 +57,7 @@ def _restate(
         return
     session.add(
         Absence(
+            school_id=old.school_id,
             student_id=old.student_id,
             kind=old.kind,
             start=start,
@@ -66,9 +70,12 @@ def _restate(
     )
 
 
-def _already_said(session: Session, student_id: str, kind: str, start: dt.date, end: dt.date | None) -> Absence | None:
+def _already_said(
+    session: Session, school_id: str, student_id: str, kind: str, start: dt.date, end: dt.date | None
+) -> Absence | None:
     """An active row of the same kind that already covers these days."""
     q = select(Absence).where(
+        Absence.school_id == school_id,
         Absence.student_id == student_id,
         Absence.status == RecordStatus.ACTIVE,
         Absence.kind == kind,
@@ -84,6 +91,7 @@ def _already_said(session: Session, student_id: str, kind: str, start: dt.date, 
 def record_absence(
     session: Session,
     *,
+    school_id: str,
     student_id: str,
     kind: str,
     start: dt.date,
@@ -93,11 +101,12 @@ def record_absence(
     inbound_id: int | None,
     now: dt.datetime,
 ) -> Change:
-    if (same := _already_said(session, student_id, kind, start, end)) is not None:
+    if (same := _already_said(session, school_id, student_id, kind, start, end)) is not None:
         # "王小明还是没来" on day 3 of an open absence: nothing new to record, and
         # splitting the row would make the ledger say the absence began today.
         return Change(student_id, "absence", kind, same.start, same.end, same.reason or reason)
     new = Absence(
+        school_id=school_id,
         student_id=student_id,
         kind=kind,
         start=start,
@@ -109,7 +118,7 @@ def record_absence(
     )
     session.add(new)
     session.flush()
-    for old in _overlapping(session, student_id, start, end):
+    for old in _overlapping(session, school_id, student_id, start, end):
         if old.id == new.id:
             continue
         old.status, old.superseded_by = RecordStatus.SUPERSEDED, new.id
@@ -127,6 +136,7 @@ def record_absence(
 def record_return(
     session: Session,
     *,
+    school_id: str,
     student_id: str,
     day: dt.date,
     reported_by: str,
@@ -138,6 +148,7 @@ def record_return(
     rows = list(
         session.exec(
             select(Absence).where(
+                Absence.school_id == school_id,
                 Absence.student_id == student_id,
                 Absence.status == RecordStatus.ACTIVE,
                 Absence.start <= day,
@@ -152,6 +163,7 @@ def record_return(
         # The trimmed row still belongs to whoever reported the absence; the message
         # that ended it is kept as inbound_id so that undoing it reopens the absence.
         trimmed = Absence(
+            school_id=old.school_id,
             student_id=old.student_id,
             kind=old.kind,
             start=old.start,
@@ -168,6 +180,7 @@ def record_return(
         else:
             # Back on the first day reported absent: the absence never happened.
             marker = Absence(
+                school_id=old.school_id,
                 student_id=old.student_id,
                 kind=old.kind,
                 start=old.start,
@@ -186,8 +199,10 @@ def record_return(
     return Change(student_id, action, start=day)
 
 
-def open_absences(session: Session, student_ids: list[str] | None = None) -> list[Absence]:
-    q = select(Absence).where(Absence.status == RecordStatus.ACTIVE, col(Absence.end).is_(None))
+def open_absences(session: Session, school_id: str, student_ids: list[str] | None = None) -> list[Absence]:
+    q = select(Absence).where(
+        Absence.school_id == school_id, Absence.status == RecordStatus.ACTIVE, col(Absence.end).is_(None)
+    )
     if student_ids is not None:
         q = q.where(col(Absence.student_id).in_(student_ids))
     return list(session.exec(q.order_by(col(Absence.id))))
@@ -196,6 +211,7 @@ def open_absences(session: Session, student_ids: list[str] | None = None) -> lis
 def add_class_report(
     session: Session,
     *,
+    school_id: str,
     class_name: str,
     day: dt.date,
     kind: ReportKind,
@@ -207,6 +223,7 @@ def add_class_report(
 ) -> None:
     session.add(
         ClassReport(
+            school_id=school_id,
             class_name=class_name,
             day=day,
             kind=kind,
@@ -250,15 +267,19 @@ def undo_message(session: Session, inbound_id: int, student_ids: list[str] | Non
 def spans(
     session: Session,
     *,
+    school_id: str | None,
     since: dt.date | None = None,
     student_ids: list[str] | None = None,
     active_students_only: bool = True,
 ) -> list[Span]:
-    """Active absence rows as Spans, in one query (for streaks, digests, exports)."""
+    """Active absence rows of one school (None: every school, for county figures) as
+    Spans, in one query (for streaks, digests, exports)."""
     # SQLAlchemy's select: sqlmodel's is typed for up to four columns.
     q = sa.select(
         col(Absence.student_id), col(Absence.kind), col(Absence.start), col(Absence.end), col(Absence.id)
     ).where(col(Absence.status) == RecordStatus.ACTIVE)
+    if school_id is not None:
+        q = q.where(col(Absence.school_id) == school_id)
     if since is not None:
         q = q.where(or_(col(Absence.end).is_(None), col(Absence.end) >= since))
     if student_ids is not None:

@@ -71,8 +71,10 @@ def record_absence(
     inbound_id: int | None,
     now: dt.datetime,
 ) -> None:
+    assert student.school_id, student  # entries come from a school's roster
     change = ledger.record_absence(
         session,
+        school_id=student.school_id,
         student_id=student.student_id,
         kind=kind,
         start=start,
@@ -96,8 +98,16 @@ def record_return(
     now: dt.datetime,
     action: str = "return",
 ) -> None:
+    assert student.school_id, student
     change = ledger.record_return(
-        session, student_id=student.student_id, day=day, reported_by=by, inbound_id=inbound_id, now=now, action=action
+        session,
+        school_id=student.school_id,
+        student_id=student.student_id,
+        day=day,
+        reported_by=by,
+        inbound_id=inbound_id,
+        now=now,
+        action=action,
     )
     out.add(student, Line(student.class_name, student.name, action if change else "not_absent", start=day))
 
@@ -182,6 +192,7 @@ def apply_report(
         kind = ReportKind.ALL_PRESENT if (rc and rc.all_present and not result.absences) else ReportKind.ROLLCALL
         ledger.add_class_report(
             session,
+            school_id=school.id,
             class_name=roll_class,
             day=day,
             kind=kind,
@@ -195,6 +206,7 @@ def apply_report(
     for class_name in sorted(touched):
         ledger.add_class_report(
             session,
+            school_id=school.id,
             class_name=class_name,
             day=day,
             kind=ReportKind.ABSENCES,

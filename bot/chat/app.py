@@ -19,14 +19,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.attendance.alerts import AlertChange
+from bot.chat import rooms
 from bot.chat.outbox import Outbox, Recipient, enqueue
-from bot.chat.render import render, set_timezone
+from bot.chat.render import render
+from bot.chat.room_guard import RoomGuard
 from bot.chat.router import Sender, Where, identify
 from bot.chat.transports.base import IncomingMessage, Transport
 from bot.clock import Clock
 from bot.school.calendar import SchoolCalendar
 from bot.school.config import SchoolConfig
 from bot.school.context import SchoolContext
+from bot.school.deployment import Deployment
 from bot.school.roster import Roster
 from storage.enums import InboundStatus, RoomKind, SenderKind
 from storage.models import InboundMessage
@@ -71,11 +74,8 @@ class Context:
     where: Where
     session: Session
     inbound: InboundMessage
+    school: SchoolContext  # the room's school; in a direct message, the sender's
     _seq: itertools.count = field(default_factory=itertools.count)
-
-    @property
-    def school(self) -> SchoolContext:
-        return self.app.school
 
     @property
     def roster(self) -> Roster:
@@ -96,15 +96,28 @@ class Context:
     @cached_property
     def report(self) -> ParseResult:
         """What the absence parser understands of this message (parsed once, lazily)."""
-        return self.app.parse(self.msg.text, sender=self.sender, where=self.where, today=self.today)
+        from bot.attendance.parsing import parse_report
+
+        return parse_report(
+            self.msg.text,
+            roster=self.roster,
+            calendar=self.school.calendar,
+            today=self.today,
+            sender=self.sender.staff,
+            room_class=self.where.class_name,
+            staff_names=[s.name for s in self.school.staff],
+        )
 
     def send(self, to: Recipient, template: str, **data: Any) -> None:
-        text = render(template, school=self.app.school.config, **data)
-        enqueue(self.session, self.app.clock, f"reply:{self.msg.message_id}:{next(self._seq)}", to, text)
+        key = f"reply:{self.msg.message_id}:{next(self._seq)}"
+        self.app.queue(self.session, self.school, key, to, template, **data)
 
     def reply(self, template: str, **data: Any) -> None:
         """Answer where the message came from (the room, or the sender directly)."""
-        to = Recipient(contact=self.sender.id) if self.where.is_direct else Recipient(room=self.where.topic)
+        if self.where.is_direct or self.where.room_id is None:
+            to = Recipient(contact=self.sender.id)
+        else:
+            to = Recipient(room=self.where.room_id)
         self.send(to, template, **data)
 
     def reply_private(self, template: str, **data: Any) -> None:
@@ -136,7 +149,7 @@ class App:
     def __init__(
         self,
         *,
-        school: SchoolConfig,
+        school: SchoolConfig | Deployment,
         engine: Engine,
         clock: Clock,
         transport: Transport,
@@ -145,15 +158,24 @@ class App:
         max_attempts: int = 8,
         pending_ttl: dt.timedelta = dt.timedelta(minutes=30),
     ) -> None:
-        self.school = SchoolContext.of(school)
+        self.deployment = school if isinstance(school, Deployment) else Deployment(school.name, school.folder, [school])
+        # Each school with the people who work across schools added to its staff.
+        self.schools: dict[str, SchoolContext] = {s.id: SchoolContext.of(s) for s in self.deployment.with_cross_staff()}
         self.engine, self.clock, self.transport = engine, clock, transport
-        set_timezone(self.school.tz)  # one school per process: its texts show its local time
+        self.rooms = rooms.RoomDirectory()
         self.pending_ttl = pending_ttl
         self.handlers: list[Handler] = []
         # The FAQ handler sets this: the numbered help menu (number, topic id, title).
         self.faq_menu: Callable[[], list[tuple[int, str, str]]] | None = None
+        self.guard = RoomGuard(self)
         self.outbox = Outbox(
-            engine, transport, clock, instance=instance, retry_base_s=retry_base_s, max_attempts=max_attempts
+            engine,
+            transport,
+            clock,
+            instance=instance,
+            retry_base_s=retry_base_s,
+            max_attempts=max_attempts,
+            guard=self.guard.check,
         )
 
     # -- registry -------------------------------------------------------------------
@@ -172,6 +194,11 @@ class App:
 
     # -- data the handlers share ----------------------------------------------------
     @property
+    def school(self) -> SchoolContext:
+        """The first school: the only one in a single-school deployment."""
+        return next(iter(self.schools.values()))
+
+    @property
     def calendar(self) -> SchoolCalendar:
         return self.school.calendar
 
@@ -181,31 +208,27 @@ class App:
             return self.school.roster(s)
 
     def invalidate_roster(self) -> None:
-        self.school.invalidate_roster()
+        for school in self.schools.values():
+            school.invalidate_roster()
 
-    def parse(self, text: str, *, sender: Sender, where: Where, today: dt.date) -> ParseResult:
-        from bot.attendance.parsing import parse_report
-
-        return parse_report(
-            text,
-            roster=self.roster,
-            calendar=self.calendar,
-            today=today,
-            sender=sender.staff,
-            room_class=where.class_name,
-            staff_names=[s.name for s in self.school.config.staff],
-        )
+    def school_of(self, sender: Sender, where: Where) -> SchoolContext:
+        sid = where.school_id or sender.school_id or ""
+        return self.schools.get(sid, self.school)
 
     # -- one message's path ---------------------------------------------------------
     async def handle(self, msg: IncomingMessage) -> str | None:
         """Handle one incoming message; returns the handler's name, None for a duplicate."""
-        sender, where = identify(msg, self.school.config)
         with Session(self.engine, expire_on_commit=False) as session:
+            binding = self.rooms.get(session, msg.room_id)
+            sender, where = identify(msg, binding, {k: v.config for k, v in self.schools.items()})
+            school = self.school_of(sender, where)
             inbound = InboundMessage(
                 message_id=msg.message_id,
                 sender_id=msg.sender_id,
                 sender_name=msg.sender_name,
                 room=msg.room,
+                room_id=msg.room_id,
+                school_id=where.school_id or sender.school_id,
                 text=msg.text,
                 mentioned=msg.mentioned,
                 sent_at=msg.at,
@@ -218,7 +241,9 @@ class App:
                 session.rollback()
                 log.info("重复投递，已忽略 duplicate delivery ignored: %s", msg.message_id)
                 return None
-            ctx = Context(self, msg, sender, where, session, inbound)
+            if msg.room_id is not None:
+                rooms.saw(session, msg.room_id, msg.room, self.clock.now())
+            ctx = Context(self, msg, sender, where, session, inbound, school)
             try:
                 name = self._dispatch(ctx)
                 inbound.status, inbound.handler = InboundStatus.HANDLED, name
@@ -227,7 +252,7 @@ class App:
             except Exception as exc:  # a crash in one report must not lose the message
                 session.rollback()
                 log.exception("处理消息出错 handler crashed on %s", msg.message_id)
-                self._record_failure(msg, sender, where, exc)
+                self._record_failure(msg, sender, where, school, exc)
                 name = "error"
         await self.outbox.flush()
         return name
@@ -242,7 +267,9 @@ class App:
             return handler.name
         return "none"
 
-    def _record_failure(self, msg: IncomingMessage, sender: Sender, where: Where, exc: Exception) -> None:
+    def _record_failure(
+        self, msg: IncomingMessage, sender: Sender, where: Where, school: SchoolContext, exc: Exception
+    ) -> None:
         with Session(self.engine) as session:
             session.add(
                 InboundMessage(
@@ -250,6 +277,8 @@ class App:
                     sender_id=msg.sender_id,
                     sender_name=msg.sender_name,
                     room=msg.room,
+                    room_id=msg.room_id,
+                    school_id=where.school_id or sender.school_id,
                     text=msg.text,
                     mentioned=msg.mentioned,
                     sent_at=msg.at,
@@ -262,18 +291,16 @@ class App:
             if sender.is_staff or where.is_direct or msg.mentioned:
                 to = (
                     Recipient(contact=sender.id)
-                    if (where.is_direct or sender.is_staff)
-                    else Recipient(room=where.topic)
+                    if (where.is_direct or sender.is_staff or where.room_id is None)
+                    else Recipient(room=where.room_id)
                 )
-                enqueue(
-                    session,
-                    self.clock,
-                    f"reply:{msg.message_id}:error",
-                    to,
-                    render("error.j2", school=self.school.config),
-                )
+                self.queue(session, school, f"reply:{msg.message_id}:error", to, "error.j2")
             session.commit()
 
     # -- sending outside a message (jobs, alerts) ----------------------------------
-    def queue(self, session: Session, key: str, to: Recipient, template: str, **data: Any) -> bool:
-        return enqueue(session, self.clock, key, to, render(template, school=self.school.config, **data))
+    def queue(
+        self, session: Session, school: SchoolContext, key: str, to: Recipient, template: str, **data: Any
+    ) -> bool:
+        """Render a template for one school (its name, its time zone) and put it on the outbox."""
+        text = render(template, school=school.config, tz=school.tz, **data)
+        return enqueue(session, self.clock, key, to, text, school_id=school.id)

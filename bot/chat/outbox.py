@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,13 +42,16 @@ class Recipient:
         return f"room:{self.room}" if self.room else f"contact:{self.contact}"
 
 
-def enqueue(session: Session, clock: Clock, key: str, to: Recipient, text: str) -> bool:
+def enqueue(
+    session: Session, clock: Clock, key: str, to: Recipient, text: str, *, school_id: str | None = None
+) -> bool:
     """Add a message unless its key exists; True if it was added. Caller commits."""
     if session.exec(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)).first() is not None:
         return False
     now = clock.now()
     row = OutboundMessage(
         dedupe_key=key,
+        school_id=school_id,
         to_room=to.room,
         to_contact=to.contact,
         text=text[:MAX_TEXT],
@@ -72,8 +76,11 @@ class Outbox:
         instance: str,
         retry_base_s: float = 5.0,
         max_attempts: int = 8,
+        guard: Callable[[OutboundMessage], Awaitable[None]] | None = None,
     ) -> None:
         self.engine, self.transport, self.clock = engine, transport, clock
+        # Checked before a text goes to a group; raises SendError to hold it back.
+        self.guard = guard
         self.instance = instance
         self.retry_base = dt.timedelta(seconds=retry_base_s)
         self.max_attempts = max_attempts
@@ -135,20 +142,25 @@ class Outbox:
 
     async def flush(self, limit: int = 200) -> int:
         """Send what is due; returns how many were sent."""
-        sent = 0
+        sent, held = 0, 0
         while True:
             rows = self._claim(limit)
             if not rows:
                 return sent
             for row in rows:
-                sent += await self._send_one(row)
-            if len(rows) < limit:
+                ok = await self._send_one(row)
+                sent += ok
+                held += row.to_room is not None and not ok
+            if len(rows) < limit and not held:
                 return sent
+            held = 0  # a held-back group text may have queued a warning to the principal: send it too
 
     async def _send_one(self, row: OutboundMessage) -> int:
         assert row.id is not None  # a claimed row was read back from the table
         attempts = row.attempts + 1
         try:
+            if row.to_room is not None and self.guard is not None:
+                await self.guard(row)
             await self.transport.send(room=row.to_room, contact=row.to_contact, text=row.text)
         except SendError as e:
             final = e.permanent or attempts >= self.max_attempts

@@ -18,27 +18,29 @@ import templates as _templates_pkg
 
 TEMPLATES_DIR = Path(_templates_pkg.__file__).parent
 WEEKDAYS = "一二三四五六日"
-SCHOOL_TZ: dt.tzinfo = ZoneInfo("Asia/Shanghai")  # replaced by the school's own at start
+DEFAULT_TZ: dt.tzinfo = ZoneInfo("Asia/Shanghai")
 KIND_LABELS = {"sick": "病假", "personal": "事假", "unexcused": "未到校"}
 
 
-def local(value: dt.datetime) -> dt.datetime:
-    """Datetimes come back from the database in UTC; people read school time."""
+def local(value: dt.datetime, tz: dt.tzinfo | None = None) -> dt.datetime:
+    """Datetimes come back from the database in UTC; people read their school's time."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(SCHOOL_TZ)
+    return value.astimezone(tz or DEFAULT_TZ)
 
 
-def set_timezone(tz: dt.tzinfo) -> None:
-    global SCHOOL_TZ
-    SCHOOL_TZ = tz
+def _tz(context: Any) -> dt.tzinfo | None:
+    # Each render is given its school's zone as ``tz`` (several schools, several zones).
+    tz = context.get("tz")
+    return tz if isinstance(tz, dt.tzinfo) else None
 
 
-def md(value: dt.date | dt.datetime | None) -> str:
+@jinja2.pass_context
+def md(context: Any, value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = local(value)
+        value = local(value, _tz(context))
     return f"{value.month}月{value.day}日"
 
 
@@ -46,8 +48,9 @@ def weekday(value: dt.date) -> str:
     return "周" + WEEKDAYS[value.weekday()]
 
 
-def hm(value: dt.datetime) -> str:
-    return local(value).strftime("%H:%M")
+@jinja2.pass_context
+def hm(context: Any, value: dt.datetime) -> str:
+    return local(value, _tz(context)).strftime("%H:%M")
 
 
 def kind_label(kind: str) -> str:

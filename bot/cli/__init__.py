@@ -33,7 +33,7 @@ def main_options(
         None,
         "--school",
         envvar="SCHOOLBOT_SCHOOL",
-        help="school folder (school.toml + roster.csv); default: built-in demo",
+        help="school folder (school.toml + roster.csv), or a folder with deployment.toml; default: built-in demo",
     ),
     db: str | None = typer.Option(
         None, "--db", envvar="SCHOOLBOT_DB", help="database URL or SQLite path; default: sqlite:///schoolbot.db"
@@ -52,13 +52,13 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def boot(*, seed_roster: bool = True) -> Bootstrap:
+def boot(*, seed_roster: bool = True, topics_as_ids: bool = True) -> Bootstrap:
     """Bootstrap with the global options; a bad school folder is a readable error, not a traceback."""
     from bot.runtime import bootstrap
     from bot.school.config import SchoolConfigError
 
     try:
-        return bootstrap(settings(), seed_roster=seed_roster)
+        return bootstrap(settings(), seed_roster=seed_roster, topics_as_ids=topics_as_ids)
     except SchoolConfigError as e:
         fail(str(e))
 
@@ -67,7 +67,7 @@ def _register() -> None:
     import importlib
 
     # Each module adds its commands to ``app`` when imported.
-    for name in ("db", "roster", "run", "parse", "faq", "sim", "digest", "export"):
+    for name in ("db", "roster", "rooms", "run", "parse", "faq", "sim", "digest", "export"):
         importlib.import_module(f"bot.cli.{name}")
 
 

@@ -13,33 +13,41 @@ from bot.cli import app, boot, fail
 
 if TYPE_CHECKING:
     from bot.runtime import Bootstrap
-    from bot.school.calendar import SchoolCalendar
     from bot.school.roster import Roster
 
 
 def _parse_one(
     b: Bootstrap,
-    roster: Roster,
-    calendar: SchoolCalendar,
+    rosters: dict[str, Roster],
     text: str,
     sender_id: str,
     room: str | None,
     day: dt.date,
 ) -> dict:
+    """As the bot would read it: the room (by its id, here its configured id or topic)
+    gives the school; else the sender's own school."""
+    from sqlmodel import Session
+
     from bot.attendance.parsing import parse_report
+    from bot.chat.rooms import RoomDirectory
     from bot.chat.router import identify
     from bot.chat.transports.base import IncomingMessage
+    from bot.school.calendar import SchoolCalendar
 
-    msg = IncomingMessage("cli", room, sender_id, "", text, False, dt.datetime.combine(day, dt.time(8)))
-    sender, where = identify(msg, b.school)
+    schools = {s.id: s for s in b.dep.with_cross_staff()}
+    msg = IncomingMessage("cli", room, sender_id, "", text, False, dt.datetime.combine(day, dt.time(8)), room_id=room)
+    with Session(b.engine) as s:
+        binding = RoomDirectory().get(s, room)
+    sender, where = identify(msg, binding, schools)
+    school = schools.get(where.school_id or sender.school_id or "", b.school)
     result = parse_report(
         text,
-        roster=roster,
-        calendar=calendar,
+        roster=rosters[school.id],
+        calendar=SchoolCalendar(school.term),
         today=day,
         sender=sender.staff,
         room_class=where.class_name,
-        staff_names=[s.name for s in b.school.staff],
+        staff_names=[m.name for m in school.staff],
     )
     return result.to_json()
 
@@ -57,13 +65,11 @@ def parse_cmd(
     from sqlmodel import Session
 
     from bot.clock import RealClock
-    from bot.school.calendar import SchoolCalendar
     from storage.queries import load_roster
 
     b = boot()
     with Session(b.engine) as s:
-        roster = load_roster(s, b.school.id)
-    calendar = SchoolCalendar(b.school.term)
+        rosters = {school.id: load_roster(s, school.id) for school in b.dep.schools}
     today = RealClock(b.school.timezone).today()
 
     def day_of(value: str | None) -> dt.date:
@@ -77,8 +83,7 @@ def parse_cmd(
                 item = json.loads(line)
                 out = _parse_one(
                     b,
-                    roster,
-                    calendar,
+                    rosters,
                     item.get("text", ""),
                     item.get("from", ""),
                     item.get("room"),
@@ -95,4 +100,4 @@ def parse_cmd(
         day = day_of(date)
     except ValueError:
         fail(f"--date 应为 YYYY-MM-DD，现在是 {date}")
-    sys.stdout.write(json.dumps(_parse_one(b, roster, calendar, text, from_, room, day), ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(_parse_one(b, rosters, text, from_, room, day), ensure_ascii=False) + "\n")

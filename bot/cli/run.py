@@ -10,6 +10,7 @@ from bot.cli import app, boot, settings
 
 if TYPE_CHECKING:
     from bot.chat.transports.base import Transport
+    from bot.runtime import Bootstrap
 
 
 @app.command("run")
@@ -19,7 +20,9 @@ def run_cmd() -> None:
 
     s = settings()
     configure_logging(s.log_level)
-    b = boot()
+    on_wechat = bool(s.wechaty_endpoint or s.wechaty_token)
+    # On WeChat a group is known by its room id only; a topic is a name anyone can give.
+    b = boot(topics_as_ids=not on_wechat)
     clock = make_clock(s, b.school)
     transport: Transport
     if s.wechaty_endpoint or s.wechaty_token:
@@ -35,10 +38,11 @@ def run_cmd() -> None:
             )
             raise typer.Exit(2)
         typer.echo(
-            f"保学小助手启动：{b.school.name}，通过 Wechaty 连接 {s.wechaty_endpoint} / "
+            f"保学小助手启动：{b.dep.name}，通过 Wechaty 连接 {s.wechaty_endpoint} / "
             f"starting on Wechaty at {s.wechaty_endpoint}",
             err=True,
         )
+        _say_unbound(b)
         transport = WechatyTransport(
             s.wechaty_endpoint,
             s.wechaty_token or "",
@@ -50,11 +54,29 @@ def run_cmd() -> None:
         from bot.chat.transports.console import ConsoleTransport
 
         typer.echo(
-            f"保学小助手启动：{b.school.name}（本地控制台聊天，未配置 Wechaty）/ "
+            f"保学小助手启动：{b.dep.name}（本地控制台聊天，未配置 Wechaty）/ "
             "no Wechaty endpoint configured: local console chat on this school.\n"
             "输入格式：@群名 发送人: 消息   或   发送人: 消息（私聊）。例如：\n"
             "  @青石镇中心小学教师群 王芳: 王小明今天没来\n  王芳: 帮助\nCtrl-D 退出。",
             err=True,
         )
-        transport = ConsoleTransport(b.school, clock)
+        transport = ConsoleTransport(b.dep.with_cross_staff(), clock)
     run_forever(run_live(build_app(b, transport, clock)))
+
+
+def _say_unbound(b: Bootstrap) -> None:
+    """Configured groups with no room id yet get nothing until someone binds them: say so."""
+    from sqlmodel import Session, col, select
+
+    from storage.models import Room
+
+    with Session(b.engine) as s:
+        unbound = list(s.exec(select(Room).where(col(Room.room_id).is_(None))))
+    if unbound:
+        names = "、".join(f"{r.topic}（{r.school_id}）" for r in unbound[:8]) + (" 等" if len(unbound) > 8 else "")
+        typer.echo(
+            f"还没有绑定的群 {len(unbound)} 个：{names}。机器人在这些群里不会发送任何内容。"
+            "请教职工在群里发“@保学小助手 绑定 群名”，或用 schoolbot rooms list / rooms bind。/ "
+            f"{len(unbound)} configured rooms are not bound to a room id yet",
+            err=True,
+        )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def simulate_cmd(scenario: Path = typer.Argument(..., exists=True, dir_okay=False, help="scenario YAML")) -> None:
     """Play a scenario through the whole bot on a virtual clock and a fresh database; print JSON lines."""
     from bot.school.config import SchoolConfigError
-    from bot.sim.simulate import ScenarioError, Simulation, load_scenario, sent_json
+    from bot.sim.simulate import ScenarioError, Simulation, load_scenario
 
     logging.basicConfig(level=logging.WARNING)
     try:
@@ -32,7 +32,7 @@ def simulate_cmd(scenario: Path = typer.Argument(..., exists=True, dir_okay=Fals
 
     def emit(_step: Step | None, sent: list[Sent]) -> None:
         for m in sent:
-            sys.stdout.write(json.dumps(sent_json(m), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(sim.sent_json(m), ensure_ascii=False) + "\n")
 
     try:
         asyncio.run(sim.play(emit))

@@ -20,8 +20,9 @@ def log(
     session: Session,
     *,
     at: dt.datetime,
+    school_id: str | None = None,
     sender_id: str,
-    room: str | None,
+    room: str | None,  # the room's id: two schools' groups may share a name
     text: str,
     topic: str | None,
     score: float,
@@ -30,6 +31,7 @@ def log(
 ) -> FaqQuery:
     row = FaqQuery(
         at=at,
+        school_id=school_id,
         sender_id=sender_id,
         room=room,
         text=text[:TEXT_CAP],
@@ -63,13 +65,14 @@ def last_answer(session: Session, room: str, topic: str, since: dt.datetime) -> 
     )
 
 
-def unanswered(session: Session, since: dt.datetime, limit: int = 30) -> list[FaqQuery]:
+def unanswered(session: Session, since: dt.datetime, school_id: str, limit: int = 30) -> list[FaqQuery]:
     """Questions not answered since ``since``, newest first, one per distinct text."""
     rows: Sequence[FaqQuery] = (
         session.execute(
             select(FaqQuery)
             .where(
                 col(FaqQuery.at) >= since,
+                col(FaqQuery.school_id) == school_id,
                 col(FaqQuery.answered).is_(False),
                 col(FaqQuery.reason).not_in(NOT_QUESTIONS),
             )

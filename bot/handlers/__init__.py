@@ -1,6 +1,7 @@
 """Message handlers, registered on the App in order: the first that matches handles.
 
-The order is the precedence: answers to a question the bot asked come before anything
+The order is the precedence: a group no school has bound is handled by ``rooms`` alone
+(nothing else may speak there), and so is the answer to a binding question; answers to a question the bot asked come before anything
 else the same words could mean; corrections and queries before new reports; follow-up
 notes (which name a student but report nothing) before reports; the parent's leave
 request before the refusal for non-staff; the FAQ last before the polite default.
@@ -12,8 +13,9 @@ from bot.chat.app import App
 
 
 def register_all(app: App) -> App:
-    from bot.handlers import answers, attendance, basics, corrections, faq, followup, leave, queries
+    from bot.handlers import answers, attendance, basics, corrections, faq, followup, leave, queries, rooms
 
+    rooms.register(app)
     basics.register(app)
     answers.register(app)
     corrections.register(app)

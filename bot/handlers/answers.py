@@ -129,7 +129,7 @@ def on_check_answer(ctx: Context, found: Found) -> bool | None:
         )
         ctx.finish(out, ctx.today)
     else:
-        open_rows = ledger.open_absences(ctx.session, [student.student_id])
+        open_rows = ledger.open_absences(ctx.session, ctx.school.id, [student.student_id])
         days = days_away(ctx.school.calendar, open_rows[0].start, ctx.today) + 1 if open_rows else 0
     ctx.reply("attendance/check_answered.j2", student=student, arrived=arrived, day=ctx.today, days=days)
     return None

@@ -23,7 +23,7 @@ REPORT_INTENTS = ("absence", "return", "rollcall")
 
 def question_room(ctx: Context) -> str | None:
     """Where a follow-up question about a report is asked and answered."""
-    return None if (ctx.where.is_direct or ctx.where.is_parent_room) else ctx.where.topic
+    return None if (ctx.where.is_direct or ctx.where.is_parent_room) else ctx.where.room_id
 
 
 def waiting_question(ctx: Context, within: dt.timedelta) -> PendingQuestion | None:

@@ -44,7 +44,14 @@ def _addressed(ctx: Context) -> bool:
 
 
 def _room(ctx: Context) -> str | None:
-    return None if ctx.where.is_direct else ctx.where.topic
+    return None if ctx.where.is_direct else ctx.where.room_id
+
+
+def _place(ctx: Context, room_id: str | None) -> str:
+    if room_id is None:
+        return "私聊"
+    binding = ctx.app.rooms.get(ctx.session, room_id)
+    return binding.topic if binding else room_id
 
 
 def _title(topic_id: str) -> str:
@@ -65,6 +72,7 @@ def _log(ctx: Context, m: Match | None, *, reason: str, answered: bool, topic: s
     return history.log(
         ctx.session,
         at=ctx.now,
+        school_id=ctx.school.id,
         sender_id=ctx.sender.id,
         room=_room(ctx),
         text=ctx.text,
@@ -79,7 +87,9 @@ def _log(ctx: Context, m: Match | None, *, reason: str, answered: bool, topic: s
 def _after_help(ctx: Context) -> bool:
     """Was this person's previous message here 帮助/菜单, answered by the help handler?"""
     q = select(InboundMessage).where(InboundMessage.sender_id == ctx.sender.id, col(InboundMessage.id) < ctx.inbound.id)
-    q = q.where(col(InboundMessage.room).is_(None) if ctx.where.is_direct else InboundMessage.room == ctx.where.topic)
+    q = q.where(
+        col(InboundMessage.room_id).is_(None) if ctx.where.is_direct else InboundMessage.room_id == ctx.where.room_id
+    )
     prev = ctx.session.exec(q.order_by(col(InboundMessage.id).desc()).limit(1)).first()
     if prev is None or prev.handler != "help":
         return False
@@ -125,13 +135,13 @@ def _on_unanswered(ctx: Context) -> None:
     if ctx.where.kind not in STAFF_PLACES:
         ctx.reply_private("faq_chat/unanswered_refused.j2")
         return
-    rows = history.unanswered(ctx.session, ctx.now - dt.timedelta(days=UNANSWERED_DAYS))
+    rows = history.unanswered(ctx.session, ctx.now - dt.timedelta(days=UNANSWERED_DAYS), ctx.school.id)
     tz = ctx.school.tz
     by_id = catalogue.by_id()
     items = [
         {
             "at": (r.at if r.at.tzinfo else r.at.replace(tzinfo=dt.UTC)).astimezone(tz),
-            "place": r.room or "私聊",
+            "place": _place(ctx, r.room),
             "text": r.text if len(r.text) <= 60 else r.text[:60] + "…",
             "topic_title": by_id[r.topic].title if r.topic in by_id else "",
         }
@@ -209,8 +219,8 @@ def _unprompted(ctx: Context, m: Match) -> bool:
             reason = "chatter"  # group talk with no aid subject: not an unanswered question
         _log(ctx, m, reason=reason, answered=False)
         return False
-    assert m.topic is not None and ctx.where.topic is not None  # an answer names its topic; a group has one
-    earlier = history.last_answer(ctx.session, ctx.where.topic, m.topic, ctx.now - RATE_WINDOW)
+    assert m.topic is not None and ctx.where.room_id is not None  # an answer names its topic; a group has an id
+    earlier = history.last_answer(ctx.session, ctx.where.room_id, m.topic, ctx.now - RATE_WINDOW)
     if earlier is not None:
         _log(ctx, m, reason="repeat", answered=True)
         at = earlier.at if earlier.at.tzinfo else earlier.at.replace(tzinfo=dt.UTC)

@@ -26,11 +26,11 @@ def followup_target(ctx: Context) -> list[Alert] | None:
         return None
     named = [s.student_id for s in r.mentioned]
     if named:
-        live = live_alerts(ctx.session, named)
+        live = live_alerts(ctx.session, ctx.school.id, named)
         cases = [live[sid] for sid in named if sid in live]
     elif ctx.where.is_direct and CASEWORK.search(ctx.text) and ctx.sender.staff and ctx.sender.staff.head_of:
         mine = [s.student_id for s in ctx.roster.by_class.get(ctx.sender.staff.head_of, [])]
-        cases = list(live_alerts(ctx.session, mine).values()) if mine else []
+        cases = list(live_alerts(ctx.session, ctx.school.id, mine).values()) if mine else []
         cases = cases if len(cases) == 1 else []
     else:
         cases = []

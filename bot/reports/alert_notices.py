@@ -29,6 +29,7 @@ def queue_alert_notices(app: App, session: Session, school: SchoolContext, chang
             if ch.change == Change.OPENED:
                 app.queue(
                     session,
+                    school,
                     key,
                     to,
                     "alerts/opened.j2",
@@ -41,6 +42,7 @@ def queue_alert_notices(app: App, session: Session, school: SchoolContext, chang
             elif ch.change == Change.ESCALATED:
                 app.queue(
                     session,
+                    school,
                     key,
                     to,
                     "alerts/escalated.j2",
@@ -53,7 +55,15 @@ def queue_alert_notices(app: App, session: Session, school: SchoolContext, chang
                 )
             else:
                 app.queue(
-                    session, key, to, "alerts/closed.j2", student=ch.student, alert=ch.alert, day=ch.day, why=ch.why
+                    session,
+                    school,
+                    key,
+                    to,
+                    "alerts/closed.j2",
+                    student=ch.student,
+                    alert=ch.alert,
+                    day=ch.day,
+                    why=ch.why,
                 )
         if ch.change == Change.OPENED:
             add_event(

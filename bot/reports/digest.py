@@ -65,13 +65,15 @@ class WeeklySummary:
 def reported_classes(session: Session, school: SchoolContext, day: dt.date) -> set[str]:
     return set(
         session.exec(
-            select(ClassReport.class_name).where(ClassReport.day == day, ClassReport.status == RecordStatus.ACTIVE)
+            select(ClassReport.class_name).where(
+                ClassReport.school_id == school.id, ClassReport.day == day, ClassReport.status == RecordStatus.ACTIVE
+            )
         )
     )
 
 
 def daily(session: Session, school: SchoolContext, day: dt.date) -> DailyDigest:
-    absent = absent_on(ledger.spans(session, since=day), day)
+    absent = absent_on(ledger.spans(session, school_id=school.id, since=day), day)
     students = (
         {s.id: s for s in session.exec(select(Student).where(col(Student.id).in_(list(absent))))} if absent else {}
     )
@@ -105,13 +107,17 @@ def daily(session: Session, school: SchoolContext, day: dt.date) -> DailyDigest:
 def weekly(session: Session, school: SchoolContext, day: dt.date) -> WeeklySummary:
     monday = day - dt.timedelta(days=day.weekday())
     days = list(school.calendar.school_days(monday, day))
-    spans = ledger.spans(session, since=monday)
+    spans = ledger.spans(session, school_id=school.id, since=monday)
     per_day = [(d, Counter(absent_on(spans, d).values())) for d in days]
     opened = session.exec(
-        select(func.count()).select_from(Alert).where(col(Alert.opened_on) >= monday, col(Alert.opened_on) <= day)
+        select(func.count())
+        .select_from(Alert)
+        .where(Alert.school_id == school.id, col(Alert.opened_on) >= monday, col(Alert.opened_on) <= day)
     ).one()
     closed = session.exec(
-        select(func.count()).select_from(Alert).where(col(Alert.closed_on) >= monday, col(Alert.closed_on) <= day)
+        select(func.count())
+        .select_from(Alert)
+        .where(Alert.school_id == school.id, col(Alert.closed_on) >= monday, col(Alert.closed_on) <= day)
     ).one()
     cases = case_views(session, school, day)
     return WeeklySummary(

@@ -125,7 +125,7 @@ def build_ledger(
     students = {s.id: s for s in session.exec(select(Student).where(Student.school_id == school.id))}
     # Rows ending before the term cover no school day; active_students_only=False keeps
     # the students who left since: the ledger is history.
-    raw = ledger.spans(session, since=min(start, calendar.term.start), active_students_only=False)
+    raw = ledger.spans(session, school_id=school.id, since=min(start, calendar.term.start), active_students_only=False)
     spans = _clip(raw, students, today)
     stopped = today is not None and today < end and any(s.end is None and s.student_id in students for s in raw)
     first = min([start] + [s.start for s in spans])
@@ -221,7 +221,11 @@ def _alert_sheet(
     alerts = [
         a
         for a in session.exec(
-            select(Alert).where(Alert.since <= end, or_(col(Alert.closed_on).is_(None), col(Alert.closed_on) >= start))
+            select(Alert).where(
+                Alert.school_id == school.id,
+                Alert.since <= end,
+                or_(col(Alert.closed_on).is_(None), col(Alert.closed_on) >= start),
+            )
         )
         if a.student_id in students
     ]

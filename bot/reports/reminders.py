@@ -44,7 +44,7 @@ def days_away(calendar: SchoolCalendar, start: dt.date, day: dt.date) -> int:
 
 def absence_checks(session: Session, school: SchoolContext, day: dt.date) -> list[AbsenceCheck]:
     """Each open absence that began before today and still has a head teacher to ask."""
-    rows = [a for a in ledger.open_absences(session) if a.start < day]
+    rows = [a for a in ledger.open_absences(session, school.id) if a.start < day]
     students = (
         {
             s.id: s

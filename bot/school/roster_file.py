@@ -35,6 +35,7 @@ class RosterEntry:
     boarding: bool = False
     poverty: bool = False  # 脱贫家庭 (formerly 建档立卡)
     left_behind: bool = False  # 留守儿童
+    school_id: str = ""  # the school whose roll it is on (set when read from the database)
 
 
 def _flag(value: str, column: str, where: str, problems: list[str]) -> bool:

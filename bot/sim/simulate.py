@@ -22,11 +22,13 @@ from bot.chat.transports.memory import MemoryTransport, Sent
 from bot.clock import VirtualClock
 from bot.runtime import Bootstrap, build_app, open_database
 from bot.scheduler import VirtualRunner
-from bot.school.config import SchoolConfig, load_school
+from bot.school.config import SchoolConfig
+from bot.school.deployment import Deployment, load_deployment
+from bot.school.roster_file import RosterError, read_roster
 from bot.settings import Settings
-from storage.enums import AlertStatus
+from storage.enums import AlertStatus, RoomKind
 from storage.models import Alert, Student
-from storage.queries import sync_school
+from storage.queries import import_roster, sync_school
 
 
 class ScenarioError(ValueError):
@@ -38,19 +40,36 @@ class Step:
     at: dt.datetime
     until: bool = False
     room: str | None = None
+    room_id: str | None = None  # a particular group (two schools' groups may share a topic)
     sender: str = ""
     name: str = ""
     text: str = ""
     mention: bool = False
     id: str | None = None
     quiet: bool = False  # demo only: a routine step the transcript summarises
+    roster: Path | None = None  # a roster import for ``for_school`` (a transfer, a new term)
+    for_school: str | None = None
 
 
 @dataclass
 class Scenario:
-    school: SchoolConfig
+    deployment: Deployment | SchoolConfig  # a school folder, or a deployment of several
     start: dt.datetime
     steps: list[Step] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.deployment, SchoolConfig):
+            s = self.deployment
+            self.deployment = Deployment(s.name, s.folder, [s])
+
+    @property
+    def dep(self) -> Deployment:
+        assert isinstance(self.deployment, Deployment)
+        return self.deployment
+
+    @property
+    def school(self) -> SchoolConfig:
+        return self.dep.schools[0]
 
 
 def _when(value: object, tz: dt.tzinfo, what: str) -> dt.datetime:
@@ -78,7 +97,8 @@ def load_scenario(path: str | Path | None = None, data: dict[str, Any] | None = 
     folder = None if school_ref in (None, "demo") else Path(school_ref)
     if folder is not None and path is not None and not folder.is_absolute():
         folder = Path(path).parent / folder
-    school = load_school(folder)
+    deployment = load_deployment(folder)
+    school = deployment.schools[0]
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo(school.timezone)
@@ -90,12 +110,22 @@ def load_scenario(path: str | Path | None = None, data: dict[str, Any] | None = 
         if "until" in raw:
             steps.append(Step(at=_when(raw["until"], tz, f"step {i} until"), until=True))
             continue
+        if "roster" in raw:
+            file = Path(str(raw["roster"]))
+            if path is not None and not file.is_absolute():
+                file = Path(path).parent / file
+            target = raw.get("for") or (school.id if len(deployment.schools) == 1 else None)
+            if target not in deployment.ids:
+                raise ScenarioError(f"step {i}: a roster step needs for: one of {', '.join(deployment.ids)}")
+            steps.append(Step(at=_when(raw.get("at"), tz, f"step {i} at"), roster=file, for_school=str(target)))
+            continue
         if "from" not in raw or "text" not in raw:
             raise ScenarioError(f"step {i}: a message needs from and text")
         steps.append(
             Step(
                 at=_when(raw.get("at"), tz, f"step {i} at"),
                 room=raw.get("room"),
+                room_id=None if raw.get("room_id") is None else str(raw["room_id"]),
                 sender=str(raw["from"]),
                 name=str(raw.get("name", "")),
                 text=str(raw["text"]),
@@ -104,7 +134,7 @@ def load_scenario(path: str | Path | None = None, data: dict[str, Any] | None = 
                 quiet=bool(raw.get("quiet", False)),
             )
         )
-    return Scenario(school, start, steps)
+    return Scenario(deployment, start, steps)
 
 
 @dataclass
@@ -118,15 +148,41 @@ class Simulation:
         if self.db_url is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="schoolbot-sim-")
             self.db_url = f"sqlite:///{Path(self._tmp.name) / 'sim.db'}"
-        school = self.scenario.school
+        dep = self.scenario.dep
         engine = open_database(self.db_url)
         with Session(engine) as s:
-            sync_school(s, school)
-        self.clock = VirtualClock(self.scenario.start, school.timezone)
+            for school in dep.with_cross_staff():
+                sync_school(s, school)
+        self.clock = VirtualClock(self.scenario.start, dep.schools[0].timezone)
         self.transport = MemoryTransport(self.clock)
         settings = Settings(db=self.db_url, instance_id="simulate", outbox_retry_base_s=5)
-        self.app = build_app(Bootstrap(settings, school, engine), self.transport, self.clock)
+        self.app = build_app(Bootstrap(settings, dep, engine), self.transport, self.clock)
         self.runner = VirtualRunner(self.app, self.clock)
+        # A staff or leaders group holds its school's staff (and whoever speaks in it).
+        with Session(engine) as s:
+            for sid, ctx in self.app.schools.items():
+                for kind in (RoomKind.STAFF, RoomKind.LEADERS):
+                    for b in self.app.rooms.of_school(s, sid, kind):
+                        self.transport.members.setdefault(b.room_id, set()).update(m.wechat_id for m in ctx.staff)
+
+    def room_topic(self, room_id: str | None) -> str | None:
+        """What the school calls the group a message went to."""
+        if room_id is None:
+            return None
+        with Session(self.app.engine) as s:
+            b = self.app.rooms.get(s, room_id)
+        return b.topic if b else room_id
+
+    def import_roster(self, step: Step) -> None:
+        assert step.roster is not None and step.for_school is not None
+        try:
+            entries = read_roster(step.roster)
+        except RosterError as e:
+            raise ScenarioError(f"roster {step.roster}: " + "; ".join(e.problems)) from e
+        with Session(self.app.engine) as s:
+            import_roster(s, step.for_school, entries, today=step.at.astimezone(self.clock.tz).date())
+            s.commit()
+        self.app.invalidate_roster()
 
     async def play(self, on_step: Callable[[Step | None, list[Sent]], None] | None = None) -> None:
         await self.transport.start(self.app.handle)
@@ -140,12 +196,15 @@ class Simulation:
             before = self.transport.take()
             if on_step and before:
                 on_step(None, before)
-            if not step.until:
+            if step.roster is not None:
+                self.import_roster(step)
+            elif not step.until:
                 await self.transport.deliver(
                     text=step.text,
                     sender_id=step.sender,
                     sender_name=step.name,
                     room=step.room,
+                    room_id=step.room_id,
                     mentioned=step.mention,
                     at=step.at,
                     message_id=step.id,
@@ -154,33 +213,42 @@ class Simulation:
                 on_step(step, self.transport.take())
 
     def state(self) -> dict[str, Any]:
+        """The alerts open at the end (every school's) and how many students are absent."""
         day = self.clock.today()
+        open_alerts: list[dict[str, Any]] = []
+        absent = 0
         with Session(self.app.engine) as s:
-            spans = ledger.spans(s)
-            current = streaks(spans, self.app.calendar, day)
-            alerts = list(
-                s.exec(
+            for sid, school in self.app.schools.items():
+                spans = ledger.spans(s, school_id=sid)
+                current = streaks(spans, school.calendar, day)
+                absent += len(absent_on(spans, day))
+                rows = s.exec(
                     select(Alert, Student)
                     .join(Student, col(Student.id) == Alert.student_id)
-                    .where(Alert.status == AlertStatus.OPEN)
+                    .where(Alert.school_id == sid, Alert.status == AlertStatus.OPEN)
                     .order_by(col(Alert.since), col(Alert.id))
                 )
-            )
+                for a, st in rows:
+                    item = {
+                        "student_id": st.id,
+                        "name": st.name,
+                        "class": st.class_name,
+                        "streak": current[st.id].days if st.id in current else 0,
+                        "since": a.since.isoformat(),
+                        "escalated": a.escalated_on is not None,
+                    }
+                    if len(self.app.schools) > 1:
+                        item["school"] = sid
+                    open_alerts.append(item)
+        open_alerts.sort(key=lambda a: a["since"])
+        return {"open_alerts": open_alerts, "absences_today": absent}
+
+    def sent_json(self, m: Sent) -> dict[str, Any]:
+        """One output line: ``room`` is the school's name for the group, ``room_id`` which group."""
         return {
-            "open_alerts": [
-                {
-                    "student_id": st.id,
-                    "name": st.name,
-                    "class": st.class_name,
-                    "streak": current[st.id].days if st.id in current else 0,
-                    "since": a.since.isoformat(),
-                    "escalated": a.escalated_on is not None,
-                }
-                for a, st in alerts
-            ],
-            "absences_today": len(absent_on(spans, day)),
+            "at": m.at.isoformat() if m.at else None,
+            "room": self.room_topic(m.room),
+            "room_id": m.room,
+            "to": m.contact,
+            "text": m.text,
         }
-
-
-def sent_json(m: Sent) -> dict[str, Any]:
-    return {"at": m.at.isoformat() if m.at else None, "room": m.room, "to": m.contact, "text": m.text}

@@ -33,11 +33,19 @@ def _configured_url() -> str:
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine") or create_engine(_configured_url())
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table by copy-and-drop, which foreign keys pointing
+            # at it would refuse; SQLite only honours this pragma outside a transaction.
+            connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         # render_as_batch: SQLite cannot ALTER most things; batch mode rebuilds tables.
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

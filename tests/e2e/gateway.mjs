@@ -8,11 +8,15 @@
 // stdin / stdout speak JSON lines (stdout carries nothing else; logs go to stderr):
 //   in : {"cmd":"say","from":ID,"room":TOPIC|null,"text":"...","mention":bool,
 //         "kind":"text"|"image"|"voice","ref":any,"id":MSG_ID?,"age_s":N?,"name":NAME?}
+//        {"cmd":"rename","room":TOPIC|"room_id":ID,"topic":NEW,"by":ID,"ref":any}   (a member renames a group)
+//        {"cmd":"newroom","topic":TOPIC,"members":[ID...],"ref":any}   (someone makes a group with the bot in it)
 //        {"cmd":"ping","ref":any}   {"cmd":"quit"}
 //   out: {"event":"ready","port":N,"endpoint":"127.0.0.1:N","bot":ID}
 //        {"event":"login","user":ID}       (the mock bot user logged in: a client connected)
 //        {"event":"injected","ref":any,"id":MSG_ID,"t":ms}
-//        {"event":"sent","to":ROOM_TOPIC|null,"contact":ID|null,"text":"...","t":ms}
+//        {"event":"sent","to":ROOM_TOPIC|null,"room_id":ID|null,"contact":ID|null,"text":"...","t":ms}
+//        {"event":"room","ref":any,"room_id":ID,"topic":TOPIC}   (after rename / newroom)
+// A say/rename may name a room by "room" (its topic when the gateway started) or "room_id".
 //        {"event":"pong","ref":any}   {"event":"error","ref":any,"message":"..."}
 // ``t`` is wall-clock milliseconds with sub-millisecond precision (round-trip figures).
 import { randomUUID } from 'node:crypto'
@@ -61,6 +65,7 @@ for (const s of staff) mocker.createContact({ id: s.wechat_id, name: s.name })
 mocker.createContact({ id: STRANGER.id, name: STRANGER.name })
 
 const roomByTopic = new Map()
+const roomById = new Map()
 const topicById = new Map()
 const parentsOf = new Map()   // room topic -> parent contact ids
 const leaderRoles = new Set(['principal', 'vice_principal', 'dropout_officer'])
@@ -84,8 +89,10 @@ for (const r of school.rooms ?? []) {
     members = [...(head ? [head.wechat_id] : []), ...parents]
   }
   // Room ids must contain "@": the mock tells rooms from contacts by it.
-  const id = `room_${roomByTopic.size + 1}@chatroom`
-  roomByTopic.set(r.topic, mocker.createRoom({ id, topic: r.topic, memberIdList: [BOT.id, ...members] }))
+  const id = r.id ?? `room_${roomByTopic.size + 1}@chatroom`
+  const room = mocker.createRoom({ id, topic: r.topic, memberIdList: [BOT.id, ...members] })
+  roomByTopic.set(r.topic, room)
+  roomById.set(id, room)
   topicById.set(id, r.topic)
 }
 
@@ -104,6 +111,7 @@ puppet.messageSendText = async (conversationId, text, ...rest) => {
   emit({
     event: 'sent',
     to: isRoom ? (topicById.get(conversationId) ?? conversationId) : null,
+    room_id: isRoom ? conversationId : null,
     contact: isRoom ? null : conversationId,
     text,
     t: now(),
@@ -119,6 +127,27 @@ function contactFor (cmd) {
     // Unknown senders are created on the fly, so tests can invent a parent.
     return mocker.createContact({ id: cmd.from, name: cmd.name ?? cmd.from })
   }
+}
+
+function roomFor (cmd) {
+  const room = cmd.room_id ? roomById.get(cmd.room_id) : roomByTopic.get(cmd.room)
+  if (!room) throw new Error(`no room ${cmd.room_id ?? cmd.room}`)
+  return room
+}
+
+function rename (cmd) {
+  const room = roomFor(cmd)
+  room.topic(cmd.topic).by(contactFor({ from: cmd.by ?? STRANGER.id }))
+  return room
+}
+
+function newRoom (cmd) {
+  const id = `room_${roomById.size + 1}@chatroom`
+  for (const m of cmd.members ?? []) contactFor({ from: m })
+  const room = mocker.createRoom({ id, topic: cmd.topic, memberIdList: [BOT.id, ...(cmd.members ?? [])] })
+  roomById.set(id, room)
+  topicById.set(id, cmd.topic)
+  return room
 }
 
 function inject (cmd) {
@@ -139,9 +168,8 @@ function inject (cmd) {
     payload.type = kind === 'image' ? PUPPET.types.Message.Image : PUPPET.types.Message.Audio
     mocker.cacheFileBoxPayload.set(payload.id, file.toJSON())
   }
-  if (cmd.room) {
-    const room = roomByTopic.get(cmd.room)
-    if (!room) throw new Error(`no room with topic ${cmd.room}`)
+  if (cmd.room || cmd.room_id) {
+    const room = roomFor(cmd)
     const mention = cmd.mention ?? (payload.text ?? '').includes(`@${BOT.name}`)
     // How the mock marks an @-mention: the mentioned ids in mentionIdList, which the
     // service sends as mention_ids; python-wechaty's mention_self() reads exactly that.
@@ -169,6 +197,9 @@ rl.on('line', line => {
       const t = now()
       const id = inject(cmd)
       emit({ event: 'injected', ref: cmd.ref ?? null, id, t })
+    } else if (cmd.cmd === 'rename' || cmd.cmd === 'newroom') {
+      const room = cmd.cmd === 'rename' ? rename(cmd) : newRoom(cmd)
+      emit({ event: 'room', ref: cmd.ref ?? null, room_id: room.id, topic: room.payload.topic })
     } else if (cmd.cmd === 'ping') {
       emit({ event: 'pong', ref: cmd.ref ?? null })
     } else if (cmd.cmd === 'quit') {

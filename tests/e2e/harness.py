@@ -180,6 +180,7 @@ class Gateway:
         text: str = "",
         room: str | None = None,
         *,
+        room_id: str | None = None,
         mention: bool | None = None,
         kind: str = "text",
         age_s: float = 0,
@@ -188,6 +189,8 @@ class Gateway:
         """Inject a message; returns the gateway's "injected" event (message id, time)."""
         ref = f"r{next(self._refs)}"
         cmd = {"cmd": "say", "from": sender, "room": room, "text": text, "kind": kind, "ref": ref}
+        if room_id is not None:
+            cmd["room_id"] = room_id
         if mention is not None:
             cmd["mention"] = mention
         if age_s:
@@ -200,6 +203,17 @@ class Gateway:
             raise RuntimeError(f"gateway did not inject {cmd}: {ev}")
         return ev
 
+    def command(self, cmd: dict, timeout: float = 10) -> dict:
+        """A control command (rename, newroom); returns the gateway's answer."""
+        ref = f"r{next(self._refs)}"
+        with self._lock:
+            self.proc.stdin.write(json.dumps({**cmd, "ref": ref}, ensure_ascii=False) + "\n")
+            self.proc.stdin.flush()
+        ev = self.events.wait(lambda e: e.get("ref") == ref, timeout)
+        if ev is None or ev.get("event") == "error":
+            raise RuntimeError(f"gateway refused {cmd}: {ev}")
+        return ev
+
     def sent(self, start: int = 0) -> list[dict]:
         return [e for e in self.events.since(start) if e.get("event") == "sent"]
 
@@ -208,6 +222,24 @@ class Gateway:
 
     def wait_login(self, timeout: float = 30, start: int = 0) -> dict | None:
         return self.events.wait(lambda e: e.get("event") == "login", timeout, start)
+
+
+def e2e_school(dest: Path) -> Path:
+    """The demo school with each group's room id as the gateway gives it (room_N@chatroom,
+    in school.toml order): on WeChat the bot knows a group by its id, never by its name."""
+    src = REPO / "bot" / "data" / "demo_school"
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("roster.csv", "policy.toml"):
+        if (src / name).exists():
+            (dest / name).write_bytes((src / name).read_bytes())
+    out, n = [], 0
+    for line in (src / "school.toml").read_text(encoding="utf-8").splitlines():
+        out.append(line)
+        if line.startswith("topic = ") and out[-2:-1] == ["[[rooms]]"]:
+            n += 1
+            out.append(f'id = "room_{n}@chatroom"')
+    (dest / "school.toml").write_text("\n".join(out) + "\n", encoding="utf-8")
+    return dest
 
 
 def schoolbot_command() -> list[str]:
@@ -240,6 +272,7 @@ class SchoolBot:
         else:  # the names every Wechaty bot reads
             env.update(WECHATY_PUPPET_SERVICE_ENDPOINT=gateway.endpoint, WECHATY_PUPPET_SERVICE_TOKEN=gateway.token)
         env.update(SCHOOLBOT_DB=f"sqlite:///{db_path}", PYTHONUNBUFFERED="1", PYTHONPATH=str(REPO))
+        env["SCHOOLBOT_SCHOOL"] = str(e2e_school(db_path.parent / "school"))
         if clock_start:
             env["SCHOOLBOT_CLOCK_START"] = clock_start
         env.update(extra)

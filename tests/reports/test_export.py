@@ -27,6 +27,7 @@ def sid(bot, name, class_name):
 def absence(s, bot, student_id, kind, start, end=None, reason="", by=WANGFANG):
     ledger.record_absence(
         s,
+        school_id="qingshi",
         student_id=student_id,
         kind=kind,
         start=D(start),
@@ -52,13 +53,20 @@ async def bot(make_bot):
         absence(s, bot, xm1, "personal", "2026-11-23", "2026-11-23", reason="家里有事", by=ZHENG)  # 更正
         absence(s, bot, xm1, "unexcused", "2026-11-26", by=ZHENG)
         ledger.record_return(
-            s, student_id=xm1, day=D("2026-11-26"), reported_by=ZHENG, inbound_id=None, now=bot.clock.now()
+            s,
+            school_id="qingshi",
+            student_id=xm1,
+            day=D("2026-11-26"),
+            reported_by=ZHENG,
+            inbound_id=None,
+            now=bot.clock.now(),
         )  # 当天就来了
         absence(s, bot, gq, "unexcused", "2026-11-23", by="wxid_not_staff")
         leaver = s.get(Student, gq)
         leaver.active, leaver.left_on = False, D("2026-11-26")
         s.add(leaver)
         case = Alert(
+            school_id="qingshi",
             student_id=xm2,
             episode_key=f"{xm2}:2026-11-19",
             since=D("2026-11-19"),
@@ -67,6 +75,7 @@ async def bot(make_bot):
             created_at=at("2026-11-24", "10:00"),
         )
         done = Alert(
+            school_id="qingshi",
             student_id=gx,
             episode_key=f"{gx}:2026-11-10",
             status="closed",
@@ -78,6 +87,7 @@ async def bot(make_bot):
             created_at=at("2026-11-13", "10:00"),
         )
         old = Alert(
+            school_id="qingshi",
             student_id=gx,
             episode_key=f"{gx}:2026-10-12",
             status="closed",
@@ -102,6 +112,7 @@ async def bot(make_bot):
         s.add_all(
             [
                 ClassReport(
+                    school_id="qingshi",
                     class_name="三年级二班",
                     day=D("2026-11-23"),
                     kind="absences",
@@ -109,6 +120,7 @@ async def bot(make_bot):
                     created_at=bot.clock.now(),
                 ),
                 ClassReport(
+                    school_id="qingshi",
                     class_name="三年级一班",
                     day=D("2026-11-23"),
                     kind="rollcall",
@@ -200,7 +212,7 @@ async def test_absence_rows(bot, tmp_path):
 async def test_streak_column_agrees_with_the_streak_rule(bot, tmp_path):
     _, wb = export(bot, tmp_path)
     with bot.session() as s:
-        spans = ledger.spans(s)
+        spans = ledger.spans(s, school_id="qingshi")
     for r in rows(wb[ABSENCES]):
         if r["类型"] == "无故缺勤" and r["姓名"] != "郭强":
             assert streaks(spans, bot.app.calendar, day(r["缺勤日期"]))[r["学籍号"]].days == r["连续天数"]

@@ -36,6 +36,7 @@ def test_streak_scan_and_alert_from_a_session_and_a_school(school, db_url):
     wang = _student(ctx, s, "王小明", "三年级二班")
     ledger.record_absence(
         s,
+        school_id="qingshi",
         student_id=wang,
         kind=AbsenceKind.UNEXCUSED,
         start=MONDAY,
@@ -47,7 +48,7 @@ def test_streak_scan_and_alert_from_a_session_and_a_school(school, db_url):
     )
     s.flush()
     thursday = MONDAY + dt.timedelta(days=3)
-    assert streaks(ledger.spans(s), ctx.calendar, thursday)[wang].days == 4
+    assert streaks(ledger.spans(s, school_id="qingshi"), ctx.calendar, thursday)[wang].days == 4
     assert check_alerts(s, ctx, MONDAY + dt.timedelta(days=2), at("2026-11-25", "10:00")) == []  # 3 days: not yet
     changes = check_alerts(s, ctx, thursday, at("2026-11-26", "10:00"))
     assert [(c.change, c.student.name, c.streak) for c in changes] == [(Change.OPENED, "王小明", 4)]
@@ -63,6 +64,7 @@ def test_daily_digest_and_reminders_as_data(school, db_url):
     gao = _student(ctx, s, "高兴", "三年级二班")
     ledger.record_absence(
         s,
+        school_id="qingshi",
         student_id=gao,
         kind=AbsenceKind.SICK,
         start=MONDAY,
@@ -74,6 +76,7 @@ def test_daily_digest_and_reminders_as_data(school, db_url):
     )
     ledger.add_class_report(
         s,
+        school_id="qingshi",
         class_name="三年级二班",
         day=MONDAY,
         kind="absences",

@@ -13,6 +13,7 @@ def record(bot, name: str, class_name: str, kind: str, start: str, end: str | No
     with bot.session() as s:
         ledger.record_absence(
             s,
+            school_id="qingshi",
             student_id=student.student_id,
             kind=kind,
             start=dt.date.fromisoformat(start),
@@ -32,6 +33,7 @@ def all_reported(bot, day: str, except_class: str | None = None):
             if name != except_class:
                 ledger.add_class_report(
                     s,
+                    school_id="qingshi",
                     class_name=name,
                     day=dt.date.fromisoformat(day),
                     kind="all_present",

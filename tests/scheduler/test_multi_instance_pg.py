@@ -46,7 +46,10 @@ async def test_alert_opens_once_when_both_check(make_bot, pg_url):
     a, b = await two_bots(make_bot, pg_url, at("2026-11-26", "10:00"))
     record(a, "高兴", "三年级二班", "unexcused", "2026-11-23")
     day = dt.date(2026, 11, 26)
-    await asyncio.gather(asyncio.to_thread(alert_check, a.app, day), asyncio.to_thread(alert_check, b.app, day))
+    await asyncio.gather(
+        asyncio.to_thread(alert_check, a.app, a.app.school, day),
+        asyncio.to_thread(alert_check, b.app, b.app.school, day),
+    )
     await asyncio.gather(a.app.outbox.flush(), b.app.outbox.flush())
     with a.session() as s:
         assert s.execute(select(func.count()).select_from(Alert)).scalar_one() == 1

@@ -16,13 +16,14 @@ from typing import Protocol
 @dataclass(frozen=True)
 class IncomingMessage:
     message_id: str  # transport id; a repeat is a re-delivery (the dedupe key)
-    room: str | None  # room topic, None for a direct message to the bot
+    room: str | None  # the room's topic as it reads now (for people); None for a direct message
     sender_id: str  # sender's chat id (wxid)
     sender_name: str  # display name
     text: str
     mentioned: bool  # the message @-mentions the bot
     at: dt.datetime  # when it was sent (tz-aware)
     is_text: bool = True  # False for images, voice, files …: the bot asks for text
+    room_id: str | None = None  # the transport's id of the room: how the bot knows a group
 
 
 MessageCallback = Callable[[IncomingMessage], Awaitable[object]]  # transports ignore the result
@@ -43,6 +44,9 @@ class Transport(Protocol):
         """Connect and deliver incoming messages to ``on_message`` until stopped."""
 
     async def send(self, *, room: str | None = None, contact: str | None = None, text: str) -> None:
-        """Send ``text`` to a room (by topic) or a contact (by chat id); raise SendError."""
+        """Send ``text`` to a room (by its room id) or a contact (by chat id); raise SendError."""
+
+    async def room_members(self, room_id: str) -> set[str] | None:
+        """The chat ids in a room, or None when the transport cannot tell."""
 
     async def stop(self) -> None: ...

@@ -5,7 +5,9 @@
     @青石镇中心小学教师群 wxid_demo_wangfang: …  (a sender by chat id)
 
 A name that is a staff member's maps to their chat id; any other name is a parent
-(in a parent group) or a stranger. ``@保学小助手`` in the text is a mention.
+(in a parent group) or a stranger. ``@保学小助手`` in the text is a mention. ``@X`` names a
+group by its configured ``id`` or, for a group with none, its topic (as in simulate), so
+two schools' groups of the same name can be told apart: ``@R:shimen-3-2 田秀芝: …``.
 """
 
 from __future__ import annotations
@@ -25,13 +27,16 @@ LINE = re.compile(r"^\s*(?:@(?P<room>\S+)\s+)?(?P<who>[^:：]{1,40})[:：]\s*(?P
 BOT_NAME = "保学小助手"
 
 
-def parse_console_line(line: str, school: SchoolConfig) -> tuple[str | None, str, str, str, bool] | None:
+def parse_console_line(
+    line: str, school: SchoolConfig | list[SchoolConfig]
+) -> tuple[str | None, str, str, str, bool] | None:
     """(room, sender_id, sender_name, text, mentioned) or None if the line is not a message."""
     m = LINE.match(line)
     if not m:
         return None
     who = m.group("who").strip()
-    staff = next((s for s in school.staff if who in (s.name, s.wechat_id)), None)
+    schools = school if isinstance(school, list) else [school]
+    staff = next((s for sc in schools for s in sc.staff if who in (s.name, s.wechat_id)), None)
     sender_id = staff.wechat_id if staff else (who if who.startswith("wxid_") else f"console_{who}")
     name = staff.name if staff else who
     text = m.group("text").strip()
@@ -42,9 +47,16 @@ class ConsoleTransport:
     name = "console"
 
     def __init__(
-        self, school: SchoolConfig, clock: Clock, stdin: TextIO | None = None, stdout: TextIO | None = None
+        self,
+        school: SchoolConfig | list[SchoolConfig],
+        clock: Clock,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
     ) -> None:
-        self.school, self.clock = school, clock
+        self.schools = school if isinstance(school, list) else [school]
+        self.clock = clock
+        self.members: dict[str, set[str]] = {}  # as in the memory transport: seeded, then whoever speaks
+        self._topics = {r.known_id: r.topic for s in self.schools for r in s.rooms}
         self.stdin, self.stdout = stdin or sys.stdin, stdout or sys.stdout
         self._ids = itertools.count(1)
         self._stopped = asyncio.Event()
@@ -61,23 +73,35 @@ class ConsoleTransport:
                 break
             if not line.strip():
                 continue
-            parsed = parse_console_line(line, self.school)
+            parsed = parse_console_line(line, self.schools)
             if parsed is None:
                 self._print("（格式：@群名 发送人: 消息，或 发送人: 消息 表示私聊；Ctrl-D 退出）")
                 continue
             room, sender_id, name, text, mentioned = parsed
             now: dt.datetime = self.clock.now()
+            if room is not None:
+                self.members.setdefault(room, set()).add(sender_id)
             await on_message(
                 IncomingMessage(
-                    f"console-{now:%Y%m%d%H%M%S}-{next(self._ids)}", room, sender_id, name, text, mentioned, now
+                    f"console-{now:%Y%m%d%H%M%S}-{next(self._ids)}",
+                    self._topics.get(room, room) if room else None,
+                    sender_id,
+                    name,
+                    text,
+                    mentioned,
+                    now,
+                    room_id=room,
                 )
             )
 
+    async def room_members(self, room_id: str) -> set[str] | None:
+        return set(self.members.get(room_id, set()))
+
     async def send(self, *, room: str | None = None, contact: str | None = None, text: str) -> None:
         if room:
-            where = f"[{room}]"
+            where = f"[{self._topics.get(room, room)}]"
         else:
-            staff = self.school.staff_by_wechat(contact or "")
+            staff = next((m for s in self.schools if (m := s.staff_by_wechat(contact or ""))), None)
             where = f"[私聊 {staff.name if staff else contact}]"
         self._print(f"{where} {BOT_NAME}：{text}")
 

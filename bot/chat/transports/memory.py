@@ -13,7 +13,7 @@ from bot.clock import Clock
 @dataclass(frozen=True)
 class Sent:
     at: dt.datetime | None
-    room: str | None
+    room: str | None  # the room id
     contact: str | None
     text: str
 
@@ -26,6 +26,9 @@ class MemoryTransport:
         self.sent: list[Sent] = []
         self.on_message: MessageCallback | None = None
         self.known_rooms = known_rooms  # None: every room exists
+        # Who is in each room: seeded by the caller (simulate: a staff room holds its
+        # school's staff), and everyone who speaks there joins.
+        self.members: dict[str, set[str]] = {}
         self.fail_next: list[Exception] = []  # injected send failures, consumed in order
         self._ids = itertools.count(1)
 
@@ -42,6 +45,9 @@ class MemoryTransport:
             raise SendError(f"机器人不在群“{room}”里 / bot is not in room {room!r}", permanent=True)
         self.sent.append(Sent(self.clock.now() if self.clock else None, room, contact, text))
 
+    async def room_members(self, room_id: str) -> set[str] | None:
+        return set(self.members.get(room_id, set()))
+
     async def deliver(
         self,
         *,
@@ -49,6 +55,7 @@ class MemoryTransport:
         sender_id: str,
         sender_name: str = "",
         room: str | None = None,
+        room_id: str | None = None,
         mentioned: bool = False,
         at: dt.datetime | None = None,
         message_id: str | None = None,
@@ -59,6 +66,10 @@ class MemoryTransport:
         if self.on_message is None:
             raise RuntimeError("transport not started")
         when = at or (self.clock.now() if self.clock else dt.datetime.now(dt.UTC))
+        # Here, as in simulate, a room with no id of its own is known by its topic.
+        rid = room_id or room
+        if rid is not None:
+            self.members.setdefault(rid, set()).add(sender_id)
         msg = IncomingMessage(
             message_id=message_id or f"mem-{next(self._ids)}",
             room=room,
@@ -68,6 +79,7 @@ class MemoryTransport:
             mentioned=mentioned,
             at=when,
             is_text=is_text,
+            room_id=rid,
         )
         return await self.on_message(msg)
 

@@ -192,7 +192,6 @@ class WechatyTransport:
         self._queue: asyncio.Queue[IncomingMessage] = asyncio.Queue()
         self._on_message: MessageCallback | None = None
         self._topic_of: dict[str, str] = {}  # room id -> topic
-        self._room_of: dict[str, str] = {}  # topic -> room id
         self._member_of: dict[str, bool] = {}  # room id -> the bot is a member
         self._contacts: set[str] = set()  # contact ids known to exist
         self._last_scan = 0.0
@@ -366,11 +365,7 @@ class WechatyTransport:
 
     # -- incoming ----------------------------------------------------------------------
     def _remember_room(self, room_id: str, topic: str) -> None:
-        old = self._topic_of.get(room_id)
-        if old and self._room_of.get(old) == room_id:
-            del self._room_of[old]
         self._topic_of[room_id] = topic
-        self._room_of[topic] = room_id
 
     async def _convert(self, msg: Message) -> None:
         """Turn one python-wechaty message into an IncomingMessage, or drop it."""
@@ -416,6 +411,7 @@ class WechatyTransport:
                 mentioned=mentioned,
                 at=self._bot_time(sent),
                 is_text=is_text,
+                room_id=room.room_id if room is not None else None,
             )
         )
 
@@ -454,7 +450,7 @@ class WechatyTransport:
             raise
         except GRPCError as e:
             if room is not None:  # perhaps removed from the room: look again before the retry
-                self._room_of.pop(room, None)
+                self._member_of.pop(room, None)
                 self._last_scan = 0.0
             raise SendError(
                 f"微信服务拒绝发送 / the service refused the send: {e.status.name} {e.message or ''}",
@@ -473,24 +469,37 @@ class WechatyTransport:
             await self._check_contact(puppet, contact)
         await puppet.message_send_text(conversation, text)
 
-    async def _room_id(self, puppet: Puppet, room: str) -> str:
-        room_id = room if room in self._topic_of else self._room_of.get(room)
-        if room_id is None and time.monotonic() - self._last_scan > 30:
+    async def _room_id(self, puppet: Puppet, room_id: str) -> str:
+        """``room_id`` is the room's id, never its topic: a topic anyone can give any group."""
+        if room_id not in self._topic_of and time.monotonic() - self._last_scan > 30:
             await self._scan_rooms(puppet)
-            room_id = self._room_of.get(room)
-        if room_id is None:
+        if room_id not in self._topic_of:
             raise SendError(
-                f"找不到群“{room}”：机器人不在这个群里，或者群名改了 / the bot is in no room "
-                f"called {room!r} (not a member, or the room was renamed)",
+                f"找不到群 {room_id}：机器人不在这个群里 / the bot is in no room {room_id!r}",
                 permanent=True,
             )
         if not self._member_of.get(room_id, True):
+            topic = self._topic_of.get(room_id, room_id)
             raise SendError(
-                f"机器人不在群“{room}”里（可能被移出了群聊），请把保学小助手拉回群 / the bot is not a "
-                f"member of room {room!r}",
+                f"机器人不在群“{topic}”里（可能被移出了群聊），请把保学小助手拉回群 / the bot is not a "
+                f"member of room {room_id!r}",
                 permanent=True,
             )
         return room_id
+
+    async def room_members(self, room_id: str) -> set[str] | None:
+        bot = self._bot
+        if not self.connected.is_set() or bot is None or bot._puppet is None:
+            return None
+        try:
+            ids = await asyncio.wait_for(bot.puppet.room_members(room_id), timeout=self.send_timeout)
+        except (TimeoutError, GRPCError, *_NETWORK_ERRORS, AttributeError) as e:
+            log.warning("查不到群 %s 的成员 / cannot list members of %s: %s", room_id, room_id, e)
+            return None
+        return {i for i in ids if i != self.self_id}
+
+    def topic_of(self, room_id: str) -> str | None:
+        return self._topic_of.get(room_id)
 
     async def _scan_rooms(self, puppet: Puppet) -> None:
         self._last_scan = time.monotonic()
@@ -500,9 +509,7 @@ class WechatyTransport:
             # A puppet that lists no members at all is trusted; one that lists them must list us.
             member = self.self_id in members if (members and self.self_id) else True
             self._member_of[room_id] = member
-            # Two rooms may share a topic: the one the bot is in wins.
-            if payload.topic and (member or payload.topic not in self._room_of):
-                self._remember_room(room_id, payload.topic)
+            self._remember_room(room_id, payload.topic or "")
 
     async def _check_contact(self, puppet: Puppet, contact_id: str) -> None:
         if contact_id in self._contacts:

@@ -44,6 +44,7 @@ from bot.clock import OffsetClock
 ROOT = Path(__file__).resolve().parents[2]
 BOT_ID, BOT_NAME = "wxid_schoolbot", "保学小助手"
 STAFF_ROOM, PARENT_ROOM, OTHER_ROOM = "青石镇中心小学教师群", "三年级二班家长群", "别人的群"
+STAFF_ID, PARENT_ID, OTHER_ID = "r1@chatroom", "r2@chatroom", "r3@chatroom"
 WANGFANG, PARENT = "wxid_demo_wangfang", "wxid_parent_1"
 
 
@@ -200,6 +201,7 @@ async def test_room_text_maps_to_incoming_message(wired):
     mid = world.add(sender=WANGFANG, text="王小明今天没来，电话打不通", room=STAFF_ROOM)
     [msg] = await settle(received, 1)
     assert (msg.message_id, msg.room, msg.sender_id, msg.sender_name) == (mid, STAFF_ROOM, WANGFANG, "王芳")
+    assert msg.room_id == STAFF_ID  # how the bot knows the group; the topic is only for people
     assert msg.text == "王小明今天没来，电话打不通" and msg.is_text and not msg.mentioned
     assert msg.at.tzinfo is not None and abs((dt.datetime.now(dt.UTC) - msg.at).total_seconds()) < 5
     assert transport.self_id == BOT_ID and transport.self_name == BOT_NAME
@@ -227,7 +229,7 @@ async def test_mention_from_mention_ids_and_from_text(wired):
 
 async def test_own_messages_are_ignored(wired):
     world, transport, received = wired
-    await transport.send(room=STAFF_ROOM, text="已记录：王小明")
+    await transport.send(room=STAFF_ID, text="已记录：王小明")
     await transport.send(contact=WANGFANG, text="好的")
     assert len(world.sent) == 2
     assert await settle(received, 1, timeout=0.3) == []
@@ -251,9 +253,9 @@ async def test_non_text_only_in_direct_messages(wired):
     assert len(msgs) == 2 and all(m.room is None and not m.is_text and m.text == "" for m in msgs)
 
 
-async def test_send_to_room_by_topic_and_to_contact(wired):
+async def test_send_to_room_by_id_and_to_contact(wired):
     world, transport, _ = wired
-    await transport.send(room=PARENT_ROOM, text="营养餐每生每天5元")
+    await transport.send(room=PARENT_ID, text="营养餐每生每天5元")
     await transport.send(contact="wxid_demo_chenguohua", text="今日缺勤汇总")
     assert world.sent == [("r2@chatroom", "营养餐每生每天5元"), ("wxid_demo_chenguohua", "今日缺勤汇总")]
 
@@ -262,8 +264,22 @@ async def test_room_topic_is_cached_from_incoming_messages(wired):
     world, transport, received = wired
     world.add(sender=WANGFANG, text="收到", room=STAFF_ROOM)
     await settle(received, 1)
-    await transport.send(room=STAFF_ROOM, text="好")
+    await transport.send(room=STAFF_ID, text="好")
     assert world.room_list_calls == 0 and world.sent == [("r1@chatroom", "好")]
+
+
+async def test_a_topic_is_never_taken_for_a_room(wired):
+    world, transport, received = wired
+    world.add(sender=WANGFANG, text="收到", room=STAFF_ROOM)
+    await settle(received, 1)
+    with pytest.raises(SendError) as e:
+        await transport.send(room=STAFF_ROOM, text="王小明的监护人电话")
+    assert e.value.permanent and world.sent == []
+
+
+async def test_room_members_come_from_the_service(wired):
+    _, transport, _ = wired
+    assert await transport.room_members(PARENT_ID) == {WANGFANG, PARENT}  # the bot itself is not counted
 
 
 async def test_room_not_found_or_not_member_is_permanent(wired):
@@ -271,7 +287,7 @@ async def test_room_not_found_or_not_member_is_permanent(wired):
     with pytest.raises(SendError) as e1:
         await transport.send(room="没有这个群", text="x")
     with pytest.raises(SendError) as e2:
-        await transport.send(room=OTHER_ROOM, text="x")
+        await transport.send(room=OTHER_ID, text="x")
     with pytest.raises(SendError) as e3:
         await transport.send(contact="wxid_nobody", text="x")
     assert e1.value.permanent and "没有这个群" in str(e1.value)
@@ -297,7 +313,7 @@ async def test_disconnected_send_is_retryable_and_reconnect_delivers_again(wired
     world.add(sender=WANGFANG, text="重连后", room=STAFF_ROOM)
     [msg] = await settle(received, 1)
     assert msg.text == "重连后"
-    await transport.send(room=STAFF_ROOM, text="收到")
+    await transport.send(room=STAFF_ID, text="收到")
     assert world.sent[-1] == ("r1@chatroom", "收到")
 
 
