@@ -40,9 +40,7 @@ class Bootstrap:
     engine: Engine
 
     def __post_init__(self) -> None:
-        if isinstance(self.deployment, SchoolConfig):
-            s = self.deployment
-            self.deployment = Deployment(s.name, s.folder, [s])
+        self.deployment = Deployment.of(self.deployment)
 
     @property
     def dep(self) -> Deployment:
@@ -153,7 +151,7 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    for noisy in ("jieba", "apscheduler.executors", "alembic.runtime.migration"):
+    for noisy in ("jieba", "apscheduler.executors", "apscheduler.scheduler", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

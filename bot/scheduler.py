@@ -174,12 +174,17 @@ class VirtualRunner:
         self.fired: list[tuple[str, dt.datetime, bool]] = []
         self._cursor = clock.now()
 
-    def _next(self) -> tuple[dt.datetime, JobSpec] | None:
-        best = None
+    def _next(self) -> tuple[dt.datetime, list[JobSpec]] | None:
+        """The next fire time and every job due then (two schools' digests both at 16:30)."""
+        best: tuple[dt.datetime, list[JobSpec]] | None = None
         for spec, trig in self.triggers:
             when = trig.get_next_fire_time(None, self._cursor)
-            if when and (best is None or when < best[0]):
-                best = (when, spec)
+            if when is None:
+                continue
+            if best is None or when < best[0]:
+                best = (when, [spec])
+            elif when == best[0]:
+                best[1].append(spec)
         return best
 
     async def advance_to(self, until: dt.datetime) -> None:
@@ -187,10 +192,11 @@ class VirtualRunner:
             nxt = self._next()
             if nxt is None or nxt[0] > until:
                 break
-            when, spec = nxt
+            when, due = nxt
             self.clock.set(when)
-            ran = await run_job(self.app, spec, LiveScheduler._day(spec, when))
-            self.fired.append((spec.name, when, ran))
+            for spec in due:
+                ran = await run_job(self.app, spec, LiveScheduler._day(spec, when))
+                self.fired.append((spec.name, when, ran))
             self._cursor = when + dt.timedelta(microseconds=1)
         self.clock.set(max(until, self.clock.now()))
         self._cursor = max(self._cursor, self.clock.now())

@@ -171,6 +171,7 @@ def _transfer(session: Session, student: Student, to_school: str, day: dt.date |
     """The student leaves their school for ``to_school`` on ``day``."""
     old = student.school_id
     _close_enrolment(session, student.id, old, day, "转学")
+    dest = session.get(School, to_school)  # the 台账 names the school, not its id
     if day is None:
         return
     for a in session.exec(
@@ -194,6 +195,9 @@ def _transfer(session: Session, student: Student, to_school: str, day: dt.date |
         assert alert.id is not None
         session.add(
             AlertEvent(
-                alert_id=alert.id, kind=AlertEventKind.CLOSED, at=now, text=f"已转学（转入 {to_school}），预警关闭"
+                alert_id=alert.id,
+                kind=AlertEventKind.CLOSED,
+                at=now,
+                text=f"已转学（转入 {dest.name if dest else to_school}），预警关闭",
             )
         )

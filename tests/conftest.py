@@ -68,6 +68,7 @@ class Bot:
         sender: str = WANGFANG,
         room: str | None = STAFF_ROOM,
         *,
+        room_id: str | None = None,  # the transport's id of the group (default: its topic)
         name: str = "",
         mentioned: bool = False,
         when: dt.datetime | None = None,
@@ -82,6 +83,7 @@ class Bot:
             sender_id=sender,
             sender_name=name,
             room=room,
+            room_id=room_id,
             mentioned=mentioned,
             message_id=message_id,
             is_text=is_text,

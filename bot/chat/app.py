@@ -158,7 +158,7 @@ class App:
         max_attempts: int = 8,
         pending_ttl: dt.timedelta = dt.timedelta(minutes=30),
     ) -> None:
-        self.deployment = school if isinstance(school, Deployment) else Deployment(school.name, school.folder, [school])
+        self.deployment = Deployment.of(school)
         # Each school with the people who work across schools added to its staff.
         self.schools: dict[str, SchoolContext] = {s.id: SchoolContext.of(s) for s in self.deployment.with_cross_staff()}
         self.engine, self.clock, self.transport = engine, clock, transport
@@ -168,6 +168,8 @@ class App:
         # The FAQ handler sets this: the numbered help menu (number, topic id, title).
         self.faq_menu: Callable[[], list[tuple[int, str, str]]] | None = None
         self.guard = RoomGuard(self)
+        if hasattr(transport, "on_members_changed"):
+            transport.on_members_changed = self.guard.forget
         self.outbox = Outbox(
             engine,
             transport,
@@ -222,18 +224,7 @@ class App:
             binding = self.rooms.get(session, msg.room_id)
             sender, where = identify(msg, binding, {k: v.config for k, v in self.schools.items()})
             school = self.school_of(sender, where)
-            inbound = InboundMessage(
-                message_id=msg.message_id,
-                sender_id=msg.sender_id,
-                sender_name=msg.sender_name,
-                room=msg.room,
-                room_id=msg.room_id,
-                school_id=where.school_id or sender.school_id,
-                text=msg.text,
-                mentioned=msg.mentioned,
-                sent_at=msg.at,
-                received_at=self.clock.now(),
-            )
+            inbound = self._inbound_row(msg, sender, where)
             session.add(inbound)
             try:
                 session.flush()
@@ -257,6 +248,21 @@ class App:
         await self.outbox.flush()
         return name
 
+    def _inbound_row(self, msg: IncomingMessage, sender: Sender, where: Where, **extra: Any) -> InboundMessage:
+        return InboundMessage(
+            message_id=msg.message_id,
+            sender_id=msg.sender_id,
+            sender_name=msg.sender_name,
+            room=msg.room,
+            room_id=msg.room_id,
+            school_id=where.school_id or sender.school_id,
+            text=msg.text,
+            mentioned=msg.mentioned,
+            sent_at=msg.at,
+            received_at=self.clock.now(),
+            **extra,
+        )
+
     def _dispatch(self, ctx: Context) -> str:
         for handler in self.handlers:
             matched = handler.check(ctx)
@@ -272,19 +278,8 @@ class App:
     ) -> None:
         with Session(self.engine) as session:
             session.add(
-                InboundMessage(
-                    message_id=msg.message_id,
-                    sender_id=msg.sender_id,
-                    sender_name=msg.sender_name,
-                    room=msg.room,
-                    room_id=msg.room_id,
-                    school_id=where.school_id or sender.school_id,
-                    text=msg.text,
-                    mentioned=msg.mentioned,
-                    sent_at=msg.at,
-                    received_at=self.clock.now(),
-                    status=InboundStatus.FAILED,
-                    error=f"{type(exc).__name__}: {exc}"[:500],
+                self._inbound_row(
+                    msg, sender, where, status=InboundStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500]
                 )
             )
             # Only people who were talking to the bot hear about it; a group is not spammed.

@@ -71,5 +71,6 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(name: str, **data: Any) -> str:
-    return environment().get_template(name).render(**data).strip()
+def render(template: str, /, **data: Any) -> str:
+    # positional-only: templates take a ``name`` of their own (queries/no_student.j2)
+    return environment().get_template(template).render(**data).strip()

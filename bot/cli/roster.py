@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from sqlalchemy import select
@@ -10,18 +11,27 @@ from sqlmodel import Session, col
 
 from bot.cli import app, boot, fail
 
+if TYPE_CHECKING:
+    from bot.runtime import Bootstrap
+    from bot.school.config import SchoolConfig
+
 roster_app = typer.Typer(help="学生名单 roster", no_args_is_help=True)
 app.add_typer(roster_app, name="roster")
 
 
 @roster_app.command("import")
-def import_cmd(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="roster .csv or .xlsx")) -> None:
-    """Upsert students by 学籍号; students no longer listed are marked as left, never deleted."""
+def import_cmd(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="roster .csv or .xlsx"),
+    school_id: str | None = typer.Option(None, "--for", help="which school's roll (needed in a deployment)"),
+) -> None:
+    """Upsert students by 学籍号; students no longer listed are marked as left, never deleted;
+    a 学籍号 on another school's roll is a transfer."""
     from bot.clock import RealClock
     from bot.school.roster_file import RosterError, read_roster
     from storage.queries import import_roster
 
     b = boot(seed_roster=False)
+    school = _school(b, school_id)
     bar = {"shown": False}
 
     def progress(done: int, total: int) -> None:
@@ -36,7 +46,7 @@ def import_cmd(file: Path = typer.Argument(..., exists=True, dir_okay=False, hel
     if bar["shown"]:
         typer.echo("", err=True)
     with Session(b.engine) as s:
-        report = import_roster(s, b.school.id, students, today=RealClock(b.school.timezone).today(), progress=progress)
+        report = import_roster(s, school.id, students, today=RealClock(school.timezone).today(), progress=progress)
         s.commit()
     typer.echo(f"新增 added: {len(report.added)}")
     typer.echo(
@@ -45,19 +55,23 @@ def import_cmd(file: Path = typer.Argument(..., exists=True, dir_okay=False, hel
     )
     typer.echo(f"未变 unchanged: {len(report.unchanged)}")
     typer.echo(f"不在名单（标记离校，未删除）no longer listed (marked as left): {len(report.left)}")
+    if report.transferred:
+        froms = "、".join(sorted({f for _, f in report.transferred}))
+        typer.echo(f"转入 transferred in: {len(report.transferred)}（转出学校 from: {froms}）")
 
 
 @roster_app.command("show")
 def show_cmd(
     class_: str | None = typer.Option(None, "--class", help="e.g. 三年级二班 or 三(2)班"),
     all_: bool = typer.Option(False, "--all", help="include students marked as left"),
+    school_id: str | None = typer.Option(None, "--for", help="which school (needed in a deployment)"),
 ) -> None:
     """List students (by class)."""
     from bot.school.classnames import find_classes
     from storage.models import Student
 
     b = boot()
-    q = select(Student).where(col(Student.school_id) == b.school.id)
+    q = select(Student).where(col(Student.school_id) == _school(b, school_id).id)
     if class_:
         found = find_classes(class_)
         if not found:
@@ -80,3 +94,10 @@ def show_cmd(
         )
         typer.echo(f"{r.id}\t{r.class_name}\t{r.name}\t{r.gender}\t{r.guardian}\t{r.phone}\t{flags}")
     typer.echo(f"共 {len(rows)} 人 total", err=True)
+
+
+def _school(b: Bootstrap, school_id: str | None) -> SchoolConfig:
+    school = b.school_by_id(school_id)
+    if school is None:
+        fail(f"请用 --for 指明学校（{'、'.join(b.dep.ids)}）/ name the school with --for")
+    return school

@@ -13,7 +13,9 @@ from sqlmodel import col, select
 from bot.attendance.alerts import case_views
 from bot.attendance.parsing import ParseResult
 from bot.chat.app import STAFF_PLACES, App, Context
+from bot.reports import digest
 from bot.reports.jobs import render_daily_digest
+from bot.school.context import SchoolContext
 from storage.enums import RecordStatus, SenderKind
 from storage.models import Absence, Alert, AlertEvent, Student
 
@@ -31,8 +33,16 @@ def on_query(ctx: Context, r: ParseResult) -> None:
     if ctx.where.kind not in STAFF_PLACES:
         ctx.reply_private("queries/not_here.j2", query=ASKED_AS[r.query])
         return
-    if r.query in ("alerts", "not_returned"):
+    schools = _schools_asked(ctx)
+    if r.query in ("alerts", "not_returned") and len(schools) > 1:
+        per_school = [(s, case_views(ctx.session, s, ctx.today)) for s in schools]
+        ctx.reply("queries/alerts_by_school.j2", per_school=per_school, day=ctx.today)
+    elif r.query in ("alerts", "not_returned"):
         ctx.reply("queries/alerts.j2", cases=case_views(ctx.session, ctx.school, ctx.today), day=ctx.today)
+    elif r.query == "absent_today" and len(schools) > 1:
+        days = [(s, digest.daily(ctx.session, s, ctx.today)) for s in schools if s.calendar.is_school_day(ctx.today)]
+        person = next(c for c in ctx.app.deployment.staff if c.wechat_id == ctx.sender.id)
+        ctx.reply("digest/rollup.j2", deployment=ctx.app.deployment, person=person, day=ctx.today, schools=days)
     elif r.query == "absent_today":
         ctx.reply("text.j2", text=render_daily_digest(ctx.session, ctx.school, ctx.today))
     elif r.query_student is not None:
@@ -43,17 +53,37 @@ def on_query(ctx: Context, r: ParseResult) -> None:
         ctx.reply("queries/no_student.j2", name=name, candidates=candidates)
 
 
+def _schools_asked(ctx: Context) -> list[SchoolContext]:
+    """Asked by someone over several schools in a direct message: all of theirs; else the school here."""
+    if not ctx.where.is_direct:
+        return [ctx.school]
+    person = next((c for c in ctx.app.deployment.staff if c.wechat_id == ctx.sender.id), None)
+    if person is None or len(person.schools) < 2:
+        return [ctx.school]
+    return [ctx.app.schools[sid] for sid in person.schools if sid in ctx.app.schools]
+
+
 def student_record(ctx: Context, student_id: str) -> dict[str, Any]:
     s = ctx.session
     student = s.get(Student, student_id)
     absences = list(
         s.exec(
             select(Absence)
-            .where(Absence.student_id == student_id, Absence.status == RecordStatus.ACTIVE)
+            .where(
+                Absence.school_id == ctx.school.id,  # after a transfer the other school's records stay its own
+                Absence.student_id == student_id,
+                Absence.status == RecordStatus.ACTIVE,
+            )
             .order_by(col(Absence.start))
         )
     )
-    alerts = list(s.exec(select(Alert).where(Alert.student_id == student_id).order_by(col(Alert.id))))
+    alerts = list(
+        s.exec(
+            select(Alert)
+            .where(Alert.school_id == ctx.school.id, Alert.student_id == student_id)
+            .order_by(col(Alert.id))
+        )
+    )
     events: dict[int | None, list[AlertEvent]] = {a.id: [] for a in alerts}
     if alerts:
         for ev in s.exec(

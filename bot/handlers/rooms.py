@@ -37,15 +37,20 @@ def register(app: App) -> None:
     )
 
 
-def _configured(ctx: Context, topic: str) -> tuple[SchoolContext, Room] | None:
-    """The sender's school that has a group called ``topic`` (the room's, or any they work in)."""
-    for sid, school in ctx.app.schools.items():
-        if school.staff_by_wechat(ctx.sender.id) is None:
-            continue
-        row = ctx.session.exec(select(Room).where(Room.school_id == sid, Room.topic == topic)).first()
-        if row is not None:
-            return school, row
-    return None
+def _configured(ctx: Context, topic: str) -> list[tuple[SchoolContext, Room]]:
+    """The sender's schools that have a group called ``topic``. Someone over several
+    schools whose schools share the name writes the school first: ``绑定 石门村完全小学
+    三年级二班家长群``."""
+    mine = [s for s in ctx.app.schools.values() if s.staff_by_wechat(ctx.sender.id) is not None]
+
+    def room(school: SchoolContext, name: str) -> Room | None:
+        return ctx.session.exec(select(Room).where(Room.school_id == school.id, Room.topic == name)).first()
+
+    found = [(s, row) for s in mine if (row := room(s, topic)) is not None]
+    if not found:
+        named = [(s, topic[len(s.name) :].strip(" ：:的")) for s in mine if topic.startswith(s.name)]
+        found = [(s, row) for s, name in named if name and (row := room(s, name)) is not None]
+    return found
 
 
 def _confirmers(school: SchoolContext, room: Room) -> list[str]:
@@ -68,12 +73,15 @@ def on_unbound(ctx: Context, _m: object) -> None:
         return
     topic = m.group("topic").strip("“”\"'「」 ")
     found = _configured(ctx, topic)
-    if found is None:
+    if not found:
         ctx.reply("rooms/bind_unknown.j2", topic=topic)
         names = [r.topic for r in ctx.session.exec(select(Room).where(Room.school_id == ctx.school.id))]
         ctx.reply_private("rooms/bind_choices.j2", topic=topic, names=names)
         return
-    school, room = found
+    if len(found) > 1:  # the same name in several of the sender's schools: never guess
+        ctx.reply_private("rooms/bind_which_school.j2", topic=topic, schools=[s.name for s, _ in found])
+        return
+    school, room = found[0]
     payload = {
         "room_id": ctx.where.room_id,
         "seen_topic": ctx.msg.room or "",
@@ -82,7 +90,9 @@ def on_unbound(ctx: Context, _m: object) -> None:
         "by": ctx.sender.id,
         "by_name": ctx.sender.name,
     }
-    for rid in _confirmers(school, room):
+    # A second person confirms: the one who asked is asked only when nobody else could be.
+    confirmers = [c for c in _confirmers(school, room) if c != ctx.sender.id] or [ctx.sender.id]
+    for rid in confirmers:
         q = pending.ask(
             ctx.session, kind=PendingKind.ROOM_BIND, ask_to=rid, room=None, payload=payload, now=ctx.now, ttl=BIND_TTL
         )

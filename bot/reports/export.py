@@ -27,7 +27,7 @@ from bot.school.calendar import SchoolCalendar
 from bot.school.classnames import parse_class_name
 from bot.school.config import SchoolConfig
 from storage.enums import AbsenceKind, AlertEventKind, AlertStatus, RecordStatus
-from storage.models import Absence, Alert, AlertEvent, ClassReport, Student
+from storage.models import Absence, Alert, AlertEvent, ClassReport, Enrolment, Student
 
 KIND_LABELS: dict[str, str] = {
     AbsenceKind.SICK: "病假",
@@ -101,6 +101,22 @@ def _clip(spans: list[Span], students: dict[str, Student], today: dt.date | None
     return out
 
 
+def _students(session: Session, school_id: str) -> dict[str, Student]:
+    """The school's students, and those who transferred out as they were here (their
+    class, gone from the day they left): the days they missed here stay in its ledger."""
+    students = {s.id: s for s in session.exec(select(Student).where(Student.school_id == school_id))}
+    moved = session.exec(
+        select(Enrolment, Student)
+        .join(Student, col(Student.id) == Enrolment.student_id)
+        .where(Enrolment.school_id == school_id, col(Enrolment.left_on).is_not(None), Student.school_id != school_id)
+        .order_by(col(Enrolment.id))
+    )
+    for e, st in moved:
+        here = {"school_id": school_id, "class_name": e.class_name, "active": False, "left_on": e.left_on}
+        students[st.id] = Student(**{**st.model_dump(), **here})  # a copy, never added to the session
+    return students
+
+
 def _runs(days: dict[int, str]) -> dict[int, int]:
     """position → consecutive unexcused school days ending there (as ``streaks`` counts)."""
     runs: dict[int, int] = {}
@@ -122,7 +138,7 @@ def build_ledger(
     """The workbook for school days ``start``..``end``; ``today`` stops open absences there."""
     if start > end:
         raise ValueError(f"start {start} is after end {end}")
-    students = {s.id: s for s in session.exec(select(Student).where(Student.school_id == school.id))}
+    students = _students(session, school.id)
     # Rows ending before the term cover no school day; active_students_only=False keeps
     # the students who left since: the ledger is history.
     raw = ledger.spans(session, school_id=school.id, since=min(start, calendar.term.start), active_students_only=False)
@@ -310,7 +326,10 @@ def _daily_sheet(
         (name, day)
         for name, day in session.exec(
             select(col(ClassReport.class_name), col(ClassReport.day)).where(
-                ClassReport.status == RecordStatus.ACTIVE, ClassReport.day >= first_day, ClassReport.day <= last_day
+                ClassReport.school_id == school.id,
+                ClassReport.status == RecordStatus.ACTIVE,
+                ClassReport.day >= first_day,
+                ClassReport.day <= last_day,
             )
         )
     }

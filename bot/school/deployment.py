@@ -50,6 +50,11 @@ class Deployment:
     schools: list[SchoolConfig]
     staff: list[CrossStaff] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, what: Deployment | SchoolConfig) -> Deployment:
+        """A deployment as given, or one school folder as a deployment of one."""
+        return what if isinstance(what, Deployment) else cls(what.name, what.folder, [what])
+
     @property
     def ids(self) -> list[str]:
         return [s.id for s in self.schools]

@@ -58,9 +58,7 @@ class Scenario:
     steps: list[Step] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if isinstance(self.deployment, SchoolConfig):
-            s = self.deployment
-            self.deployment = Deployment(s.name, s.folder, [s])
+        self.deployment = Deployment.of(self.deployment)
 
     @property
     def dep(self) -> Deployment:

@@ -10,13 +10,14 @@
 //         "kind":"text"|"image"|"voice","ref":any,"id":MSG_ID?,"age_s":N?,"name":NAME?}
 //        {"cmd":"rename","room":TOPIC|"room_id":ID,"topic":NEW,"by":ID,"ref":any}   (a member renames a group)
 //        {"cmd":"newroom","topic":TOPIC,"members":[ID...],"ref":any}   (someone makes a group with the bot in it)
+//        {"cmd":"join","room":TOPIC|"room_id":ID,"members":[ID...],"by":ID,"ref":any}   (a member adds people)
 //        {"cmd":"ping","ref":any}   {"cmd":"quit"}
 //   out: {"event":"ready","port":N,"endpoint":"127.0.0.1:N","bot":ID}
 //        {"event":"login","user":ID}       (the mock bot user logged in: a client connected)
 //        {"event":"injected","ref":any,"id":MSG_ID,"t":ms}
 //        {"event":"sent","to":ROOM_TOPIC|null,"room_id":ID|null,"contact":ID|null,"text":"...","t":ms}
-//        {"event":"room","ref":any,"room_id":ID,"topic":TOPIC}   (after rename / newroom)
-// A say/rename may name a room by "room" (its topic when the gateway started) or "room_id".
+//        {"event":"room","ref":any,"room_id":ID,"topic":TOPIC,"members":[ID...]}   (after rename / newroom / join)
+// A say/rename/join may name a room by "room" (its topic when the gateway started) or "room_id".
 //        {"event":"pong","ref":any}   {"event":"error","ref":any,"message":"..."}
 // ``t`` is wall-clock milliseconds with sub-millisecond precision (round-trip figures).
 import { randomUUID } from 'node:crypto'
@@ -150,6 +151,16 @@ function newRoom (cmd) {
   return room
 }
 
+function join (cmd) {
+  // The mock's room.add(...).by(...): the ids join the room's member list (what the
+  // service answers to roomMemberList) and a room-join event goes to the client.
+  const room = roomFor(cmd)
+  const invitees = (cmd.members ?? []).map(m => contactFor({ from: m }))
+  if (invitees.length === 0) throw new Error('join: no members given')
+  room.add(...invitees).by(contactFor({ from: cmd.by ?? STRANGER.id }))
+  return room
+}
+
 function inject (cmd) {
   const talker = contactFor(cmd)
   const payload = {
@@ -197,9 +208,15 @@ rl.on('line', line => {
       const t = now()
       const id = inject(cmd)
       emit({ event: 'injected', ref: cmd.ref ?? null, id, t })
-    } else if (cmd.cmd === 'rename' || cmd.cmd === 'newroom') {
-      const room = cmd.cmd === 'rename' ? rename(cmd) : newRoom(cmd)
-      emit({ event: 'room', ref: cmd.ref ?? null, room_id: room.id, topic: room.payload.topic })
+    } else if (cmd.cmd === 'rename' || cmd.cmd === 'newroom' || cmd.cmd === 'join') {
+      const room = { rename, newroom: newRoom, join }[cmd.cmd](cmd)
+      emit({
+        event: 'room',
+        ref: cmd.ref ?? null,
+        room_id: room.id,
+        topic: room.payload.topic,
+        members: [...room.payload.memberIdList],
+      })
     } else if (cmd.cmd === 'ping') {
       emit({ event: 'pong', ref: cmd.ref ?? null })
     } else if (cmd.cmd === 'quit') {

@@ -204,7 +204,7 @@ class Gateway:
         return ev
 
     def command(self, cmd: dict, timeout: float = 10) -> dict:
-        """A control command (rename, newroom); returns the gateway's answer."""
+        """A control command (rename, newroom, join); returns the gateway's answer."""
         ref = f"r{next(self._refs)}"
         with self._lock:
             self.proc.stdin.write(json.dumps({**cmd, "ref": ref}, ensure_ascii=False) + "\n")

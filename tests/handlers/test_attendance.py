@@ -190,3 +190,18 @@ async def test_a_new_report_while_a_question_waits_is_not_taken_for_an_answer(ma
     assert sent[0].text == "已记录：三年级二班全勤。"
     sent = await bot.say("是三(1)班的", sender="wxid_demo_chenguohua")
     assert sent[0].text.startswith("已记录：三年级一班 王小明")
+
+
+async def test_answers_that_name_the_student_asked_about_do_not_crash(make_bot):
+    # queries/no_student.j2 and attendance/nothing_to_correct.j2 take a ``name``
+    bot = await make_bot()
+    sent = await bot.say("王小明记录", sender="wxid_demo_chenguohua", room=None, when=at("2026-11-23", "08:10"))
+    assert [m.text for m in sent] == [
+        "没找到学生“王小明”。请核对姓名，您是不是要查：三年级一班王小明、三年级二班王小明。"
+    ]
+    sent = await bot.say("张三丰记录", sender="wxid_demo_chenguohua", room=None)
+    assert [m.text for m in sent] == ["没找到学生“张三丰”。请核对姓名。"]
+    sent = await bot.say("不是王小明是蒋天佑")
+    assert [m.room for m in sent] == [STAFF_ROOM] and sent[0].text.startswith("没找到您最近报的王小明缺勤记录")
+    with bot.session() as s:
+        assert [m.status for m in s.execute(select(InboundMessage)).scalars()] == ["handled"] * 3

@@ -42,6 +42,8 @@ def check(url):
 
 
 def test_sqlite(db_url):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the SQLite pragmas are SQLite's (this pass runs on PostgreSQL)")
     check(db_url)
     engine = make_engine(db_url)
     with engine.connect() as c:

@@ -99,7 +99,9 @@ class ConsoleTransport:
 
     async def send(self, *, room: str | None = None, contact: str | None = None, text: str) -> None:
         if room:
-            where = f"[{self._topics.get(room, room)}]"
+            topic = self._topics.get(room, room)
+            # Two schools' groups may share a name: show which group when its id says more.
+            where = f"[{topic}]" if topic == room else f"[{topic} · {room}]"
         else:
             staff = next((m for s in self.schools if (m := s.staff_by_wechat(contact or ""))), None)
             where = f"[私聊 {staff.name if staff else contact}]"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.chat.transports.base import IncomingMessage, MessageCallback, SendError
@@ -29,6 +30,7 @@ class MemoryTransport:
         # Who is in each room: seeded by the caller (simulate: a staff room holds its
         # school's staff), and everyone who speaks there joins.
         self.members: dict[str, set[str]] = {}
+        self.on_members_changed: Callable[[str], None] | None = None  # set by the App
         self.fail_next: list[Exception] = []  # injected send failures, consumed in order
         self._ids = itertools.count(1)
 
@@ -68,8 +70,10 @@ class MemoryTransport:
         when = at or (self.clock.now() if self.clock else dt.datetime.now(dt.UTC))
         # Here, as in simulate, a room with no id of its own is known by its topic.
         rid = room_id or room
-        if rid is not None:
-            self.members.setdefault(rid, set()).add(sender_id)
+        if rid is not None and sender_id not in self.members.setdefault(rid, set()):
+            self.members[rid].add(sender_id)
+            if self.on_members_changed is not None:
+                self.on_members_changed(rid)
         msg = IncomingMessage(
             message_id=message_id or f"mem-{next(self._ids)}",
             room=room,

@@ -147,7 +147,17 @@ class _Bot(Wechaty):
     async def on_room_topic(
         self, room: Room, new_topic: str, old_topic: str, changer: Contact, date: dt.datetime
     ) -> None:
+        # python-wechaty keeps one Room per group and does not reload its payload on a
+        # rename: without this the next message would bring the old name back.
+        if room.payload is not None:
+            room.payload.topic = new_topic
         self.transport._remember_room(room.room_id, new_topic)
+
+    async def on_room_join(self, room: Room, invitees: list[Contact], inviter: Contact, date: dt.datetime) -> None:
+        self.transport._members_changed(room.room_id)
+
+    async def on_room_leave(self, room: Room, leavers: list[Contact], remover: Contact, date: dt.datetime) -> None:
+        self.transport._members_changed(room.room_id)
 
     async def on_scan(self, qr_code: str, status: ScanStatus, data: str | None = None) -> None:
         # python-wechaty logs the QR link at INFO, which our quieter loggers hide.
@@ -194,6 +204,7 @@ class WechatyTransport:
         self._topic_of: dict[str, str] = {}  # room id -> topic
         self._member_of: dict[str, bool] = {}  # room id -> the bot is a member
         self._contacts: set[str] = set()  # contact ids known to exist
+        self.on_members_changed: Callable[[str], None] | None = None  # set by the App
         self._last_scan = 0.0
 
     # -- connection --------------------------------------------------------------------
@@ -366,6 +377,11 @@ class WechatyTransport:
     # -- incoming ----------------------------------------------------------------------
     def _remember_room(self, room_id: str, topic: str) -> None:
         self._topic_of[room_id] = topic
+
+    def _members_changed(self, room_id: str) -> None:
+        # Someone joined or left: who may read a staff group is asked again before the next send.
+        if self.on_members_changed is not None:
+            self.on_members_changed(room_id)
 
     async def _convert(self, msg: Message) -> None:
         """Turn one python-wechaty message into an IncomingMessage, or drop it."""
