@@ -57,7 +57,8 @@ def sync_school(
     for cfg in school.rooms:
         r = rooms.get(cfg.topic) or Room(school_id=school.id, topic=cfg.topic, kind=cfg.kind)
         r.kind, r.class_name = cfg.kind, cfg.class_name
-        wanted = cfg.id or (cfg.topic if topics_as_ids else None)
+        # school.toml's id wins; the topic stands in only for a room nobody has bound yet.
+        wanted = cfg.id or (cfg.topic if topics_as_ids and r.room_id is None else None)
         if wanted is not None and r.room_id != wanted and taken.get(wanted, school.id) == school.id:
             r.room_id, r.bound_by, r.bound_at = wanted, None, None
             taken[wanted] = school.id

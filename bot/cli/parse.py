@@ -79,19 +79,22 @@ def parse_cmd(
         for line in sys.stdin:
             if not line.strip():
                 continue
+            item: dict = {}  # a bad line never carries the previous line's id
             try:
-                item = json.loads(line)
+                loaded = json.loads(line)
+                if not isinstance(loaded, dict):
+                    raise TypeError("each line must be a JSON object {id, text, from, room, date}")
+                item = loaded
                 out = _parse_one(
                     b,
                     rosters,
-                    item.get("text", ""),
-                    item.get("from", ""),
+                    str(item.get("text", "")),
+                    str(item.get("from", "")),
                     item.get("room"),
                     day_of(item.get("date")),
                 )
             except (ValueError, TypeError) as e:
                 out = {"error": f"bad input line: {e}"}
-                item = item if isinstance(locals().get("item"), dict) else {}
             sys.stdout.write(json.dumps({"id": item.get("id"), **out}, ensure_ascii=False) + "\n")
         return
     if text is None or from_ is None:

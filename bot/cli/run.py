@@ -43,13 +43,17 @@ def run_cmd() -> None:
             err=True,
         )
         _say_unbound(b)
-        transport = WechatyTransport(
-            s.wechaty_endpoint,
-            s.wechaty_token or "",
-            tls=s.wechaty_tls,
-            max_message_age=dt.timedelta(seconds=s.max_message_age_s),
-            clock=clock,
-        )
+        try:
+            transport = WechatyTransport(
+                s.wechaty_endpoint,
+                s.wechaty_token or "",
+                tls=s.wechaty_tls,
+                max_message_age=dt.timedelta(seconds=s.max_message_age_s),
+                clock=clock,
+            )
+        except ValueError as e:  # a bad endpoint, or TLS, which python-wechaty 0.10 cannot speak
+            typer.echo(str(e), err=True)
+            raise typer.Exit(2) from e
     else:
         from bot.chat.transports.console import ConsoleTransport
 

@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from bot.school.classnames import parse_class_name
 from bot.school.roster_file import RosterEntry, RosterError, read_roster
@@ -166,6 +167,16 @@ def _as_time(value: object, what: str, where: str, problems: list[str], default:
     return default
 
 
+def _as_days(raw: dict[str, Any], key: str, default: int, text: str, problems: list[str]) -> int:
+    value: object = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 60:
+        problems.append(
+            f"{_where('school.toml', text, key)}：{key} 应为 1 到 60 之间的整数（上学日天数），现在是“{value}”"
+        )
+        return default
+    return value
+
+
 def load_school(folder: str | Path | None = None) -> SchoolConfig:
     """Load and validate a school folder; raises SchoolConfigError listing every problem."""
     folder = Path(folder) if folder else demo_school_dir()
@@ -215,8 +226,8 @@ def load_school(folder: str | Path | None = None) -> SchoolConfig:
 
     rules_raw = raw.get("rules") or {}
     rules = Rules(
-        unexcused_streak_alert_days=int(rules_raw.get("unexcused_streak_alert_days", 3)),
-        escalate_after_days=int(rules_raw.get("escalate_after_days", 5)),
+        unexcused_streak_alert_days=_as_days(rules_raw, "unexcused_streak_alert_days", 3, text, problems),
+        escalate_after_days=_as_days(rules_raw, "escalate_after_days", 5, text, problems),
         digest_time=_as_time(
             rules_raw.get("digest_time"),
             "digest_time",

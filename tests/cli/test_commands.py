@@ -52,3 +52,20 @@ def test_digest_prints_on_demand_and_rejects_a_bad_date(tmp_path):
     assert "缺勤日报】11月23日周一" in out and "在籍 451 人" in out
     result = CliRunner().invoke(app, ["--db", f"sqlite:///{tmp_path / 'd.db'}", "digest", "--date", "11/23"])
     assert result.exit_code == 2 and "日期格式不对" in result.output
+
+
+def test_parse_batch_answers_every_line_and_never_borrows_an_id(tmp_path):
+    lines = [
+        '{"id": "a", "text": "王小明今天没来", "from": "wxid_demo_wangfang", "date": "2026-11-23"}',
+        "这一行不是JSON",
+        "[1, 2]",
+        '{"id": "d", "text": "三(2)班全勤", "from": "wxid_demo_wangfang", "date": "2026-11-24"}',
+    ]
+    result = CliRunner().invoke(
+        app, ["--db", f"sqlite:///{tmp_path / 'p.db'}", "parse", "--batch"], input="\n".join(lines) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", None, None, "d"]
+    assert out[0]["intent"] == "absence" and out[3]["intent"] == "rollcall"
+    assert "bad input line" in out[1]["error"] and "JSON object" in out[2]["error"]

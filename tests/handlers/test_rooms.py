@@ -239,3 +239,14 @@ async def test_a_village_teacher_cannot_bind_the_central_schools_group(make_two)
     # her own staff group's name (the same as qingshi's) binds shimen's, asked of shimen's leaders
     sent = await ask_to_bind(bot, topic="青石镇中心小学教师群", sender=TIAN, room="行政群", room_id="R:wx-admin-x")
     assert {m.contact for m in sent if m.contact} == {"wxid_sm_luodeming", HUANG}
+
+
+async def test_a_binding_made_in_the_chat_survives_a_restart(make_bot, school):
+    bot = await make_bot(at("2026-11-23", "07:00"))
+    await ask_to_bind(bot, name="王芳", when=at("2026-11-23", "07:40"))
+    await bot.say("同意", sender=PRINCIPAL, room=None)
+    assert room_id_of(bot, "qingshi", "三年级二班家长群") == NEW_ID
+    # the next start mirrors school.toml again: the group with no configured id keeps its binding
+    with Session(bot.app.engine) as s:
+        sync_school(s, school)
+    assert room_id_of(bot, "qingshi", "三年级二班家长群") == NEW_ID

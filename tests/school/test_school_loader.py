@@ -97,3 +97,11 @@ def test_all_problems_reported_at_once(folder):
     edit(folder / "school.toml", 'kind = "leaders"', 'kind = "boss"')
     msg = problems(folder)
     assert "重复" in msg and "kind “boss” 不认识" in msg
+
+
+def test_a_rule_that_is_not_a_number_of_days_is_listed_not_a_crash(folder):
+    edit(folder / "school.toml", "unexcused_streak_alert_days = 3", 'unexcused_streak_alert_days = "三天"')
+    edit(folder / "school.toml", "escalate_after_days = 5", "escalate_after_days = 0")
+    msg = problems(folder)
+    assert "unexcused_streak_alert_days 应为 1 到 60 之间的整数" in msg and "“三天”" in msg
+    assert "escalate_after_days 应为 1 到 60 之间的整数" in msg
