@@ -34,7 +34,7 @@ class RoomDirectory:
 
     def load(self, session: Session) -> dict[str, Binding]:
         if self._by_id is None:
-            rows = session.exec(select(Room).where(col(Room.room_id).is_not(None)))
+            rows = session.exec(select(Room).where(col(Room.room_id).is_not(None)).order_by(col(Room.id)))
             self._by_id = {
                 r.room_id: Binding(r.room_id, r.school_id, r.topic, RoomKind(r.kind), r.class_name)
                 for r in rows

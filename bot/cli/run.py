@@ -75,7 +75,7 @@ def _say_unbound(b: Bootstrap) -> None:
     from storage.models import Room
 
     with Session(b.engine) as s:
-        unbound = list(s.exec(select(Room).where(col(Room.room_id).is_(None))))
+        unbound = list(s.exec(select(Room).where(col(Room.room_id).is_(None)).order_by(col(Room.id))))
     if unbound:
         names = "、".join(f"{r.topic}（{r.school_id}）" for r in unbound[:8]) + (" 等" if len(unbound) > 8 else "")
         typer.echo(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.chat import pending, rooms
 from bot.chat.app import App, Context
@@ -75,7 +75,8 @@ def on_unbound(ctx: Context, _m: object) -> None:
     found = _configured(ctx, topic)
     if not found:
         ctx.reply("rooms/bind_unknown.j2", topic=topic)
-        names = [r.topic for r in ctx.session.exec(select(Room).where(Room.school_id == ctx.school.id))]
+        in_order = select(Room).where(Room.school_id == ctx.school.id).order_by(col(Room.id))  # school.toml's order
+        names = [r.topic for r in ctx.session.exec(in_order)]
         ctx.reply_private("rooms/bind_choices.j2", topic=topic, names=names)
         return
     if len(found) > 1:  # the same name in several of the sender's schools: never guess
