@@ -77,6 +77,7 @@ class ImportReport:
     left: list[str] = field(default_factory=list)
     rejoined: list[str] = field(default_factory=list)
     transferred: list[tuple[str, str]] = field(default_factory=list)  # (学籍号, the school they came from)
+    closed_alerts: list[tuple[int, str]] = field(default_factory=list)  # (alert id, why): to be announced
 
 
 def import_roster(
@@ -109,7 +110,7 @@ def import_roster(
         row = existing.pop(rec.student_id, None)
         if row is None and (moving := elsewhere.get(rec.student_id)) is not None:
             report.transferred.append((rec.student_id, moving.school_id))
-            _transfer(session, moving, school_id, today, now)
+            report.closed_alerts += _transfer(session, moving, school_id, today, now)
             for f, v in values.items():
                 setattr(moving, f, v)
             moving.school_id, moving.active, moving.left_on, moving.updated_at = school_id, True, None, now
@@ -168,13 +169,16 @@ def _close_enrolment(session: Session, student_id: str, school_id: str, day: dt.
         session.add(e)
 
 
-def _transfer(session: Session, student: Student, to_school: str, day: dt.date | None, now: dt.datetime) -> None:
-    """The student leaves their school for ``to_school`` on ``day``."""
+def _transfer(
+    session: Session, student: Student, to_school: str, day: dt.date | None, now: dt.datetime
+) -> list[tuple[int, str]]:
+    """The student leaves their school for ``to_school`` on ``day``; the alerts it closed."""
     old = student.school_id
     _close_enrolment(session, student.id, old, day, "转学")
     dest = session.get(School, to_school)  # the 台账 names the school, not its id
     if day is None:
-        return
+        return []
+    closed: list[tuple[int, str]] = []
     for a in session.exec(
         select(Absence).where(
             Absence.student_id == student.id,
@@ -194,11 +198,7 @@ def _transfer(session: Session, student: Student, to_school: str, day: dt.date |
         alert.status, alert.closed_on = AlertStatus.CLOSED, day
         session.add(alert)
         assert alert.id is not None
-        session.add(
-            AlertEvent(
-                alert_id=alert.id,
-                kind=AlertEventKind.CLOSED,
-                at=now,
-                text=f"已转学（转入 {dest.name if dest else to_school}），预警关闭",
-            )
-        )
+        why = f"已转学（转入 {dest.name if dest else to_school}），预警关闭"
+        session.add(AlertEvent(alert_id=alert.id, kind=AlertEventKind.CLOSED, at=now, text=why))
+        closed.append((alert.id, why))
+    return closed

@@ -9,7 +9,7 @@ import typer
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from bot.cli import app, boot, fail
+from bot.cli import app, boot, fail, settings
 
 if TYPE_CHECKING:
     from bot.runtime import Bootstrap
@@ -45,8 +45,17 @@ def import_cmd(
         fail("名单有误，未导入 roster not imported:\n" + "\n".join(f"- {p}" for p in e.problems))
     if bar["shown"]:
         typer.echo("", err=True)
-    with Session(b.engine) as s:
+    with Session(b.engine, expire_on_commit=False) as s:
         report = import_roster(s, school.id, students, today=RealClock(school.timezone).today(), progress=progress)
+        s.flush()
+        if report.closed_alerts:
+            # Told through the outbox, which a running `schoolbot run` sends.
+            from bot.chat.transports.memory import MemoryTransport
+            from bot.reports.alert_notices import queue_transfer_closings
+            from bot.runtime import build_app, make_clock
+
+            clock = make_clock(settings(), school)
+            queue_transfer_closings(build_app(b, MemoryTransport(clock), clock), s, report.closed_alerts)
         s.commit()
     typer.echo(f"新增 added: {len(report.added)}")
     typer.echo(

@@ -21,6 +21,22 @@ if TYPE_CHECKING:
 _KEYS = {Change.OPENED: "alert", Change.ESCALATED: "alert-escalated", Change.CLOSED: "alert-closed"}
 
 
+def queue_transfer_closings(app: App, session: Session, closed: list[tuple[int, str]]) -> None:
+    """Whoever was told of a case hears that a transfer closed it (roster import)."""
+    from bot.attendance.alerts import recipients
+    from storage.models import Alert, Student
+
+    for alert_id, why in closed:
+        alert = session.get(Alert, alert_id)
+        student = session.get(Student, alert.student_id) if alert else None
+        school = app.schools.get(alert.school_id) if alert else None
+        if alert is None or student is None or school is None or alert.closed_on is None:
+            continue
+        who = recipients(school, student, head_teacher=False)
+        change = AlertChange(Change.CLOSED, alert, student, alert.closed_on, who, why=why)
+        queue_alert_notices(app, session, school, [change])
+
+
 def queue_alert_notices(app: App, session: Session, school: SchoolContext, changes: list[AlertChange]) -> None:
     for ch in changes:
         for rid in ch.recipients:

@@ -177,8 +177,12 @@ class Simulation:
             entries = read_roster(step.roster)
         except RosterError as e:
             raise ScenarioError(f"roster {step.roster}: " + "; ".join(e.problems)) from e
-        with Session(self.app.engine) as s:
-            import_roster(s, step.for_school, entries, today=step.at.astimezone(self.clock.tz).date())
+        from bot.reports.alert_notices import queue_transfer_closings
+
+        with Session(self.app.engine, expire_on_commit=False) as s:
+            report = import_roster(s, step.for_school, entries, today=step.at.astimezone(self.clock.tz).date())
+            s.flush()
+            queue_transfer_closings(self.app, s, report.closed_alerts)
             s.commit()
         self.app.invalidate_roster()
 
@@ -196,6 +200,7 @@ class Simulation:
                 on_step(None, before)
             if step.roster is not None:
                 self.import_roster(step)
+                await self.app.outbox.flush()
             elif not step.until:
                 await self.transport.deliver(
                     text=step.text,

@@ -68,3 +68,27 @@ def test_gbk_export_is_read(tmp_path, db_url):
     gbk = tmp_path / "gbk.csv"
     gbk.write_bytes((folder / "roster.csv").read_text(encoding="utf-8").encode("gb18030"))
     assert "新增 added: 451" in run("roster", "import", str(gbk), db=db_url)
+
+
+def test_in_a_deployment_the_school_is_named_and_a_known_xuejihao_is_a_transfer(db_url):
+    from pathlib import Path
+
+    from sqlmodel import Session, create_engine, select
+
+    from storage.engine import normalize_url
+    from storage.models import Enrolment, Student
+
+    two = Path(__file__).resolve().parents[1] / "fixtures" / "two_schools"
+    moving = two / "shimen_roster_with_transfer.csv"
+    refused = runner.invoke(app, ["--school", str(two), "--db", db_url, "roster", "import", str(moving)])
+    assert refused.exit_code == 2 and "--for" in refused.output
+    run("--school", str(two), "roster", "import", str(demo_school_dir() / "roster.csv"), "--for", "qingshi", db=db_url)
+    out = run("--school", str(two), "roster", "import", str(moving), "--for", "shimen", db=db_url)
+    assert "转入 transferred in: 1（转出学校 from: qingshi）" in out and "新增 added: 20" in out
+    engine = create_engine(normalize_url(db_url))
+    with Session(engine) as s:
+        st = s.get(Student, "G53032017000150")
+        assert st is not None and st.school_id == "shimen" and st.active
+        history = [(e.school_id, e.left_why) for e in s.exec(select(Enrolment).where(Enrolment.student_id == st.id))]
+        assert sorted(history) == [("qingshi", "转学"), ("shimen", "")]
+    engine.dispose()

@@ -236,8 +236,17 @@ def test_a_transfer_moves_the_student_and_closes_her_qingshi_case(out):
     # Wednesday 08:10, qingshi's 郑秀英 still reports her: not recorded as qingshi's
     answer = next(m for m in sent if m["at"].startswith("2026-11-25T08:10"))
     assert answer["room_id"] == "青石镇中心小学教师群" and not answer["text"].startswith("已记录")
-    # qingshi asks about her no more, and no notice about her goes anywhere after the move
-    after = [m for m in sent if m["at"][:10] >= "2026-11-25" and "林佳琪" in m["text"] and m is not answer]
+    # those who were told of her qingshi case hear, by DM, that the transfer closed it
+    closings = [m for m in sent if "林佳琪" in m["text"] and "已转学（转入 石门村完全小学），预警关闭" in m["text"]]
+    assert closings and all(m["room_id"] is None for m in closings)
+    assert {m["to"] for m in closings} == {"wxid_demo_chenguohua", "wxid_demo_liujianjun", HUANG, HE}
+    assert all(m["text"].startswith("青石镇中心小学 三年级一班 林佳琪") for m in closings)
+    # qingshi asks about her no more, and nothing else about her goes anywhere after the move
+    after = [
+        m
+        for m in sent
+        if m["at"][:10] >= "2026-11-25" and "林佳琪" in m["text"] and m is not answer and m not in closings
+    ]
     assert [m["room_id"] for m in after] == ["R:shimen-staff", "R:shimen-staff"]  # shimen's roll-call, her record
     assert after[0]["text"].startswith("已记录：三年级一班 林佳琪 没有未结束的缺勤")
     # at shimen her record is shimen's: qingshi's absences and case stay qingshi's
