@@ -12,16 +12,17 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.chat import rooms
 from bot.chat.outbox import Recipient
 from bot.chat.transports.base import SendError
 from storage.enums import Role, RoomKind
-from storage.models import OutboundMessage
+from storage.models import InboundMessage, OutboundMessage
 
 if TYPE_CHECKING:
     from bot.chat.app import App
+    from bot.school.context import SchoolContext
 
 log = logging.getLogger(__name__)
 MEMBERS_TTL = dt.timedelta(minutes=5)
@@ -44,6 +45,24 @@ class RoomGuard:
 
     def forget(self, room_id: str) -> None:
         self._members.pop(room_id, None)
+
+    def _tell_the_sender(self, s: Session, school: SchoolContext, row: OutboundMessage, topic: str) -> None:
+        """A reply held back still reaches the one who wrote: privately, so nothing is lost."""
+        if not row.dedupe_key.startswith("reply:"):
+            return
+        message_id = row.dedupe_key.split(":")[1]
+        inbound = s.exec(select(InboundMessage).where(InboundMessage.message_id == message_id)).first()
+        if inbound is None or school.staff_by_wechat(inbound.sender_id) is None:
+            return  # only staff get the private copy: it may name students
+        self.app.queue(
+            s,
+            school,
+            f"room-guard-copy:{row.id}",
+            Recipient(contact=inbound.sender_id),
+            "rooms/held_back_copy.j2",
+            topic=topic,
+            text=row.text,
+        )
 
     async def check(self, row: OutboundMessage) -> None:
         """Raise SendError to hold the row back; return to let it go."""
@@ -84,6 +103,7 @@ class RoomGuard:
                     topic=binding.topic,
                     outsiders=outsiders,
                 )
+            self._tell_the_sender(s, school, row, binding.topic)
             s.commit()
         raise SendError(
             f"群“{binding.topic}”里有不是本校教职工的成员（{'、'.join(outsiders)}），学生信息没有发出 / "

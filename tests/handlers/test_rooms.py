@@ -168,7 +168,12 @@ async def test_a_stranger_in_the_staff_group_holds_private_text_back(make_bot):
     (notice,) = [m for m in sent if m.contact == PRINCIPAL]
     assert notice.text.startswith(f"【提醒】群“{STAFF_ROOM}”里有不是本校教职工的成员（wxid_stranger_jiang）")
     assert "王小明" not in notice.text and "电话" not in notice.text.split("。")[0]
-    assert {m.contact for m in sent} == {PRINCIPAL}
+    # 王芳 still gets her confirmation, privately: nothing she was told is lost
+    (copy,) = [m for m in sent if m.contact == WANGFANG]
+    assert (
+        copy.text.startswith(f"（群“{STAFF_ROOM}”里有不是本校教职工的人") and "已记录：三年级二班 王小明" in copy.text
+    )
+    assert {m.contact for m in sent} == {PRINCIPAL, WANGFANG}
     with bot.session() as s:
         held = s.exec(
             select(OutboundMessage).where(OutboundMessage.to_room == STAFF_ROOM).order_by(col(OutboundMessage.id))
@@ -177,9 +182,9 @@ async def test_a_stranger_in_the_staff_group_holds_private_text_back(make_bot):
         assert "王小明" in held[-1].text and "不是本校教职工" in (held[-1].last_error or "")
         # the report itself is recorded: only the group is not told
         assert len(s.exec(select(Absence).where(Absence.status == "active")).all()) == 2
-    # later the same day: held back again, the principal is not told twice
+    # later the same day: held back again, the principal is not told twice; 王芳 gets her copy
     sent = await bot.say("高兴今天病假", when=at("2026-11-23", "09:00"))
-    assert sent == []
+    assert [m.contact for m in sent] == [WANGFANG] and "高兴" in sent[0].text
 
 
 # -- two schools whose groups share names -------------------------------------------------
