@@ -39,48 +39,20 @@ def queue_transfer_closings(app: App, session: Session, closed: list[tuple[int, 
 
 def queue_alert_notices(app: App, session: Session, school: SchoolContext, changes: list[AlertChange]) -> None:
     for ch in changes:
+        # Every notice names the student, the case and the day; each kind adds what it is about.
+        data = {"student": ch.student, "alert": ch.alert, "day": ch.day}
+        if ch.change == Change.OPENED:
+            data |= {"streak": ch.streak, "since": ch.since}
+            data["head_teacher"] = school.head_teacher_of(ch.student.class_name)
+        elif ch.change == Change.ESCALATED:
+            data |= {"streak": ch.streak, "since": ch.since, "followups": ch.followups}
+        else:
+            data["why"] = ch.why
+        template = f"alerts/{ch.change.value}.j2"
         for rid in ch.recipients:
-            key = f"{_KEYS[ch.change]}:{ch.alert.id}:{rid}"
-            to = Recipient(contact=rid)
-            if ch.change == Change.OPENED:
-                app.queue(
-                    session,
-                    school,
-                    key,
-                    to,
-                    "alerts/opened.j2",
-                    student=ch.student,
-                    streak=ch.streak,
-                    since=ch.since,
-                    day=ch.day,
-                    head_teacher=school.config.head_teacher_of(ch.student.class_name),
-                )
-            elif ch.change == Change.ESCALATED:
-                app.queue(
-                    session,
-                    school,
-                    key,
-                    to,
-                    "alerts/escalated.j2",
-                    student=ch.student,
-                    streak=ch.streak,
-                    since=ch.since,
-                    alert=ch.alert,
-                    day=ch.day,
-                    followups=ch.followups,
-                )
-            else:
-                app.queue(
-                    session,
-                    school,
-                    key,
-                    to,
-                    "alerts/closed.j2",
-                    student=ch.student,
-                    alert=ch.alert,
-                    day=ch.day,
-                    why=ch.why,
-                )
+            app.queue(
+                session, school, f"{_KEYS[ch.change]}:{ch.alert.id}:{rid}", Recipient(contact=rid), template, **data
+            )
         if ch.change == Change.OPENED:
             add_event(
                 session,

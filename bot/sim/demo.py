@@ -14,6 +14,7 @@ from typing import TextIO
 from bot.chat.render import weekday
 from bot.chat.transports.memory import Sent
 from bot.school.config import SchoolConfig, load_school
+from bot.school.deployment import Deployment
 from bot.sim.simulate import Scenario, Simulation, Step
 
 STAFF_ROOM = "青石镇中心小学教师群"
@@ -93,7 +94,7 @@ def demo_scenario(school: SchoolConfig) -> Scenario:
     say(fri, "09:00", principal, "预警", room="青石镇中心小学行政群")
     steps.append(Step(at=_at(school, fri, "18:00"), until=True))
     steps.sort(key=lambda st: st.at)  # stable: same-minute steps keep their order
-    return Scenario(school, _at(school, mon, "07:00"), steps)
+    return Scenario(Deployment.of(school), _at(school, mon, "07:00"), steps)
 
 
 class Transcript:

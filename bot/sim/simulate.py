@@ -53,17 +53,9 @@ class Step:
 
 @dataclass
 class Scenario:
-    deployment: Deployment | SchoolConfig  # a school folder, or a deployment of several
+    dep: Deployment  # a school folder is a deployment of one (Deployment.of)
     start: dt.datetime
     steps: list[Step] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.deployment = Deployment.of(self.deployment)
-
-    @property
-    def dep(self) -> Deployment:
-        assert isinstance(self.deployment, Deployment)
-        return self.deployment
 
     @property
     def school(self) -> SchoolConfig:
