@@ -1,0 +1,81 @@
+"""The words teachers and parents use about attendance (data only, no logic).
+
+Every list is a class of the language (illness words, family-business words, "did not
+come" words …), not a list of test sentences; each module of this package holds one
+family of them.
+"""
+
+from bot.attendance.parsing.lexicon.kinds import (
+    ABSENT,
+    HEDGES,
+    LABEL_PERSONAL,
+    LABEL_SICK,
+    LABEL_UNEXCUSED,
+    LEAVE,
+    NEGATORS,
+    NO_REASON,
+    PERSONAL,
+    SICK,
+    alt,
+)
+from bot.attendance.parsing.lexicon.messages import (
+    ALL_PRESENT,
+    CANCEL,
+    CORRECT_TRIGGERS,
+    CORRECT_VERBS,
+    OTHERS,
+    PLURAL,
+    QUERIES,
+    RECORD_WORDS,
+)
+from bot.attendance.parsing.lexicon.people import (
+    BOT_NAMES,
+    CLAUSE_SEPS,
+    COMPOUND_SURNAMES,
+    GREETINGS,
+    KIN,
+    LIST_SEP_CHARS,
+    NOT_IN_NAME,
+    NOT_NAMES,
+    STRONG_SEPS,
+    SURNAMES,
+    TITLES,
+)
+from bot.attendance.parsing.lexicon.returns import ARRIVE, RETURN_ADVERBS, RETURN_STRONG, RETURN_WEAK
+
+__all__ = [
+    "ABSENT",
+    "ALL_PRESENT",
+    "ARRIVE",
+    "BOT_NAMES",
+    "CANCEL",
+    "CLAUSE_SEPS",
+    "COMPOUND_SURNAMES",
+    "CORRECT_TRIGGERS",
+    "CORRECT_VERBS",
+    "GREETINGS",
+    "HEDGES",
+    "KIN",
+    "LABEL_PERSONAL",
+    "LABEL_SICK",
+    "LABEL_UNEXCUSED",
+    "LEAVE",
+    "LIST_SEP_CHARS",
+    "NEGATORS",
+    "NOT_IN_NAME",
+    "NOT_NAMES",
+    "NO_REASON",
+    "OTHERS",
+    "PERSONAL",
+    "PLURAL",
+    "QUERIES",
+    "RECORD_WORDS",
+    "RETURN_ADVERBS",
+    "RETURN_STRONG",
+    "RETURN_WEAK",
+    "SICK",
+    "STRONG_SEPS",
+    "SURNAMES",
+    "TITLES",
+    "alt",
+]

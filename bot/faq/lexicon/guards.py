@@ -1,0 +1,268 @@
+"""What makes a message not a policy question for the group: thanks and chit-chat, the absence
+of a question, one child's matter, meals and school events, other departments' subsidies."""
+
+from __future__ import annotations
+
+# Thanks and acknowledgements: a message with one that asks nothing is chit-chat
+# whatever else it says (营养餐通知收到, 补助收到了 谢谢学校). 没收到 is one word: not here.
+THANKS = frozenset(
+    [
+        "谢谢",
+        "感谢",
+        "多谢",
+        "谢了",
+        "谢啦",
+        "感恩",
+        "谢谢您",
+        "谢谢你",
+        "辛苦",
+        "辛苦了",
+        "收到",
+        "收到了",
+        "已收到",
+        "已阅",
+        "知道了",
+        "明白了",
+        "晓得了",
+        "好的",
+    ]
+)
+
+# A message made only of these is chit-chat (acknowledgement, thanks, greeting).
+CHITCHAT = frozenset(
+    [
+        "收到",
+        "收",
+        "到",
+        "好",
+        "好的",
+        "好滴",
+        "好嘞",
+        "好哒",
+        "好勒",
+        "行",
+        "可以",
+        "ok",
+        "okay",
+        "嗯",
+        "嗯嗯",
+        "哦",
+        "噢",
+        "哦哦",
+        "喔",
+        "额",
+        "谢谢",
+        "谢",
+        "多谢",
+        "感谢",
+        "谢啦",
+        "谢了",
+        "辛苦",
+        "辛苦了",
+        "辛苦啦",
+        "老师",
+        "老师们",
+        "您",
+        "你",
+        "大家",
+        "明白",
+        "明白了",
+        "知道",
+        "知道了",
+        "晓得",
+        "晓得了",
+        "了解",
+        "了",
+        "啦",
+        "的",
+        "已",
+        "阅",
+        "已阅",
+        "要得",
+        "没问题",
+        "对",
+        "是",
+        "是的",
+        "对的",
+        "没错",
+        "1",
+        "11",
+        "111",
+        "哈",
+        "哈哈",
+        "哈哈哈",
+        "呵呵",
+        "嘿嘿",
+        "早",
+        "早上好",
+        "上午好",
+        "中午好",
+        "下午好",
+        "晚上好",
+        "晚安",
+        "早安",
+        "您好",
+        "你好",
+        "好好",
+        "加油",
+        "赞",
+        "棒",
+        "真棒",
+        "点赞",
+        "感恩",
+        "感激",
+        "不客气",
+        "客气",
+        "麻烦",
+        "麻烦了",
+        "费心",
+        "费心了",
+        "操心",
+        "操心了",
+        "非常",
+        "太",
+        "真",
+        "很",
+        "谢谢您",
+        "谢谢你",
+        "一直",
+        "以来",
+        "关心",
+        "关照",
+        "照顾",
+        "付出",
+        "呀",
+        "啊",
+        "哇",
+        "吧",
+        "呢",
+        "嘛",
+        "哟",
+        "嘞",
+        "咯",
+        "啰",
+        "罗",
+        "在",
+        "在吗",
+        "在不在",
+        "okk",
+        "嗯呢",
+        "嗯啊",
+        "行的",
+        "可以的",
+        "好吧",
+        "好呀",
+        "好啊",
+        "好哦",
+        "好嘛",
+        "ok了",
+        "明白啦",
+        "收到了",
+        "收到啦",
+        "已收到",
+        "已经",
+        "都",
+        "也",
+        "一定",
+        "会",
+        "配合",
+        "积极",
+        "支持",
+        "工作",
+    ]
+)
+
+# Words that ask something. A message without any is a statement: never answered
+# unprompted in a group.
+QUESTION_MARKERS = (
+    "?",
+    "吗",
+    "么",
+    "呢",
+    "什么",
+    "怎么",
+    "多少",
+    "几",
+    "哪",
+    "谁",
+    "有没有",
+    "是不是",
+    "请问",
+    "问一下",
+    "问下",
+    "想问",
+    "咨询",
+    "了解一下",
+    "咋",
+    "啥",
+    "好多",
+    "好久",
+    "如何",
+    "怎样",
+    "多久",
+    "何时",
+    "几时",
+    "能否",
+    "可否",
+    "还是",
+    "多大",
+    "多久",
+    "多长时间",
+)
+
+# Asking about one child's day (attendance, behaviour, marks): only the head teacher
+# can answer, and never in the group. Regular expressions over the normalised text.
+CHILD_STATUS = (
+    # has (s)he arrived / left / eaten … ? — a completion asked about
+    r"(到校|到学校|来学校|去学校|进校|到了|来了|回家|回来|放学|走了|吃饭|吃了|出校门?)了?"
+    r"\s*(没有|没|吗|么|不|了没|没得|莫得|了吗|了不)",
+    r"在(不在)?学校(吗|没|不|乖|听话|好不好|怎么样)",
+    # how is (s)he doing
+    r"表现|成绩|考得|考了|分数|多少分|排名|作业(?!本)|乖不乖|听话不|听不听话|调皮|打架|挨打|挨批|被批评|被骂",
+)
+
+# Whether one child got something (评上了没有, 名单上有没有他): a question about that
+# child's file, for the head teacher, not for a policy text in the group.
+CHILD_RESULT = (
+    r"(我家|我们家|我的|我儿子|我女儿|我孙子|我孙女|我侄|他家|她家)[^,，。?？]{0,8}"
+    r"(评上|评到|选上|批了|批下来|通过了|审核过|名单上|名单里|有没有(他|她|我家)|有(他|她)没|算不算上)",
+)
+
+# What is on the plate today, and school events, are school life, not aid policy
+# (营养餐今天吃什么, 家长会可以请假吗).
+MEAL_CONTENT = (
+    r"吃(的)?(什么|啥)|什么菜|饭菜|好不好吃|够不够吃|吃得饱|吃不饱|吃饱|有没有肉|几个菜|菜谱|食谱|口味|太咸|太淡|"
+    r"哪家(公司|配送)|谁做的|不新鲜|变质|剩饭|(有没有|有木有)(鸡蛋|牛奶|肉|水果|菜)|"
+    r"(鸡蛋|牛奶|肉|水果)(有没有|吗)|不爱(吃|喝)|不想(吃|喝)|不喝|不吃|太少|太多|吃不完|"
+    r"(今天|明天|中午|早上|今早|昨天)的?营养餐|是熟的|是生的|没熟|不熟|(饭|菜|汤|餐|奶)(是)?(冷|凉|热|烫)的|"
+    r"好吃|难吃|新鲜|卫生|干净|"
+    # other school life: meetings, events, check-ups
+    r"家长会|运动会|开学典礼|升旗|体检|疫苗|接种|春游|秋游|研学|演出|六一|元旦晚会",
+)
+
+# Subsidies that are not the school's (farming, health, pensions): a question about
+# them is outside the FAQ even when it says 补贴 or 发了没有.
+OFF_TOPIC = (
+    "种植",
+    "种粮",
+    "农业",
+    "惠农",
+    "粮补",
+    "粮食",
+    "耕地",
+    "地力",
+    "农机",
+    "养殖",
+    "母猪",
+    "退耕",
+    "生态补偿",
+    "林补",
+    "医保",
+    "医疗保险",
+    "养老",
+    "高龄",
+    "危房",
+    "社保费",
+    "新农合",
+    "低保金",
+)
