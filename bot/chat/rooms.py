@@ -9,6 +9,7 @@ and the bot says nothing there except, to staff, how to bind it.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -27,13 +28,18 @@ class Binding:
 
 
 class RoomDirectory:
-    """room id → binding, read from the ``room`` table (reloaded after a bind)."""
+    """room id → binding, read from the ``room`` table: reloaded after a bind here, and at
+    least every ``ttl_s`` seconds, so a bind made by another bot process on the same
+    database is seen within that time."""
 
-    def __init__(self) -> None:
+    def __init__(self, ttl_s: float = 60.0) -> None:
         self._by_id: dict[str, Binding] | None = None
+        self._loaded_at = 0.0
+        self.ttl_s = ttl_s
 
     def load(self, session: Session) -> dict[str, Binding]:
-        if self._by_id is None:
+        if self._by_id is None or time.monotonic() - self._loaded_at > self.ttl_s:
+            self._loaded_at = time.monotonic()
             rows = session.exec(select(Room).where(col(Room.room_id).is_not(None)).order_by(col(Room.id)))
             self._by_id = {
                 r.room_id: Binding(r.room_id, r.school_id, r.topic, RoomKind(r.kind), r.class_name)

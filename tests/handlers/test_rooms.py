@@ -255,3 +255,20 @@ async def test_a_binding_made_in_the_chat_survives_a_restart(make_bot, school):
     with Session(bot.app.engine) as s:
         sync_school(s, school)
     assert room_id_of(bot, "qingshi", "三年级二班家长群") == NEW_ID
+
+
+async def test_a_bind_made_by_another_bot_process_is_seen_after_the_directory_expires(make_bot):
+    import datetime as dt
+
+    from bot.chat import rooms
+
+    bot = await make_bot(at("2026-11-23", "07:00"))
+    other = rooms.RoomDirectory(ttl_s=0)  # another process's directory, on the same database
+    with bot.session() as s:
+        assert other.get(s, NEW_ID) is None
+        rooms.bind(
+            s, school_id="qingshi", topic="三年级二班家长群", room_id=NEW_ID, by=PRINCIPAL, now=dt.datetime.now(dt.UTC)
+        )
+        s.commit()
+        seen = other.get(s, NEW_ID)
+    assert seen is not None and seen.topic == "三年级二班家长群"
