@@ -84,9 +84,7 @@ def on_which(ctx: Context, q: PendingQuestion) -> None:
             return
         pending.close(ctx.session, q)
         out = attendance.record_item(ctx, item, chosen, data["by"])
-        ctx.reply_staff_safe(
-            "attendance/recorded.j2", lines=out.lines, rollcall=None, class_name=None, notes=[], mismatch=None
-        )
+        attendance.reply_recorded(ctx, out)
     if rest:
         attendance.ask_which(ctx, rest, by=data["by"], room_class=data.get("room_class"))
 

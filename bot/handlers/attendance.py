@@ -13,8 +13,9 @@ from bot.attendance import recording
 from bot.attendance.parsing import ParseResult, Unresolved
 from bot.chat import pending
 from bot.chat.app import App, Context
+from bot.chat.outbox import Recipient
 from bot.school.roster_file import RosterEntry
-from storage.enums import AbsenceKind, PendingKind, SenderKind
+from storage.enums import AbsenceKind, DayPortion, PendingKind, SenderKind
 from storage.models import PendingQuestion
 
 WHICH = PendingKind.WHICH_STUDENT
@@ -62,6 +63,7 @@ def unresolved_item(u: Unresolved) -> dict[str, Any]:
         "end": iso(u.end),
         "reason": u.reason,
         "date": iso(u.date),
+        "portion": u.portion,
     }
 
 
@@ -86,6 +88,7 @@ def record_item(ctx: Context, item: dict[str, Any], student: RosterEntry, by: st
             by=by,
             inbound_id=ctx.inbound.id,
             now=ctx.now,
+            portion=item.get("portion") or DayPortion.FULL,
         )
     ctx.finish(out, day)
     return out
@@ -100,6 +103,68 @@ def is_report(ctx: Context) -> ParseResult | None:
     if "no_student_named" in r.notes and (ctx.where.is_direct or ctx.msg.mentioned):
         return r
     return None
+
+
+def reply_recorded(
+    ctx: Context,
+    out: recording.Outcome,
+    *,
+    rollcall: Any = None,
+    class_name: str | None = None,
+    notes: list[str] | None = None,
+    mismatch: dict[str, int] | None = None,
+    unknown: list[str] | None = None,
+) -> None:
+    """The confirmation: what was recorded, and what was not (and why)."""
+    ctx.reply_staff_safe(
+        "attendance/recorded.j2",
+        lines=out.lines,
+        rollcall=rollcall,
+        class_name=class_name,
+        notes=notes or [],
+        mismatch=mismatch,
+        confirmed=out.confirmed,
+        gap=out.gap,
+        unknown=unknown or [],
+        failed=out.failed,
+    )
+    tell_other_classes(ctx, out)
+
+
+def tell_other_classes(ctx: Context, out: recording.Outcome) -> None:
+    """A report about another class's child reaches that class's head teacher, once."""
+    mine = recording.own_class(ctx.where.class_name, ctx.sender.staff)
+    reporter = ctx.sender.staff.name if ctx.sender.staff else (ctx.msg.sender_name or "有老师")
+    for class_name, lines in out.others(mine).items():
+        teacher = ctx.school.head_teacher_of(class_name)
+        if teacher is None or teacher.wechat_id == ctx.sender.id:
+            continue
+        ctx.send(
+            Recipient(contact=teacher.wechat_id),
+            "attendance/other_class.j2",
+            reporter=reporter,
+            class_name=class_name,
+            lines=lines,
+        )
+
+
+def ask_about_gap(ctx: Context, gap: recording.RollcallGap) -> None:
+    """Keep the roll-call's question open, so a bare "王小明" answers it."""
+    pending.ask(
+        ctx.session,
+        kind=PendingKind.ROLLCALL_GAP,
+        ask_to=ctx.sender.id,
+        room=question_room(ctx),
+        payload={
+            "class_name": gap.class_name,
+            "expected": gap.expected,
+            "present": gap.present,
+            "recorded": [s.student_id for s in gap.recorded],
+            "came_back": gap.missing < len(gap.recorded),
+        },
+        now=ctx.now,
+        ttl=ctx.app.pending_ttl,
+    )
 
 
 def on_report(ctx: Context, r: ParseResult) -> None:
@@ -118,20 +183,22 @@ def on_report(ctx: Context, r: ParseResult) -> None:
         by_staff=ctx.sender.staff,
     )
     ctx.announce(out.alert_changes)
-    if out.lines or r.rollcall:
-        ctx.reply_staff_safe(
-            "attendance/recorded.j2",
-            lines=out.lines,
+    unknown = list(dict.fromkeys(u.text for u in r.unresolved if not u.candidates))
+    if out.lines or r.rollcall or unknown or out.failed:
+        reply_recorded(
+            ctx,
+            out,
             rollcall=r.rollcall,
             class_name=out.classes[0] if out.classes else None,
             notes=r.notes,
-            mismatch=mismatch(r, ctx.today),
+            mismatch=None if out.gap else mismatch(r, ctx.today),
+            unknown=unknown,
         )
+    if out.gap:
+        ask_about_gap(ctx, out.gap)
     items = [unresolved_item(u) for u in r.unresolved if u.candidates]
     if items:
         ask_which(ctx, items, by=ctx.sender.id, room_class=ctx.where.class_name)
-    elif r.unresolved:
-        ctx.reply_staff_safe("queries/no_student.j2", name="、".join(u.text for u in r.unresolved), candidates=[])
 
 
 def mismatch(r: ParseResult, day: dt.date) -> dict[str, int] | None:

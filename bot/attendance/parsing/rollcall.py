@@ -53,7 +53,8 @@ class Rollcall:
     expected: int | None = None
     present: int | None = None
     absent: int | None = None  # 缺2人 (used to work out ``present``)
-    all_present: bool = False  # the teacher said 全勤 / 都到了
+    all_present: bool = False  # the teacher said 全勤 / 都到了, or present == expected
+    said_all: bool = False  # the words, not the counts: only these end absences by themselves
     spans: list[tuple[int, int]] = field(default_factory=list)
 
     @property
@@ -100,7 +101,7 @@ def find_rollcall(m: str, clauses: list[tuple[int, int]]) -> Rollcall:
             continue
         said = _ALL.search(text)
         if said and not _OTHERS.search(text[: said.start()]):
-            rc.all_present = True
+            rc.all_present = rc.said_all = True
             rc.spans.append((s + said.start(), s + said.end()))
     if rc.expected is None and rc.present is not None and rc.absent is not None:
         rc.expected = rc.present + rc.absent
