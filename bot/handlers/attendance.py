@@ -32,8 +32,14 @@ def waiting_question(ctx: Context, within: dt.timedelta) -> PendingQuestion | No
     return pending.latest(ctx.session, ctx.sender.id, question_room(ctx), (WHICH,), since=ctx.now - within)
 
 
+def waiting_questions(ctx: Context, within: dt.timedelta) -> list[PendingQuestion]:
+    """Every open "which student?" question to the sender here, newest first."""
+    return pending.open_here(ctx.session, ctx.sender.id, question_room(ctx), (WHICH,), ctx.now - within)
+
+
 def ask_which(ctx: Context, items: list[dict[str, Any]], *, by: str, room_class: str | None) -> None:
-    """Ask about the first unresolved name; the rest wait in the payload."""
+    """Ask about the first unresolved name; the rest wait in the payload. An earlier
+    question still open is kept: each is answered in turn."""
     first = items[0]
     roster = ctx.roster
     candidates = [roster.by_id[i] for i in first["candidates"] if i in roster.by_id]
@@ -45,8 +51,18 @@ def ask_which(ctx: Context, items: list[dict[str, Any]], *, by: str, room_class:
         payload={"items": items, "by": by, "room_class": room_class, "inbound_id": ctx.inbound.id},
         now=ctx.now,
         ttl=ctx.app.pending_ttl,
+        replace=False,
     )
     ctx.reply_staff_safe("attendance/which.j2", text=first["text"], candidates=candidates, near_miss=first["near_miss"])
+
+
+def ask_again(ctx: Context, q: PendingQuestion) -> None:
+    """Put an earlier question, still open, to the teacher again."""
+    item = pending.payload(q)["items"][0]
+    candidates = [ctx.roster.by_id[i] for i in item["candidates"] if i in ctx.roster.by_id]
+    ctx.reply_staff_safe(
+        "attendance/which.j2", text=item["text"], candidates=candidates, near_miss=item["near_miss"], again=True
+    )
 
 
 def unresolved_item(u: Unresolved) -> dict[str, Any]:
@@ -199,6 +215,11 @@ def on_report(ctx: Context, r: ParseResult) -> None:
     items = [unresolved_item(u) for u in r.unresolved if u.candidates]
     if items:
         ask_which(ctx, items, by=ctx.sender.id, room_class=ctx.where.class_name)
+    if r.cancel_students:
+        # "王小明今天没来，李静报错了": the new report is recorded, the wrong one taken back
+        from bot.handlers.corrections import on_cancel
+
+        on_cancel(ctx, r)
 
 
 def mismatch(r: ParseResult, day: dt.date) -> dict[str, int] | None:

@@ -46,6 +46,19 @@ def name_correction(m: str, starts: dict[int, int]) -> tuple[int, int] | None:
 _KIND_AFTER = re.compile(r"^\s*(?:是)?\s*(?:旷课|病假|事假|请假|缺勤)")
 
 
+# "刚才报的李静不对" / "李静报错了" / "李静不是我们班的": the report about these students was
+# wrong; they are taken back, whoever else was reported since.
+_WRONG_ABOUT = re.compile(
+    "(?:报|记|发)的\ue000\ue001*(?:的)?(?:那条|记录|缺勤)?(?:不对|错了|有误|不是)"
+    "|\ue000\ue001*(?:的)?(?:那条|记录)?(?:报错了|报错|弄错了|搞错了|记错了|发错了|报重了)"
+    "|\ue000\ue001*(?:不是|不在)(?:我们|我|咱们|咱|本|这个)班"
+)
+
+
+def wrong_report_spans(m: str) -> list[tuple[int, int]]:
+    return [x.span() for x in _WRONG_ABOUT.finditer(m)]
+
+
 def is_cancel(clauses: list[str]) -> bool:
     """撤销 / 刚才发错了 / 那条不算 — but "不算旷课" speaks of a kind, not of undoing."""
     return any(not _KIND_AFTER.match(c[x.end() :]) for c in clauses for x in _CANCEL.finditer(c))

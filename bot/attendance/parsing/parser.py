@@ -175,6 +175,7 @@ class _Parse:
         self.cancel_students: list[RosterEntry] = []
         self.kind_fix: KindCorrection | None = None
         self.specific: dict[int, bool] = {}  # absence said of this student alone
+        self.resolved: dict[int, RosterEntry] = {}  # person index → the student it is
         self.group_of = {mem.index: (g, mem) for g in groups for mem in g.members}
         self.fix = intents.name_correction(m, {p.start: i for i, p in enumerate(self.people)})
         self.all_words = [w for c in self.clauses if not c.question for w in scan(m, c.start, c.end)]
@@ -195,6 +196,16 @@ class _Parse:
         returns = list({r.student.student_id: r for r in self.out_ret}.values())
         unresolved = _dedupe(self.out_unres)
         clause_texts = [m[c.start : c.end] for c in self.clauses]
+        wrong = intents.wrong_report_spans(self.m_names) if not (self.fix or self.cancel_students) else []
+        if wrong:
+            taken = {
+                st.student_id: st
+                for i, p in enumerate(self.people)
+                if (st := self.resolved.get(i)) is not None and any(a <= p.start < b for a, b in wrong)
+            }
+            self.cancel_students = list(taken.values())
+            absences = [a for a in absences if a.student.student_id not in taken]
+            returns = [r for r in returns if r.student.student_id not in taken]
         cancel = not self.fix and (
             bool(self.cancel_students)
             or intents.is_cancel(
@@ -288,6 +299,7 @@ class _Parse:
         student, candidates, near = self._who(person, g, mem)
         if student is not None:
             self.mentioned.append(student)
+            self.resolved[i] = student
         role = self._role(i, person, pieces, facts)
         portion = None
         if role in (None, "absence", "return"):
