@@ -58,6 +58,7 @@ def morning_absence_check(app: App, school: SchoolContext, day: dt.date) -> None
                 "reminders/absence_check.j2",
                 student=check.student,
                 days=check.days,
+                since=check.since,
                 absence=check.absence,
             )
             if sent:
