@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, and_, col, or_, select
 
 from bot.attendance.streak import Span
-from storage.enums import DayPortion, RecordStatus, ReportKind
+from storage.enums import AbsenceKind, DayPortion, RecordStatus, ReportKind
 from storage.models import Absence, ClassReport, Student
 
 ONE_DAY = dt.timedelta(days=1)
@@ -95,6 +95,23 @@ def _already_said(
     return session.exec(q.order_by(col(Absence.start)).limit(1)).first()
 
 
+def _on_leave(session: Session, school_id: str, student_id: str, start: dt.date, end: dt.date | None) -> Absence | None:
+    """A sick or personal leave that already covers these days."""
+    q = select(Absence).where(
+        Absence.school_id == school_id,
+        Absence.student_id == student_id,
+        Absence.status == RecordStatus.ACTIVE,
+        col(Absence.kind).in_([AbsenceKind.SICK, AbsenceKind.PERSONAL]),
+        _whole_days(),
+        Absence.start <= start,
+    )
+    if end is None:
+        q = q.where(or_(col(Absence.end).is_(None), col(Absence.end) >= start))
+    else:
+        q = q.where(or_(col(Absence.end).is_(None), col(Absence.end) >= end))
+    return session.exec(q.order_by(col(Absence.start)).limit(1)).first()
+
+
 def record_absence(
     session: Session,
     *,
@@ -108,7 +125,10 @@ def record_absence(
     inbound_id: int | None,
     now: dt.datetime,
     portion: str = DayPortion.FULL,
+    overrides_leave: bool = False,
 ) -> Change:
+    """``overrides_leave``: a correction may turn a leave into 旷课; a plain "没来" may not
+    (the teacher listing a child who is on sick leave is not saying the leave is over)."""
     if portion != DayPortion.FULL:
         return record_part_day(
             session,
@@ -122,6 +142,10 @@ def record_absence(
             inbound_id=inbound_id,
             now=now,
         )
+    if kind == AbsenceKind.UNEXCUSED and not reason and not overrides_leave:
+        leave = _on_leave(session, school_id, student_id, start, end)
+        if leave is not None:
+            return Change(student_id, "absence", leave.kind, leave.start, leave.end, leave.reason)
     if (same := _already_said(session, school_id, student_id, kind, start, end)) is not None:
         # "王小明还是没来" on day 3 of an open absence: nothing new to record, and
         # splitting the row would make the ledger say the absence began today.

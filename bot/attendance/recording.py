@@ -27,7 +27,7 @@ from bot.school.config import StaffMember
 from bot.school.context import SchoolContext
 from bot.school.roster import Roster
 from bot.school.roster_file import RosterEntry
-from storage.enums import AbsenceKind, AlertStatus, DayPortion, RecordStatus, ReportKind
+from storage.enums import AbsenceKind, AlertStatus, ChangeSource, DayPortion, RecordStatus, ReportKind
 from storage.models import Absence, Alert, ClassReport, Student
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,7 @@ def record_absence(
     inbound_id: int | None,
     now: dt.datetime,
     portion: str = DayPortion.FULL,
+    overrides_leave: bool = False,
 ) -> None:
     assert student.school_id, student  # entries come from a school's roster
 
@@ -141,8 +142,9 @@ def record_absence(
             inbound_id=inbound_id,
             now=now,
             portion=portion,
+            overrides_leave=overrides_leave,
         )
-        out.add(student, absence_line(student, kind, change.start, change.end, change.reason, portion))
+        out.add(student, absence_line(student, change.kind or kind, change.start, change.end, change.reason, portion))
         if portion != DayPortion.FULL:
             out.evidence[student.student_id] = _PORTION_EVIDENCE[portion]
         elif kind != AbsenceKind.UNEXCUSED and any(b.kind == AbsenceKind.UNEXCUSED for b in before):
@@ -391,6 +393,10 @@ def undo(
     ids = list(dict.fromkeys(getattr(r.row, "student_id", None) for r in reverted if r.table in ("absence", "alert")))
     ids = [i for i in ids if i]
     alert_changes = _alert_notices(session, school, reverted, day)
+    if ids:
+        # An alert the morning check opened on what this message said has lost its ground.
+        with changelog.as_source(session, ChangeSource.UNDO):
+            alert_changes += check_alerts(session, school, day, now, ids, evidence=dict.fromkeys(ids, "报告已撤销"))
     return [roster.by_id[i] for i in ids if i in roster.by_id], alert_changes
 
 

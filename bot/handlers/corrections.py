@@ -145,6 +145,7 @@ def on_kind_correction(ctx: Context, r: ParseResult) -> None:
                 by=row.reported_by,
                 inbound_id=ctx.inbound.id,
                 now=ctx.now,
+                overrides_leave=True,
             )
     ctx.finish(out, ctx.today)
     ctx.reply_staff_safe("attendance/corrected.j2", lines=out.lines)
