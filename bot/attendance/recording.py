@@ -390,8 +390,9 @@ def undo(
     if student_ids is not None:
         changes += _class_reports_left_alone(session, roster, inbound_id, student_ids)
     reverted = changelog.undo(session, changes, by_inbound=by_inbound, now=now)
-    ids = list(dict.fromkeys(getattr(r.row, "student_id", None) for r in reverted if r.table in ("absence", "alert")))
-    ids = [i for i in ids if i]
+    ids: list[str] = list(
+        dict.fromkeys(r.row.student_id for r in reverted if r.table in ("absence", "alert") and r.row.student_id)
+    )
     alert_changes = _alert_notices(session, school, reverted, day)
     if ids:
         # An alert the morning check opened on what this message said has lost its ground.
