@@ -187,7 +187,9 @@ class AlertEvent(SQLModel, table=True):
     by: str | None = None  # chat id
     text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id")
-    status: str = Field(default="active", sa_column_kwargs={"server_default": "active"})  # active | undone
+    status: str = Field(
+        default="active", sa_column_kwargs={"server_default": "active"}
+    )  # RecordStatus: active | undone
 
 
 class LedgerChange(SQLModel, table=True):

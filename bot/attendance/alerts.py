@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from bot.attendance import ledger
 from bot.attendance.streak import Streak, streaks
 from bot.school.context import SchoolContext
-from storage.enums import LIVE_ALERT_STATES, AlertEventKind, AlertStatus, Role
+from storage.enums import LIVE_ALERT_STATES, AlertEventKind, AlertStatus, RecordStatus, Role
 from storage.models import Alert, AlertEvent, Student
 
 log = logging.getLogger(__name__)
@@ -211,7 +211,7 @@ def followups(session: Session, alert_id: int) -> list[AlertEvent]:
             .where(
                 AlertEvent.alert_id == alert_id,
                 col(AlertEvent.kind).in_(FOLLOWUP_KINDS),
-                AlertEvent.status == "active",
+                AlertEvent.status == RecordStatus.ACTIVE,
             )
             .order_by(col(AlertEvent.at), col(AlertEvent.id))
         )
@@ -247,7 +247,7 @@ def case_views(session: Session, school: SchoolContext, day: dt.date) -> list[Ca
         .where(
             col(AlertEvent.alert_id).in_([a.id for a in live.values()]),
             col(AlertEvent.kind).in_(FOLLOWUP_KINDS),
-            AlertEvent.status == "active",
+            AlertEvent.status == RecordStatus.ACTIVE,
         )
         .order_by(col(AlertEvent.at), col(AlertEvent.id))
     ):

@@ -200,7 +200,7 @@ def _withdraw(row: Any) -> None:
         # The episode may truly begin again later: free its key for that alert.
         row.episode_key = f"{row.episode_key}~undone{row.id}"
     elif isinstance(row, AlertEvent):
-        row.status = "undone"
+        row.status = RecordStatus.UNDONE
 
 
 def undo(session: Session, changes: list[LedgerChange], *, by_inbound: int | None, now: dt.datetime) -> list[Reverted]:

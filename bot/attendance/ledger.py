@@ -149,7 +149,7 @@ def record_absence(
     if (same := _already_said(session, school_id, student_id, kind, start, end)) is not None:
         # "王小明还是没来" on day 3 of an open absence: nothing new to record, and
         # splitting the row would make the ledger say the absence began today.
-        return Change(student_id, "absence", kind, same.start, same.end, same.reason or reason)
+        return Change(student_id, "absence", kind, same.start, same.end, same.reason)
     new = Absence(
         school_id=school_id,
         student_id=student_id,
@@ -192,7 +192,11 @@ def record_part_day(
     now: dt.datetime,
 ) -> Change:
     """Late, or away for part of ``day``: the child was in school that day, so any
-    whole-day absence covering it ends the day before, and the part missed is its own row."""
+    whole-day absence covering it ends the day before, and the part missed is its own row.
+    "周子轩下午回来了" after "周子轩发烧": the morning missed keeps the 病假 and its reason."""
+    if kind == AbsenceKind.UNEXCUSED and not reason:
+        for row in covering(session, school_id, [student_id], day):
+            kind, reason = row.kind, row.reason
     record_return(
         session,
         school_id=school_id,

@@ -73,6 +73,8 @@ class Outcome:
     evidence: dict[str, str] = field(default_factory=dict)
     confirmed: list[RosterEntry] = field(default_factory=list)  # a count-only roll-call agreed with these
     gap: RollcallGap | None = None
+    # on leave, not named by a roll-call whose counts say they came: asked, never ended
+    leave_unmentioned: list[RosterEntry] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # names whose part could not be recorded
 
     def add(self, student: RosterEntry, line: Line) -> None:
@@ -225,6 +227,7 @@ def _apply_rollcall(
     by: str,
     inbound_id: int | None,
     now: dt.datetime,
+    named_earlier: set[str],
 ) -> None:
     roster = school.roster(session)
     rc = result.rollcall
@@ -249,8 +252,11 @@ def _apply_rollcall(
 
     if result.others_present or (rc and rc.said_all):
         # The teacher said everyone (else) is here: that is evidence for each of them.
-        why = "点名：其他同学都到了" if result.others_present and named else "全勤点名"
-        end([r for r in away if r.student_id not in listed], why)
+        # "其他都到了" on its own: the children named in the teacher's earlier messages today are the ones away
+        others = result.others_present and not (rc and rc.said_all)
+        keep = listed | (named_earlier if others else set())
+        why = "点名：其他同学都到了" if others else "全勤点名"
+        end([r for r in away if r.student_id not in keep], why)
         return
     if rc is None or rc.expected is None or rc.present is None:
         return
@@ -260,6 +266,8 @@ def _apply_rollcall(
         if missing in (named, named + len(protected)):
             unlisted = [r for r in away if r.student_id not in listed and not _protected(r)]
             end(unlisted, f"点名（应到{rc.expected} 实到{rc.present}）未报缺勤")
+            if protected and missing == named:
+                out.leave_unmentioned = [roster.by_id[i] for i in sorted(protected) if i in roster.by_id]
             return
     else:
         if missing == len({r.student_id for r in away}):
@@ -284,8 +292,12 @@ def apply_report(
     day: dt.date,
     room_class: str | None,
     by_staff: StaffMember | None = None,
+    named_earlier: set[str] | None = None,
 ) -> Outcome:
-    """Record a report's absences, returns and roll-call; then check the alert rule."""
+    """Record a report's absences, returns and roll-call; then check the alert rule.
+
+    ``named_earlier``: students the sender reported away earlier today (for a bare
+    "其他都到了", which means everyone but them)."""
     out = Outcome()
     for a in result.absences:
         record_absence(
@@ -305,7 +317,18 @@ def apply_report(
         record_return(session, out, r.student, day=r.date, by=by, inbound_id=inbound_id, now=now)
     roll_class = class_of_report(result, room_class, by_staff) if (result.rollcall or result.others_present) else None
     if roll_class:
-        _apply_rollcall(session, school, result, out, roll_class, day=day, by=by, inbound_id=inbound_id, now=now)
+        _apply_rollcall(
+            session,
+            school,
+            result,
+            out,
+            roll_class,
+            day=day,
+            by=by,
+            inbound_id=inbound_id,
+            now=now,
+            named_earlier=named_earlier or set(),
+        )
         rc = result.rollcall
         said_all = (rc is not None and rc.said_all) or (result.others_present and not result.absences)
         kind = ReportKind.ALL_PRESENT if (said_all and not result.absences) else ReportKind.ROLLCALL

@@ -74,7 +74,11 @@ def which_question(ctx: Context) -> Which | None:
         return None
     if named := named_candidate(ctx, text, questions):
         return named
-    if pending.choice_number(text) is not None or YES.match(text) or NO.match(text) or only_a_class(text):
+    if (n := pending.choice_number(text)) is not None:
+        # the latest question it can answer: "2" after a yes/no question answers the list before it
+        fits = [q for q in questions if n <= len(pending.payload(q)["items"][0]["candidates"])]
+        return (fits or questions)[0], None
+    if YES.match(text) or NO.match(text) or only_a_class(text):
         return questions[0], None  # a bare answer answers the latest question
     return None
 

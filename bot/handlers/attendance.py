@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlmodel import col, select
+
 from bot.attendance import recording
 from bot.attendance.parsing import ParseResult, Unresolved
 from bot.chat import pending
 from bot.chat.app import App, Context
 from bot.chat.outbox import Recipient
 from bot.school.roster_file import RosterEntry
-from storage.enums import AbsenceKind, DayPortion, PendingKind, SenderKind
-from storage.models import PendingQuestion
+from storage.enums import AbsenceKind, DayPortion, InboundStatus, PendingKind, SenderKind
+from storage.models import InboundMessage, PendingQuestion
 
 WHICH = PendingKind.WHICH_STUDENT
 REPORT_INTENTS = ("absence", "return", "rollcall")
@@ -141,6 +143,7 @@ def reply_recorded(
         mismatch=mismatch,
         confirmed=out.confirmed,
         gap=out.gap,
+        leave_unmentioned=out.leave_unmentioned,
         unknown=unknown or [],
         failed=out.failed,
     )
@@ -183,6 +186,37 @@ def ask_about_gap(ctx: Context, gap: recording.RollcallGap) -> None:
     )
 
 
+def named_earlier_today(ctx: Context) -> set[str]:
+    """Students the sender reported away earlier today, read again from their messages."""
+    from bot.attendance.parsing import parse_report
+
+    start = dt.datetime.combine(ctx.today, dt.time(0), ctx.school.tz)
+    earlier = ctx.session.exec(
+        select(InboundMessage.text).where(
+            InboundMessage.sender_id == ctx.sender.id,
+            InboundMessage.school_id == ctx.school.id,
+            InboundMessage.status == InboundStatus.HANDLED,
+            InboundMessage.sent_at >= start,
+            col(InboundMessage.id) != ctx.inbound.id,
+        )
+    ).all()
+    out: set[str] = set()
+    for text in earlier:
+        r = parse_report(
+            text,
+            roster=ctx.roster,
+            calendar=ctx.school.calendar,
+            today=ctx.today,
+            sender=ctx.sender.staff,
+            room_class=ctx.where.class_name,
+            staff_names=[s.name for s in ctx.school.staff],
+        )
+        out |= {
+            a.student.student_id for a in r.absences if a.start <= ctx.today and (a.end is None or a.end >= ctx.today)
+        }
+    return out
+
+
 def on_report(ctx: Context, r: ParseResult) -> None:
     if not (r.absences or r.returns or r.rollcall or r.unresolved):
         ctx.reply_staff_safe("attendance/no_student.j2")
@@ -197,6 +231,7 @@ def on_report(ctx: Context, r: ParseResult) -> None:
         day=ctx.today,
         room_class=ctx.where.class_name,
         by_staff=ctx.sender.staff,
+        named_earlier=named_earlier_today(ctx) if (r.others_present and not r.mentioned) else None,
     )
     ctx.announce(out.alert_changes)
     unknown = list(dict.fromkeys(u.text for u in r.unresolved if not u.candidates))

@@ -20,7 +20,8 @@ from bot.handlers import attendance
 from storage.enums import AbsenceKind, SenderKind
 from storage.models import Alert
 
-HOME_TEACHING = re.compile(r"送教上门|送教")
+# 送教上门 decided, not planned: "准备送教上门" / "申请送教" keeps the case open.
+HOME_TEACHING = re.compile(r"(?<!准备)(?<!打算)(?<!计划)(?<!申请)(?<!考虑)(?<!联系)(?<!商量)送教(?:上门)?")
 # Contact with the family, a visit, what the family said or promised: casework.
 CASEWORK = re.compile(
     r"家访|上门|(?:去|到)(?:了|过)?[^，,。\s]{0,4}家(?!长|里人)|走访"
@@ -40,19 +41,27 @@ def followup_target(ctx: Context) -> list[Alert] | None:
     r = ctx.report
     if r.rollcall or r.query or r.cancel or r.name_correction or r.kind_correction:
         return None
+    if not (casework(ctx) or HOME_TEACHING.search(ctx.text)) or _asking(ctx.text):
+        return None  # "郭玉梅" / "刘鹏怎么样了": a question about the child, not news of the case
     named = [s.student_id for s in r.mentioned]
     if named:
         live = live_alerts(ctx.session, ctx.school.id, named)
         cases = [live[sid] for sid in dict.fromkeys(named) if sid in live]
-        if cases and (r.absences or r.returns) and not casework(ctx):
-            return None  # an ordinary report about a child with an open case
-    elif ctx.where.is_direct and casework(ctx) and ctx.sender.staff and ctx.sender.staff.head_of:
+    elif ctx.where.is_direct and ctx.sender.staff and ctx.sender.staff.head_of:
         mine = [s.student_id for s in ctx.roster.by_class.get(ctx.sender.staff.head_of, [])]
         cases = list(live_alerts(ctx.session, ctx.school.id, mine).values()) if mine else []
-        cases = cases if len(cases) == 1 else []
+        if len(cases) > 1:
+            return cases  # several open cases: on_followup asks which child it is about
     else:
         cases = []
     return cases or None
+
+
+_QUESTION = re.compile(r"[?？]\s*$|怎么样了?\s*$|(?:吗|呢|没有)\s*[?？]?\s*$|情况如何|什么情况")
+
+
+def _asking(text: str) -> bool:
+    return bool(_QUESTION.search(text.strip()))
 
 
 def report_part(r: ParseResult, cases: list[Alert], text: str) -> ParseResult | None:
@@ -69,10 +78,17 @@ def report_part(r: ParseResult, cases: list[Alert], text: str) -> ParseResult | 
 
 
 def on_followup(ctx: Context, cases: list[Alert]) -> None:
+    if not ctx.report.mentioned and len(cases) > 1:
+        names = [s.name for a in cases if (s := ctx.roster.by_id.get(a.student_id))]
+        ctx.reply_staff_safe("followup/which_case.j2", names=names)
+        return
     home = bool(HOME_TEACHING.search(ctx.text))
     text = ctx.text.strip()[:500]
+    returning = {r.student.student_id for r in ctx.report.returns}
     for alert in cases:
         assert alert.id is not None
+        if alert.student_id in returning:
+            continue  # a return closes the case; how the child came back is in the message
         add_followup(ctx.session, alert, text, ctx.sender.id, ctx.inbound.id, ctx.now, home_teaching=home)
         ctx.session.flush()
         student = ctx.roster.by_id.get(alert.student_id)
@@ -95,7 +111,7 @@ def on_followup(ctx: Context, cases: list[Alert]) -> None:
         by_staff=ctx.sender.staff,
     )
     ctx.announce(out.alert_changes)
-    if out.lines:
+    if out.lines or out.failed:
         attendance.reply_recorded(ctx, out)
 
 

@@ -271,6 +271,7 @@ def _alert_sheet(
         for a in session.exec(
             select(Alert).where(
                 Alert.school_id == school.id,
+                Alert.status != AlertStatus.UNDONE,
                 Alert.since <= end,
                 or_(col(Alert.closed_on).is_(None), col(Alert.closed_on) >= start),
             )
@@ -283,6 +284,7 @@ def _alert_sheet(
             select(AlertEvent)
             .where(
                 col(AlertEvent.alert_id).in_([a.id for a in alerts]),
+                AlertEvent.status == RecordStatus.ACTIVE,
                 col(AlertEvent.kind).in_(
                     (AlertEventKind.FOLLOWUP, AlertEventKind.HOME_TEACHING, AlertEventKind.CLOSED)
                 ),

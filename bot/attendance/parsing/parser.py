@@ -218,6 +218,10 @@ class _Parse:
             if fixed:
                 kind_fix = KindCorrection(fixed[1], fixed[0], None)
         rollcall = Rollcall(rc.expected, rc.present, rc.all_present, rc.said_all) if rc.found else None
+        others_present = any(intents.others_present(t) for t in clause_texts)
+        if rollcall is None and others_present and not self.people:
+            # "其他都到了" on its own: a roll-call of the class, everyone but those named before
+            rollcall = Rollcall(None, None, False)
         reported = bool(absences or any(u.role == "absence" for u in unresolved) or name_fix or kind_fix)
         if not self.people and not rollcall and not kind_fix:
             for c, t in zip(self.clauses, clause_texts, strict=False):
@@ -254,7 +258,7 @@ class _Parse:
             kind_correction=kind_fix,
             cancel=cancel,
             cancel_students=self.cancel_students,
-            others_present=any(intents.others_present(t) for t in clause_texts),
+            others_present=others_present,
             notes=self.notes,
             mentioned=self.mentioned,
             text=self.s,
@@ -266,6 +270,8 @@ class _Parse:
         own_words = [w for p in own for w in scan(m, p.start, p.end)]
         if self.fix and i in self.fix:
             return "correction"
+        if facts.returned and not facts.absent:
+            return "return"  # "刘鹏今天来了 搞错了 刚才撤销错了": the child's being here outweighs the apology
         if any(w.cat == "cancel" for w in own_words):
             # "刚才那条发错了，蒋天佑是事假": owning up to an error and then saying what
             # the student's leave is corrects the kind; it does not undo the report
