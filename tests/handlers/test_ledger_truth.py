@@ -286,3 +286,69 @@ async def test_late_and_half_days_are_what_they_are_and_do_not_make_a_streak(mak
     with bot.session() as s:
         parts = list(s.execute(select(Absence.portion).where(Absence.status == "active")).scalars())
     assert parts.count("afternoon") == 4 and parts.count("late") == 1
+
+
+# -- found by playing a head teacher's week --------------------------------------------------
+
+
+async def test_a_principal_asking_about_a_case_gets_no_note_on_it(make_bot):
+    bot = await make_bot()
+    await away_four_days(bot)
+    for text in ("徐永强", "徐永强怎么样了", "徐永强的情况怎么样？"):
+        await bot.say(text, sender=PRINCIPAL, room=None, when=at(THU, "16:40"))
+    with bot.session() as s:
+        from storage.models import AlertEvent
+
+        kinds = list(s.execute(select(AlertEvent.kind)).scalars())
+    assert "followup" not in kinds
+
+
+async def test_he_came_after_all_is_a_return_not_an_undo(make_bot):
+    bot = await make_bot()
+    await away_four_days(bot)
+    await bot.say("徐永强今天来了 他爸骑摩托送来的", when=at(FRI, "07:50"))
+    await bot.say("徐永强今天来了 搞错了 刚才撤销错了", when=at(FRI, "08:45"))
+    assert alerts(bot)[0].status == "closed"
+    assert open_today(bot, FRI) == []
+
+
+async def test_others_all_here_on_its_own_keeps_the_children_named_earlier(make_bot):
+    bot = await make_bot()
+    await bot.say("余宁家里办酒请假", when=at(MON, "08:00"))
+    await bot.say("谢明亮回来了 郭玉梅还是没来", when=at(TUE, "08:10"))
+    sent = await bot.say("其他都到了", when=at(TUE, "08:13"))
+    assert "余宁 今天已到校" in sent[0].text
+    assert open_today(bot, TUE) == ["郭玉梅"]  # named this morning: still away
+    await bot.say("蒋天佑没来", when=at(WED, "08:00"))
+    await bot.say("其他都到了", when=at(WED, "08:05"))
+    assert open_today(bot, WED) == ["蒋天佑"]
+
+
+async def test_a_rollcall_that_agrees_while_a_leave_goes_unnamed_says_so(make_bot):
+    bot = await make_bot()
+    await bot.say("吴倩发烧请病假", when=at(MON, "08:00"))
+    sent = await bot.say("应到37 实到36 蒋天佑没来", when=at(TUE, "08:00"))
+    assert "吴倩的假还没结束" in sent[0].text
+    assert open_today(bot, TUE) == sorted(["吴倩", "蒋天佑"])
+
+
+async def test_two_unknown_names_with_a_space_are_both_asked_or_listed(make_bot):
+    bot = await make_bot()
+    sent = await bot.say("杨子豪 刘晓峰 今天没来", when=at(WED, "08:00"))
+    text = " ".join(m.text for m in sent)
+    assert "杨子豪" in text and "刘晓峰" in text
+
+
+async def test_a_half_day_back_from_a_fever_keeps_the_sick_leave(make_bot):
+    bot = await make_bot()
+    await bot.say("周子轩发烧", when=at(WED, "07:50"))
+    await bot.say("周子轩下午回来了", when=at(WED, "14:00"))
+    (row,) = active(bot, "周子轩")
+    assert (row.kind, row.portion, row.reason) == ("sick", "morning", "发烧")
+
+
+async def test_planning_home_teaching_keeps_the_case_open(make_bot):
+    bot = await make_bot()
+    await away_four_days(bot)
+    await bot.say("徐永强 已联系县特教 准备送教上门", room=None, when=at(THU, "17:00"))
+    assert alerts(bot)[0].status == "open"
