@@ -89,7 +89,8 @@ def _already_said(
         Absence.start <= start,
     )
     if end is None:
-        q = q.where(col(Absence.end).is_(None))
+        # "吴倩还在住院" inside her leave to 12月4日: the leave already says so (its end stays)
+        q = q.where(or_(col(Absence.end).is_(None), col(Absence.end) >= start))
     else:
         q = q.where(or_(col(Absence.end).is_(None), col(Absence.end) >= end))
     return session.exec(q.order_by(col(Absence.start)).limit(1)).first()

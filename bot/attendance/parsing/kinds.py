@@ -214,9 +214,13 @@ def reason_text(s: str, m: str, spans: Sequence[Piece | tuple[int, int]], words:
     return "，".join(parts) or None
 
 
+# what is left of "请病假到下周五" once the date is gone
+_LEAVE_UNTIL = re.compile(r"(?:请(?:了)?(?:病|事)?假)?(?:到|至|直到)$")
+
+
 def _trim(raw: str) -> str:
     while True:
-        cut = _FILLER_TAIL.sub("", _FILLER_HEAD.sub("", raw)).strip()
+        cut = _LEAVE_UNTIL.sub("", _FILLER_TAIL.sub("", _FILLER_HEAD.sub("", raw)).strip()).strip()
         if cut == raw:
             return cut
         raw = cut
