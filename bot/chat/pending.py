@@ -77,16 +77,23 @@ def latest(
 
 
 def open_here(
-    session: Session, ask_to: str, room: str | None, kinds: tuple[str, ...], since: dt.datetime
+    session: Session,
+    ask_to: str,
+    room: str | None,
+    kinds: tuple[str, ...],
+    since: dt.datetime,
+    anywhere: bool = False,
 ) -> list[PendingQuestion]:
-    """Every open question to this person in this place since ``since``, newest first."""
+    """Every open question to this person in this place since ``since``, newest first
+    (``anywhere``: wherever it was asked — a teacher may answer a group's question privately)."""
     q = select(PendingQuestion).where(
         PendingQuestion.ask_to == ask_to,
         PendingQuestion.status == PendingStatus.OPEN,
         col(PendingQuestion.kind).in_(kinds),
-        _in_room(room),
         PendingQuestion.created_at >= since,
     )
+    if not anywhere:
+        q = q.where(_in_room(room))
     return list(session.exec(q.order_by(col(PendingQuestion.id).desc())))
 
 

@@ -36,7 +36,11 @@ def waiting_question(ctx: Context, within: dt.timedelta) -> PendingQuestion | No
 
 def waiting_questions(ctx: Context, within: dt.timedelta) -> list[PendingQuestion]:
     """Every open "which student?" question to the sender here, newest first."""
-    return pending.open_here(ctx.session, ctx.sender.id, question_room(ctx), (WHICH,), ctx.now - within)
+    # By direct message a teacher may answer what was asked in a staff group (the answer
+    # goes to them alone); in a group only that group's questions are answered.
+    return pending.open_here(
+        ctx.session, ctx.sender.id, question_room(ctx), (WHICH,), ctx.now - within, anywhere=ctx.where.is_direct
+    )
 
 
 def ask_which(ctx: Context, items: list[dict[str, Any]], *, by: str, room_class: str | None) -> None:

@@ -352,3 +352,12 @@ async def test_planning_home_teaching_keeps_the_case_open(make_bot):
     await away_four_days(bot)
     await bot.say("徐永强 已联系县特教 准备送教上门", room=None, when=at(THU, "17:00"))
     assert alerts(bot)[0].status == "open"
+
+
+async def test_a_question_asked_in_the_staff_group_may_be_answered_privately(make_bot):
+    bot = await make_bot()
+    await bot.say("郭玉 没来 谭家其发烧", when=at(WED, "08:00"))
+    sent = await bot.say("是", room=None, when=at(WED, "08:01"))
+    assert sent[0].contact == WANGFANG and "郭玉梅" in sent[0].text
+    await bot.say("是的", room=None, when=at(WED, "08:02"))
+    assert open_today(bot, WED) == sorted(["郭玉梅", "谭佳琪"])
