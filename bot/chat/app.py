@@ -97,10 +97,14 @@ class Context:
     @cached_property
     def report(self) -> ParseResult:
         """What the absence parser understands of this message (parsed once, lazily)."""
+        return self.parse(self.msg.text)
+
+    def parse(self, text: str) -> ParseResult:
+        """What the absence parser understands of a text, as from this sender, here, today."""
         from bot.attendance.parsing import parse_report
 
         return parse_report(
-            self.msg.text,
+            text,
             roster=self.roster,
             calendar=self.school.calendar,
             today=self.today,

@@ -192,8 +192,6 @@ def ask_about_gap(ctx: Context, gap: recording.RollcallGap) -> None:
 
 def named_earlier_today(ctx: Context) -> set[str]:
     """Students the sender reported away earlier today, read again from their messages."""
-    from bot.attendance.parsing import parse_report
-
     start = dt.datetime.combine(ctx.today, dt.time(0), ctx.school.tz)
     earlier = ctx.session.exec(
         select(InboundMessage.text).where(
@@ -206,25 +204,15 @@ def named_earlier_today(ctx: Context) -> set[str]:
     ).all()
     out: set[str] = set()
     for text in earlier:
-        r = parse_report(
-            text,
-            roster=ctx.roster,
-            calendar=ctx.school.calendar,
-            today=ctx.today,
-            sender=ctx.sender.staff,
-            room_class=ctx.where.class_name,
-            staff_names=[s.name for s in ctx.school.staff],
-        )
+        r = ctx.parse(text)
         out |= {
             a.student.student_id for a in r.absences if a.start <= ctx.today and (a.end is None or a.end >= ctx.today)
         }
     return out
 
 
-def on_report(ctx: Context, r: ParseResult) -> None:
-    if not (r.absences or r.returns or r.rollcall or r.unresolved):
-        ctx.reply_staff_safe("attendance/no_student.j2")
-        return
+def apply(ctx: Context, r: ParseResult, named_earlier: set[str] | None = None) -> recording.Outcome:
+    """Record what the sender reported, here, today, and announce what it did to alerts."""
     out = recording.apply_report(
         ctx.session,
         ctx.school,
@@ -235,9 +223,17 @@ def on_report(ctx: Context, r: ParseResult) -> None:
         day=ctx.today,
         room_class=ctx.where.class_name,
         by_staff=ctx.sender.staff,
-        named_earlier=named_earlier_today(ctx) if (r.others_present and not r.mentioned) else None,
+        named_earlier=named_earlier,
     )
     ctx.announce(out.alert_changes)
+    return out
+
+
+def on_report(ctx: Context, r: ParseResult) -> None:
+    if not (r.absences or r.returns or r.rollcall or r.unresolved):
+        ctx.reply_staff_safe("attendance/no_student.j2")
+        return
+    out = apply(ctx, r, named_earlier=named_earlier_today(ctx) if (r.others_present and not r.mentioned) else None)
     unknown = list(dict.fromkeys(u.text for u in r.unresolved if not u.candidates))
     if out.lines or r.rollcall or unknown or out.failed:
         reply_recorded(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from bot.attendance import recording
 from bot.attendance.alerts import add_followup, followups, live_alerts
 from bot.attendance.parsing import ParseResult
 from bot.chat.app import App, Context
@@ -99,18 +98,7 @@ def on_followup(ctx: Context, cases: list[Alert]) -> None:
     part = report_part(ctx.report, cases, ctx.text)
     if part is None:
         return
-    out = recording.apply_report(
-        ctx.session,
-        ctx.school,
-        part,
-        by=ctx.sender.id,
-        inbound_id=ctx.inbound.id,
-        now=ctx.now,
-        day=ctx.today,
-        room_class=ctx.where.class_name,
-        by_staff=ctx.sender.staff,
-    )
-    ctx.announce(out.alert_changes)
+    out = attendance.apply(ctx, part)
     if out.lines or out.failed:
         attendance.reply_recorded(ctx, out)
 
