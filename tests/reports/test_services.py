@@ -93,3 +93,82 @@ def test_daily_digest_and_reminders_as_data(school, db_url):
     unreported = {name for name, _ in reminders.unreported_classes(s, ctx, MONDAY)}
     assert "三年级二班" not in unreported and "三年级一班" in unreported
     assert digest.daily(s, ctx, MONDAY + dt.timedelta(days=1)).absent_total == 0
+
+
+def _away(s, student_id: str, kind=AbsenceKind.UNEXCUSED, start=MONDAY, portion="full"):
+    ledger.record_absence(
+        s,
+        school_id="qingshi",
+        student_id=student_id,
+        kind=kind,
+        start=start,
+        end=start if portion != "full" else None,
+        reason="",
+        reported_by=WANGFANG,
+        inbound_id=None,
+        now=at(start.isoformat()),
+        portion=portion,
+    )
+
+
+def test_a_large_schools_digest_counts_per_class_and_names_only_the_unexcused(school, db_url):
+    from bot.chat.render import render
+
+    ctx, s = _school_and_session(school, db_url)
+    roster = ctx.roster(s)
+    away = roster.by_class["四年级二班"][:20] + roster.by_class["一年级一班"][:15]
+    for i, st in enumerate(away):
+        _away(s, st.student_id, AbsenceKind.SICK if i % 3 else AbsenceKind.UNEXCUSED)
+    late = roster.by_class["三年级二班"][0]
+    _away(s, late.student_id, portion="late")
+    s.flush()
+    d = digest.daily(s, ctx, MONDAY)
+    assert d.absent_total == 35 and not d.detailed
+    text = render("digest/daily.j2", school=school, tz=ctx.tz, **d.template_data())
+    line = next(x for x in text.splitlines() if x.startswith("· 四年级二班"))
+    unexcused = [st.name for i, st in enumerate(away[:20]) if i % 3 == 0]
+    sick = [st.name for i, st in enumerate(away[:20]) if i % 3]
+    assert line.startswith(f"· 四年级二班 缺20人（无故{len(unexcused)}，病假{len(sick)}）：无故 ")
+    assert all(n in line for n in unexcused) and not any(n in line for n in sick if n not in unexcused)
+    assert "迟到或缺半天 1 人（不计入缺勤）" in text
+    assert max(len(x) for x in text.splitlines()) < 200  # a phone line, not 35 names
+
+
+def test_a_small_schools_digest_names_late_arrivals(school, db_url):
+    from bot.chat.render import render
+
+    ctx, s = _school_and_session(school, db_url)
+    late = ctx.roster(s).by_class["三年级二班"][0]
+    _away(s, late.student_id, portion="late")
+    s.flush()
+    d = digest.daily(s, ctx, MONDAY)
+    assert d.absent_total == 0 and d.detailed
+    text = render("digest/daily.j2", school=school, tz=ctx.tz, **d.template_data())
+    assert f"迟到或缺半天 1 人：三年级二班{late.name}（迟到）" in text
+
+
+def test_the_morning_question_and_the_alert_count_the_same_days(school, db_url):
+    ctx, s = _school_and_session(school, db_url)
+    sid = _student(ctx, s, "徐永强", "三年级二班")
+    # away since the Friday before, with a sick day in between: the streak restarts after it
+    _away(s, sid, start=MONDAY - dt.timedelta(days=3))
+    ledger.record_absence(
+        s,
+        school_id="qingshi",
+        student_id=sid,
+        kind=AbsenceKind.SICK,
+        start=MONDAY,
+        end=MONDAY,
+        reason="发烧",
+        reported_by=WANGFANG,
+        inbound_id=None,
+        now=at("2026-11-23"),
+    )
+    _away(s, sid, start=MONDAY + dt.timedelta(days=1))
+    s.flush()
+    thursday = MONDAY + dt.timedelta(days=3)
+    (check,) = [c for c in reminders.absence_checks(s, ctx, thursday) if c.student.id == sid]
+    streak = streaks(
+        ledger.spans(s, school_id="qingshi", student_ids=[sid]), ctx.calendar, thursday - dt.timedelta(days=1)
+    )
+    assert (check.days, check.since) == (streak[sid].days, streak[sid].since) == (2, MONDAY + dt.timedelta(days=1))
