@@ -150,25 +150,24 @@ def test_a_small_schools_digest_names_late_arrivals(school, db_url):
 def test_the_morning_question_and_the_alert_count_the_same_days(school, db_url):
     ctx, s = _school_and_session(school, db_url)
     sid = _student(ctx, s, "徐永强", "三年级二班")
-    # away since the Friday before, with a sick day in between: the streak restarts after it
-    _away(s, sid, start=MONDAY - dt.timedelta(days=3))
+    friday = MONDAY - dt.timedelta(days=3)
+    # "旷课一天" last Friday, then away again from Monday: two rows, one unexcused run
     ledger.record_absence(
         s,
         school_id="qingshi",
         student_id=sid,
-        kind=AbsenceKind.SICK,
-        start=MONDAY,
-        end=MONDAY,
-        reason="发烧",
+        kind=AbsenceKind.UNEXCUSED,
+        start=friday,
+        end=friday,
+        reason="",
         reported_by=WANGFANG,
         inbound_id=None,
-        now=at("2026-11-23"),
+        now=at(friday.isoformat()),
     )
-    _away(s, sid, start=MONDAY + dt.timedelta(days=1))
+    _away(s, sid, start=MONDAY)
     s.flush()
     thursday = MONDAY + dt.timedelta(days=3)
     (check,) = [c for c in reminders.absence_checks(s, ctx, thursday) if c.student.id == sid]
-    streak = streaks(
-        ledger.spans(s, school_id="qingshi", student_ids=[sid]), ctx.calendar, thursday - dt.timedelta(days=1)
-    )
-    assert (check.days, check.since) == (streak[sid].days, streak[sid].since) == (2, MONDAY + dt.timedelta(days=1))
+    wednesday = thursday - dt.timedelta(days=1)
+    streak = streaks(ledger.spans(s, school_id="qingshi", student_ids=[sid]), ctx.calendar, wednesday)[sid]
+    assert (check.days, check.since) == (streak.days, streak.since) == (4, friday)
