@@ -361,3 +361,16 @@ async def test_a_question_asked_in_the_staff_group_may_be_answered_privately(mak
     assert sent[0].contact == WANGFANG and "郭玉梅" in sent[0].text
     await bot.say("是的", room=None, when=at(WED, "08:02"))
     assert open_today(bot, WED) == sorted(["郭玉梅", "谭佳琪"])
+
+
+async def test_an_unknown_name_asked_about_or_a_correction_with_nothing_to_correct_gets_an_answer(make_bot):
+    bot = await make_bot()
+    sent = await bot.say("杨子豪 记录", when=at(WED, "08:00"))
+    assert sent and "没找到学生“杨子豪”" in sent[0].text
+    sent = await bot.say("不是旷课，是病假", when=at(WED, "08:01"))
+    assert sent and "没找到您最近报的" in sent[0].text
+    with bot.session() as s:
+        from storage.models import InboundMessage
+
+        statuses = list(s.execute(select(InboundMessage.status)).scalars())
+    assert statuses == ["handled", "handled"]
