@@ -57,6 +57,22 @@ class AlertEventKind(StrEnum):
     CLOSED = "closed"
 
 
+class ClusterRule(StrEnum):
+    """Which reporting rule a 因病缺课 cluster meets (《学校和托幼机构传染病疫情报告工作规范》)."""
+
+    CLASS_DAY = "class_day"  # N in one class in one school day with a shared symptom or disease
+    CLASS_DAYS = "class_days"  # N in one class within consecutive school days
+    SCHOOL_DAY = "school_day"  # N in the school in one day
+    NOTIFIABLE = "notifiable"  # one case of a disease on the school's list
+
+
+class ClusterStatus(StrEnum):
+    OPEN = "open"
+    PROOF_PENDING = "proof_pending"  # back after a notifiable disease: 复课证明 not yet checked
+    CLOSED = "closed"
+    UNDONE = "undone"
+
+
 class ChangeSource(StrEnum):
     """Who wrote a ledger change: a message (undoable by its sender), an undo, or a job."""
 
@@ -86,6 +102,7 @@ class PendingKind(StrEnum):
     FAQ_MENU = "faq_menu"
     ROOM_BIND = "room_bind"  # 绑定: a leader or the class's head teacher confirms by DM
     ABSENCE_CHECK = "absence_check"
+    RETURN_PROOF = "return_proof"  # 请查验复课证明: the head teacher answers 已查验
     ROLLCALL_GAP = "rollcall_gap"  # 应到−实到 disagrees with the ledger: who came, who is missing?
 
 
@@ -119,3 +136,4 @@ class Role(StrEnum):
     VICE_PRINCIPAL = "vice_principal"
     DROPOUT_OFFICER = "dropout_officer"  # 控辍保学专干
     HEAD_TEACHER = "head_teacher"
+    HEALTH_REPORTER = "health_reporter"  # 疫情报告人: 因病缺课 clusters go to them (else the principal)

@@ -136,6 +136,9 @@ class Absence(SQLModel, table=True):
     # DayPortion: the whole day, or the part of it missed (迟到, 上午/下午没来); only a
     # whole day counts toward the unexcused streak.
     portion: str = Field(default="full", sa_column_kwargs={"server_default": "full"})
+    # 因病缺课: the child's symptoms and diseases read from the reason ("发热,咳嗽" / "流感")
+    symptoms: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    diseases: str = Field(default="", sa_column_kwargs={"server_default": ""})
     reported_by: str  # chat id of the staff member who owns the record
     inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id", index=True)
     status: str = Field(default="active", index=True)  # active | superseded | undone
@@ -213,6 +216,26 @@ class LedgerChange(SQLModel, table=True):
     at: dt.datetime
     undone_by: int | None = Field(default=None, foreign_key="inbound_message.id")  # the 撤销 message
     undone_at: dt.datetime | None = None
+
+
+class IllnessCluster(SQLModel, table=True):
+    """因病缺课 cases that together meet a reporting rule (3 similar in a class in a day …),
+    or one case of a notifiable disease. One row per cluster: later cases join it."""
+
+    __tablename__ = "illness_cluster"
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
+    # one open cluster per rule and place: "<school>:<rule>:<class or 全校 or 学籍号>:<first day>"
+    episode_key: str = Field(unique=True, max_length=255)
+    rule: str  # ClusterRule
+    class_name: str | None = None  # None: the whole school
+    label: str = ""  # the shared symptom or disease
+    student_ids: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))  # comma-joined
+    first_day: dt.date
+    last_day: dt.date
+    status: str = Field(default="open", index=True)  # ClusterStatus
+    proof_checked_by: str | None = None  # 复课证明 (a notifiable disease): who checked it
+    created_at: dt.datetime
 
 
 class OutboundMessage(SQLModel, table=True):

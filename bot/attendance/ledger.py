@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, and_, col, or_, select
 
+from bot.attendance.illness.tags import UNKNOWN, tag
 from bot.attendance.streak import Span
 from storage.enums import AbsenceKind, DayPortion, RecordStatus, ReportKind
 from storage.models import Absence, ClassReport, Student
@@ -33,6 +34,14 @@ class Change:
     end: dt.date | None = None
     reason: str = ""
     portion: str = DayPortion.FULL
+
+
+def illness_tags(kind: str, reason: str) -> dict[str, str]:
+    """The 因病缺课 tags a sick absence carries (none for other kinds)."""
+    if kind != AbsenceKind.SICK:
+        return {"symptoms": "", "diseases": ""}
+    tags = tag(reason)
+    return {"symptoms": ",".join(tags.symptoms), "diseases": ",".join(tags.diseases or (UNKNOWN,))}
 
 
 def _whole_days() -> sa.ColumnElement[bool]:
@@ -69,6 +78,8 @@ def _restate(
             start=start,
             end=end,
             reason=old.reason,
+            symptoms=old.symptoms,
+            diseases=old.diseases,
             reported_by=old.reported_by,
             inbound_id=inbound_id,
             created_at=now,
@@ -158,6 +169,7 @@ def record_absence(
         start=start,
         end=end,
         reason=reason,
+        **illness_tags(kind, reason),
         reported_by=reported_by,
         inbound_id=inbound_id,
         created_at=now,
@@ -227,6 +239,7 @@ def record_part_day(
             end=day,
             portion=portion,
             reason=reason,
+            **illness_tags(kind, reason),
             reported_by=reported_by,
             inbound_id=inbound_id,
             created_at=now,
@@ -272,6 +285,8 @@ def record_return(
             start=old.start,
             end=last,
             reason=old.reason,
+            symptoms=old.symptoms,
+            diseases=old.diseases,
             reported_by=old.reported_by,
             inbound_id=inbound_id,
             created_at=now,
@@ -289,6 +304,8 @@ def record_return(
                 start=old.start,
                 end=old.start,
                 reason=old.reason,
+                symptoms=old.symptoms,
+                diseases=old.diseases,
                 reported_by=old.reported_by,
                 inbound_id=inbound_id,
                 created_at=now,
