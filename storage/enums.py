@@ -100,3 +100,10 @@ class Role(StrEnum):
     VICE_PRINCIPAL = "vice_principal"
     DROPOUT_OFFICER = "dropout_officer"  # 控辍保学专干
     HEAD_TEACHER = "head_teacher"
+
+
+class EnrolmentEnd(StrEnum):
+    """Why a student's time at a school ended (``Enrolment.left_why``)."""
+
+    LEFT = "离校"  # marked as left by a roster import (--mark-missing-left)
+    TRANSFER = "转学"

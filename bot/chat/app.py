@@ -77,8 +77,9 @@ class Context:
     school: SchoolContext  # the room's school; in a direct message, the sender's
     _seq: itertools.count = field(default_factory=itertools.count)
 
-    @property
+    @cached_property
     def roster(self) -> Roster:
+        """The school's roster as this message sees it (reloaded when an import changed it)."""
         return self.school.roster(self.session)
 
     @property

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from bot.school.config import SchoolConfigError, demo_school_dir, load_school
+from bot.school.config import SchoolConfigError, check_folder, demo_school_dir, load_school
 
 
 @pytest.fixture
@@ -23,6 +23,14 @@ def edit(path, old, new):
 
 
 def problems(folder) -> str:
+    """What ``schoolbot check`` lists: school.toml and the roster together."""
+    found, _ = check_folder(folder)
+    assert found, "expected problems"
+    return "\n".join(found)
+
+
+def load_problems(folder) -> str:
+    """What loading school.toml alone refuses (every command does this)."""
     with pytest.raises(SchoolConfigError) as e:
         load_school(folder)
     return "\n".join(e.value.problems)
