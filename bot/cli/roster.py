@@ -150,10 +150,8 @@ def import_cmd(
         only = ref.canonical()
         if only not in roster.classes:
             fail(MSG["no_class"].format(cls=only, have="、".join(roster.classes)))
-    problems, warnings = roster_problems(school, roster)
+    problems, warnings = roster_problems(school, roster, whole=False)
     if only is not None:
-        # A one-class sheet says nothing about the other classes' head teachers.
-        problems = [p for p in problems if "head_of" not in p and "对应的班级" not in p]
         warnings = [w for w in warnings if only in w]
     if problems:
         fail(MSG["bad_file"] + "\n" + "\n".join(f"- {p}" for p in problems))

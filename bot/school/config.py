@@ -282,11 +282,13 @@ def load_school(folder: str | Path | None = None) -> SchoolConfig:
     )
 
 
-def roster_problems(school: SchoolConfig, roster: RosterFile) -> tuple[list[str], list[str]]:
+def roster_problems(school: SchoolConfig, roster: RosterFile, *, whole: bool = True) -> tuple[list[str], list[str]]:
     """A roster against the school's configuration: (problems, warnings).
 
-    A class the school lists (``[school] classes``) or names (head_of, a parent group)
-    but the roster does not have is a problem; a roster class with no head teacher is
+    A roster class the school does not list (``[school] classes``, when it lists them)
+    is a problem; so, for the ``whole`` roll (the folder's roster: ``check``, the first
+    start), is a class school.toml names (head_of, a parent group) that the roster does
+    not have; an import may be one class's sheet. A roster class with no head teacher is
     a warning (nobody is asked for its roll-call, nobody is told of its alerts).
     """
     problems: list[str] = []
@@ -306,13 +308,13 @@ def roster_problems(school: SchoolConfig, roster: RosterFile) -> tuple[list[str]
                 f"{roster.name}：班级“{cls}”不在 school.toml 的 [school] classes 里（{count} 名学生，"
                 f"如学籍号 {roster.entries[n].student_id}）：请把它加进 classes，或改正名单里的班级"
             )
-    for i, s in enumerate(school.staff):
+    for i, s in enumerate(school.staff if whole else ()):
         if s.head_of and s.head_of not in have:
             problems.append(
                 f"{where('school.toml', text, ('staff', i, 'head_of'))}：{s.name} 的 head_of “{s.head_of}” 不是名单里的班级"
                 f"（{roster.name} 里没有这个班；名单里有：{'、'.join(roster.classes)}）"
             )
-    for i, r in enumerate(school.rooms):
+    for i, r in enumerate(school.rooms if whole else ()):
         if r.class_name and r.class_name not in have:
             problems.append(
                 f"{where('school.toml', text, ('rooms', i, 'class'))}：群“{r.topic}”对应的班级“{r.class_name}”不是名单里的班级"
