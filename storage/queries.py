@@ -18,8 +18,11 @@ from storage.roster_import import ImportReport, import_roster, roster_version
 
 __all__ = ["ImportReport", "import_roster", "load_roster", "sync_school", "to_record"]
 
-# RosterEntry's own order (学籍号 first, school id last), so a row is its positional arguments.
-_ENTRY_FIELDS = [f.name for f in dataclasses.fields(RosterEntry) if f.name not in ("student_id", "school_id")]
+# What the running bot uses of a student, in RosterEntry's own order (学籍号 first, then up to
+# the school id), so a row is its positional arguments. 身份证号, 出生日期 and 住址 stay in the
+# database: no chat shows them.
+_PRIVATE = ("id_card", "birth_date", "address")
+_ENTRY_FIELDS = [f.name for f in dataclasses.fields(RosterEntry) if f.name not in ("student_id", *_PRIVATE)]
 
 
 def load_roster(session: Session, school_id: str) -> Roster:
@@ -29,7 +32,7 @@ def load_roster(session: Session, school_id: str) -> Roster:
     """
     t = Student.__table__  # type: ignore[attr-defined]
     version = roster_version(session, school_id)
-    q = sa.select(t.c.id, *(t.c[f] for f in _ENTRY_FIELDS), t.c.school_id).where(t.c.school_id == school_id, t.c.active)
+    q = sa.select(t.c.id, *(t.c[f] for f in _ENTRY_FIELDS)).where(t.c.school_id == school_id, t.c.active)
     rows: Iterable[tuple[Any, ...]] = session.execute(q)
     return Roster((RosterEntry(*r) for r in rows), version=version)
 

@@ -136,8 +136,11 @@ def import_roster(
     if dry_run:
         return report
 
+    # Core statements on the session's connection (same transaction): the ORM's bulk
+    # path costs as much again in bookkeeping this import does not need.
+    conn = session.connection()
     for chunk in _chunks(inserts):
-        session.execute(insert(Student), chunk)
+        conn.execute(insert(table), chunk)
     for chunk in _chunks(updates):
         session.execute(update(Student), chunk)
     for row, rec in moving:
@@ -149,7 +152,7 @@ def import_roster(
     session.flush()
     mark_left(session, school_id, report.left, today, now)
     for chunk in _chunks(joined):
-        session.execute(insert(Enrolment), chunk)
+        conn.execute(insert(Enrolment.__table__), chunk)  # type: ignore[attr-defined]
     for name in report.new_classes:
         ref = parse_class_name(name)
         assert ref is not None, name  # roster class names are canonical (the reader checks them)

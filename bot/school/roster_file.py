@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.school.classnames import parse_class_name
+from bot.school.classnames import ClassRef, parse_class_name
 
 
 @dataclass(frozen=True)
@@ -91,10 +91,10 @@ class RosterEntry:
     boarding: bool = False
     poverty: bool = False  # 脱贫家庭 (formerly 建档立卡)
     left_behind: bool = False  # 留守儿童
+    school_id: str = ""  # the school whose roll it is on (set when read from the database)
     id_card: str = ""  # 身份证号: kept, never shown in chat
     birth_date: str = ""
     address: str = ""
-    school_id: str = ""  # the school whose roll it is on (set when read from the database)
 
 
 # What a roster file can set on a student; import_roster compares and writes these.
@@ -359,6 +359,8 @@ def parse_roster_rows(
     total = len(body)
     get_sid, get_name, get_cls = (idx.get(f) for f in ("student_id", "name", "class_name"))
     optional = [(f, i) for f, i in idx.items() if f not in ("student_id", "name", "class_name")]
+    # A roster has a few dozen class names in 150,000 rows: parse each once.
+    classes: dict[str, ClassRef | None] = {}
     for n, row in enumerate(body):
         lineno = body_start + n + 1
         if progress and n % 5000 == 0:
@@ -380,7 +382,7 @@ def parse_roster_rows(
             problems.append(f"{where}：学籍号 {sid} 的姓名是空的")
         elif (why := check_name(name)) is not None:
             problems.append(f"{where}：{why}")
-        ref = parse_class_name(cls)
+        ref = classes[cls] if cls in classes else classes.setdefault(cls, parse_class_name(cls))
         if ref is None:
             problems.append(
                 f"{where}：班级“{cls}”认不出来，请写成“三年级二班”这样的格式" if cls else f"{where}：班级是空的"
@@ -406,7 +408,12 @@ def parse_roster_rows(
                 values[f] = v
         grade = str(values.get("grade", ""))
         if grade and ref is not None:
-            gref = parse_class_name(grade + "一班") if grade.endswith("年级") else None
+            g1 = grade + "一班"
+            gref = (
+                (classes[g1] if g1 in classes else classes.setdefault(g1, parse_class_name(g1)))
+                if grade.endswith("年级")
+                else None
+            )
             if gref is None or gref.grade != ref.grade:
                 problems.append(f"{where}：班级“{cls}”和年级“{grade}”对不上")
         phone = str(values.get("phone", ""))
