@@ -53,6 +53,11 @@ MSG = {
 FIELD_TITLES = {"active": "重新入学"}
 
 
+def _interactive() -> bool:
+    """Asked only on a terminal: a script or cron job never blocks on a question."""
+    return sys.stdin.isatty()
+
+
 def _school(b: Bootstrap, school_id: str | None) -> SchoolConfig:
     school = b.school_by_id(school_id)
     if school is None:
@@ -178,7 +183,7 @@ def import_cmd(
         if dry_run:
             typer.echo(MSG["dry_run"])
             return
-        if report.missing and not mark_missing_left and sys.stdin.isatty():
+        if report.missing and not mark_missing_left and _interactive():
             if typer.confirm(MSG["ask_left"].format(n=len(report.missing)), default=False):
                 mark_left(s, school.id, report.missing, today)
                 report.left = list(report.missing)

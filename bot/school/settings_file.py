@@ -127,7 +127,7 @@ def explain(fname: str, text: str, error: ValidationError) -> list[str]:
         if kind == "missing":
             what = f"（{hint.what}）" if hint else ""
             out.append(f"{at}：缺少 {key}{what}{example}")
-        elif kind == "extra_forbidden":
+        elif kind in ("extra_forbidden", "unexpected_keyword_argument"):
             out.append(f"{at}：不认识的设置 {key}，是不是写错了？（请对照 README 的“设置学校”一节）")
         elif kind.startswith("date") or kind.startswith("time"):
             label = hint.what if hint else key

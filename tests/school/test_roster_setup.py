@@ -262,3 +262,23 @@ def test_transfer_out_closes_the_case_and_keeps_the_records(db_url):
 def test_transfer_needs_a_destination(db_url):
     result = runner.invoke(app, ["--db", db_url, "roster", "transfer", "G1"])
     assert result.exit_code == 2 and "请写 --to 学校id" in result.output
+
+
+@pytest.mark.parametrize("answer, left", [("y\n", True), ("n\n", False)])
+def test_on_a_terminal_the_missing_are_marked_left_only_when_confirmed(
+    folder, tmp_path, db_url, monkeypatch, answer, left
+):
+    import bot.cli.roster as roster_cli
+
+    cli("roster", "show", folder=folder, db=db_url)
+    rows = roster_rows()
+    gone = rows.pop()
+    monkeypatch.setattr(roster_cli, "_interactive", lambda: True)
+    result = runner.invoke(
+        app,
+        ["--school", str(folder), "--db", db_url, "roster", "import", str(export(tmp_path / "r.xlsx", rows))],
+        input=answer,
+    )
+    assert result.exit_code == 0, result.output
+    assert "把这 1 名不在名单里的学生标记为离校吗？" in result.output
+    assert students(db_url)[gone[0]].active is not left
