@@ -235,14 +235,6 @@ class App:
                 return None
             if msg.room_id is not None:
                 rooms.saw(session, msg.room_id, msg.room, self.clock.now())
-            if sender.kind != SenderKind.STAFF:
-                # How a school secretary finds a new teacher's chat id for school.toml.
-                log.info(
-                    "不在 school.toml 里的发送人 sender not in school.toml: %s（%s）在 in %s",
-                    msg.sender_id,
-                    msg.sender_name or "?",
-                    msg.room_id or "私聊 direct",
-                )
             ctx = Context(self, msg, sender, where, session, inbound, school)
             try:
                 name = self._dispatch(ctx)
@@ -273,6 +265,14 @@ class App:
         )
 
     def _dispatch(self, ctx: Context) -> str:
+        if ctx.sender.kind != SenderKind.STAFF:
+            # How a school secretary finds a new teacher's chat id for school.toml.
+            log.info(
+                "不在 school.toml 里的发送人 sender not in school.toml: %s（%s）在 in %s",
+                ctx.msg.sender_id,
+                ctx.msg.sender_name or "?",
+                ctx.msg.room_id or "私聊 direct",
+            )
         for handler in self.handlers:
             matched = handler.check(ctx)
             if not matched:
