@@ -144,4 +144,4 @@ def test_loading_a_school_does_not_read_its_roster(folder):
     school = load_school(folder)  # faq, parse, run with a roster in the database: no roster file read
     assert school.name == "青石镇中心小学"
     with pytest.raises(SchoolConfigError):
-        school.roster_file
+        _ = school.roster_file
