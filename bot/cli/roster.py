@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -155,9 +156,9 @@ def import_cmd(
         only = ref.canonical()
         if only not in roster.classes:
             fail(MSG["no_class"].format(cls=only, have="、".join(roster.classes)))
+        # The file's other classes are not imported: nothing to say about them.
+        roster = replace(roster, entries=[e for e in roster.entries if e.class_name == only])
     problems, warnings = roster_problems(school, roster, whole=False)
-    if only is not None:
-        warnings = [w for w in warnings if only in w]
     if problems:
         fail(MSG["bad_file"] + "\n" + "\n".join(f"- {p}" for p in problems))
     if warnings := [*roster.warnings, *warnings]:

@@ -32,6 +32,7 @@ ROSTER_NAMES = ("roster.csv", "roster.xlsx", "roster.xls", "名单.xlsx", "名�
 SchoolConfigError = ConfigProblems  # the name the rest of the project knows
 __all__ = ["SchoolConfigError", "toml_error"]
 _STRICT = ConfigDict(extra="forbid")
+HEADLESS_SHOWN = 20  # classes named in the no-head-teacher warning; a county roster has hundreds
 
 
 def _time(value: object) -> object:
@@ -319,11 +320,14 @@ def roster_problems(school: SchoolConfig, roster: RosterFile, *, whole: bool = T
             problems.append(
                 f"{where('school.toml', text, ('rooms', i, 'class'))}：群“{r.topic}”对应的班级“{r.class_name}”不是名单里的班级"
             )
-    for cls in roster.classes:
-        if school.head_teacher_of(cls) is None:
-            warnings.append(
-                f'{roster.name}：{cls} 没有班主任（school.toml 里没有 head_of = "{cls}" 的老师）：这个班不会收到点名提醒，预警只发校长和专干'
-            )
+    headless = [cls for cls in roster.classes if school.head_teacher_of(cls) is None]
+    if headless:
+        many = len(headless) > HEADLESS_SHOWN
+        shown = "、".join(headless[:HEADLESS_SHOWN]) + (f" 等 {len(headless)} 个班" if many else "")
+        warnings.append(
+            f"{roster.name}：{shown} 没有班主任（school.toml 里没有 head_of 是这个班的老师）："
+            "不会收到点名提醒，预警只发校长和专干"
+        )
     return problems, warnings
 
 

@@ -282,3 +282,10 @@ def test_on_a_terminal_the_missing_are_marked_left_only_when_confirmed(
     assert result.exit_code == 0, result.output
     assert "把这 1 名不在名单里的学生标记为离校吗？" in result.output
     assert students(db_url)[gone[0]].active is not left
+
+
+def test_check_on_a_deployment_checks_every_school_with_its_roster():
+    two = SHIMEN.parent
+    result = runner.invoke(app, ["--school", str(two), "check"])
+    assert result.exit_code == 0, result.output
+    assert "检查通过：青石镇中心小学、石门村完全小学，471 名学生，14 个班" in result.output
