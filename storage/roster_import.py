@@ -24,6 +24,7 @@ from storage.enums import LIVE_ALERT_STATES, AlertEventKind, AlertStatus, Enrolm
 from storage.models import Absence, Alert, AlertEvent, Enrolment, School, SchoolClass, Student
 
 CHUNK = 5000  # rows per bulk statement: big enough to be fast, small enough for PostgreSQL's parameter limit
+IN_CHUNK = 5000  # ids per IN (...): well under SQLite's 32,766 variables
 
 
 @dataclass
@@ -85,12 +86,12 @@ def import_roster(
     if only_class is not None:
         # A student of another class who moves into this one is an update, not a newcomer.
         movers = [s.student_id for s in students if s.student_id not in existing]
-        for chunk in _chunks(movers, 500):
+        for chunk in _chunks(movers, IN_CHUNK):
             q = select(*cols).where(table.c.school_id == school_id, col(table.c.id).in_(chunk))
             existing.update((r[0], tuple(r[1:])) for r in session.execute(q))
     new_ids = [s.student_id for s in students if s.student_id not in existing]
     elsewhere: dict[str, Student] = {}
-    for chunk in _chunks(new_ids, 500):
+    for chunk in _chunks(new_ids, IN_CHUNK):
         q = select(Student).where(col(Student.id).in_(chunk), Student.school_id != school_id)
         elsewhere.update((s.id, s) for s in session.exec(q))
 
@@ -171,7 +172,7 @@ def mark_left(
 ) -> None:
     """Students no longer on this school's roll: marked, never deleted; every record stays."""
     now = now or dt.datetime.now(dt.UTC)
-    for chunk in _chunks(ids, 500):
+    for chunk in _chunks(ids, IN_CHUNK):
         session.execute(
             update(Student)
             .where(col(Student.id).in_(chunk), col(Student.school_id) == school_id)
