@@ -22,7 +22,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic.dataclasses import dataclass as checked
 
 from bot.school.classnames import parse_class_name
-from bot.school.roster_file import RosterError, RosterFile, class_order, read_roster_file
+from bot.school.roster_file import RosterEntry, RosterError, RosterFile, class_order, read_roster_file
 from bot.school.settings_file import ConfigProblems, explain, read_toml, toml_error, where
 from storage.enums import Role, RoomKind
 
@@ -161,7 +161,7 @@ class SchoolConfig:
             raise SchoolConfigError(e.problems) from e
 
     @property
-    def students(self) -> list[Any]:
+    def students(self) -> list[RosterEntry]:
         return self.roster_file.entries
 
     @property

@@ -289,3 +289,59 @@ def test_check_on_a_deployment_checks_every_school_with_its_roster():
     result = runner.invoke(app, ["--school", str(two), "check"])
     assert result.exit_code == 0, result.output
     assert "检查通过：青石镇中心小学、石门村完全小学，471 名学生，14 个班" in result.output
+
+
+def test_class_option_refusals(folder, tmp_path, db_url):
+    path = export(tmp_path / "r.xlsx", roster_rows())
+    out = cli("roster", "import", str(path), "--class", "三年纪二般", folder=folder, db=db_url, code=2)
+    assert "认不出班级“三年纪二般”，请写成“三年级二班”" in out
+    out = cli("roster", "import", str(path), "--class", "五(1)班", folder=folder, db=db_url, code=2)
+    assert "名单里没有“五年级一班”的学生（名单里的班：三年级一班、三年级二班）" in out
+
+
+def test_a_one_class_import_moves_a_student_from_another_class(folder, tmp_path, db_url):
+    cli("roster", "show", folder=folder, db=db_url)
+    rows = [r for r in roster_rows() if r[4] == "三年级二班"]
+    mover = next(r for r in roster_rows() if r[4] == "三年级一班")
+    rows.append([*mover[:4], "三年级二班", *mover[5:]])
+    out = cli(
+        "roster", "import", str(export(tmp_path / "r.xlsx", rows)), "--class", "三年级二班", folder=folder, db=db_url
+    )
+    assert "新增 added: 0" in out and "更新 updated: 1" in out and f"{mover[1]}：班级" in out
+    assert students(db_url)[mover[0]].class_name == "三年级二班"
+
+
+def test_transfer_refusals(db_url):
+    demo = ["--db", db_url, "roster", "transfer"]
+    both = runner.invoke(app, [*demo, "G53032019000001", "--to", "shimen", "--out"])
+    assert both.exit_code == 2 and "请只写 --to 学校id 或 --out 之一" in both.output
+    nobody = runner.invoke(app, [*demo, "G00000000000000", "--out"])
+    assert nobody.exit_code == 2 and "学籍号 G00000000000000 不在 青石镇中心小学 的名单上" in nobody.output
+    unknown = runner.invoke(app, [*demo, "G53032019000001", "--to", "xiaba"])
+    assert unknown.exit_code == 2 and "不认识学校 id “xiaba”" in unknown.output
+    bad_day = runner.invoke(app, [*demo, "G53032019000001", "--out", "--date", "11月25日"])
+    assert bad_day.exit_code == 2 and "日期“11月25日”看不懂，请写成 2026-11-23" in bad_day.output
+
+
+def test_transfer_to_another_school_of_the_deployment(db_url):
+    two = str(SHIMEN.parent)
+    out = cli(
+        "roster",
+        "transfer",
+        "G53032019000001",
+        "--to",
+        "shimen",
+        "--class",
+        "三(1)班",
+        "--for",
+        "qingshi",
+        "--date",
+        "2026-11-25",
+        folder=two,
+        db=db_url,
+    )
+    assert "已办转学：郭强（G53032019000001）2026-11-25 从 青石镇中心小学 转到 石门村完全小学" in out
+    st = students(db_url)["G53032019000001"]
+    assert (st.school_id, st.class_name, st.active) == ("shimen", "三年级一班", True)
+    shown = cli("roster", "show", "--for", "shimen", "--class", "三年级一班", folder=two, db=db_url)
+    assert "郭强" in shown
