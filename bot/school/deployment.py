@@ -112,12 +112,18 @@ def load_deployment(folder: str | Path | None = None) -> Deployment:
         return Deployment(name=school.name, folder=school.folder, schools=[school])
     folder = Path(folder)
     text, raw = read_toml(folder / DEPLOYMENT_FILE, DEPLOYMENT_FILE)
+    problems: list[str] = []
     try:
         cfg = DeploymentFile.model_validate(raw)
     except ValidationError as e:
-        raise SchoolConfigError(explain(DEPLOYMENT_FILE, text, e)) from e
+        problems += explain(DEPLOYMENT_FILE, text, e)
+        # The school folders are still checked, so every problem is listed at once.
+        names = raw.get("schools")
+        listed = [n for n in names if isinstance(n, str) and n] if isinstance(names, list) else []
+        cfg = DeploymentFile(name=str(raw.get("name", "")), schools=listed or ["."], staff=[])
+        if not listed:
+            raise SchoolConfigError(problems) from e
 
-    problems: list[str] = []
     schools: list[SchoolConfig] = []
     first_line: dict[str, str] = {}
     for i, name in enumerate(cfg.schools):

@@ -82,3 +82,19 @@ def test_a_broken_deployment_file(tmp_path):
     with pytest.raises(SchoolConfigError) as e:
         load_deployment(dst)
     assert e.value.problems[0].startswith("deployment.toml 第2行")
+
+
+def test_a_bad_cross_school_entry_and_a_bad_school_are_listed_together(tmp_path):
+    dst = _copy(tmp_path)
+    text = (dst / "deployment.toml").read_text(encoding="utf-8")
+    (dst / "deployment.toml").write_text(text.replace('roles = ["principal"]', 'roles = ["boss"]', 1), encoding="utf-8")
+    path = dst / "shimen" / "school.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("escalate_after_days = 5", "escalate_after_days = 0"))
+    with pytest.raises(SchoolConfigError) as e:
+        load_deployment(dst)
+    text = "\n".join(e.value.problems)
+    assert (
+        "deployment.toml 第10行：roles “boss” 不认识，可用：principal、vice_principal、dropout_officer、head_teacher"
+        in text
+    )
+    assert "shimen/school.toml 第16行：escalate_after_days 应为 1 到 60 之间的整数" in text
