@@ -30,7 +30,6 @@ ROLES = tuple(r.value for r in Role)
 ROOM_KINDS = (RoomKind.PARENTS.value, RoomKind.STAFF.value, RoomKind.LEADERS.value)
 ROSTER_NAMES = ("roster.csv", "roster.xlsx", "roster.xls", "名单.xlsx", "名单.xls", "名单.csv")
 SchoolConfigError = ConfigProblems  # the name the rest of the project knows
-__all__ = ["SchoolConfigError", "toml_error"]
 _STRICT = ConfigDict(extra="forbid")
 HEADLESS_SHOWN = 20  # classes named in the no-head-teacher warning; a county roster has hundreds
 

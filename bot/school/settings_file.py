@@ -40,8 +40,8 @@ HINTS: dict[str, Hint] = {
     "extra_school_days": Hint("补课日期", "extra_school_days = [2026-10-11]"),
     "unexcused_streak_alert_days": Hint("1 到 60 之间的整数（上学日天数）", "unexcused_streak_alert_days = 3"),
     "escalate_after_days": Hint("1 到 60 之间的整数（上学日天数）", "escalate_after_days = 5"),
-    "digest_time": Hint("时间", 'digest_time = "16:30"'),
-    "rollcall_reminder_time": Hint("时间", 'rollcall_reminder_time = "09:30"'),
+    "digest_time": Hint("每日汇总的时间", 'digest_time = "16:30"'),
+    "rollcall_reminder_time": Hint("点名提醒的时间", 'rollcall_reminder_time = "09:30"'),
     "wechat_id": Hint("微信 id（日志或 schoolbot rooms list 里能看到）", 'wechat_id = "wxid_abc123"'),
     "roles": Hint("角色列表", 'roles = ["head_teacher"]'),
     "title": Hint("职务", 'title = "班主任"'),
@@ -129,12 +129,10 @@ def explain(fname: str, text: str, error: ValidationError) -> list[str]:
             out.append(f"{at}：缺少 {key}{what}{example}")
         elif kind in ("extra_forbidden", "unexpected_keyword_argument"):
             out.append(f"{at}：不认识的设置 {key}，是不是写错了？（请对照 README 的“设置学校”一节）")
-        elif kind.startswith("date") or kind.startswith("time"):
+        elif kind.startswith(("date", "time")):
             label = hint.what if hint else key
-            shape = "2026-09-01" if kind.startswith("date") else "16:30"
-            out.append(
-                f"{at}：{label}“{value}”不是有效{'日期' if shape[4] == '-' else '时间'}，请写成 {shape} 这样的格式"
-            )
+            what, shape = ("日期", "2026-09-01") if kind.startswith("date") else ("时间", "16:30")
+            out.append(f"{at}：{label}“{value}”不是有效{what}，请写成 {shape} 这样的格式")
         elif kind in ("enum", "literal_error"):
             allowed = "、".join(re.findall(r"'([^']+)'", str(err.get("ctx", {}).get("expected", ""))))
             out.append(f"{at}：{key} “{value}” 不认识，可用：{allowed}")

@@ -145,3 +145,16 @@ def test_loading_a_school_does_not_read_its_roster(folder):
     assert school.name == "青石镇中心小学"
     with pytest.raises(SchoolConfigError):
         _ = school.roster_file
+
+
+def test_a_time_that_is_no_time(folder):
+    edit(folder / "school.toml", 'digest_time = "16:30"', 'digest_time = "下午四点半"')
+    line = next(i for i, t in enumerate((folder / "school.toml").read_text().splitlines(), 1) if "下午四点半" in t)
+    assert f"school.toml 第{line}行：每日汇总的时间“下午四点半”不是有效时间，请写成 16:30 这样的格式" in load_problems(
+        folder
+    )
+
+
+def test_a_full_width_colon_is_a_time(folder):
+    edit(folder / "school.toml", 'digest_time = "16:30"', 'digest_time = "17：05"')
+    assert str(load_school(folder).rules.digest_time) == "17:05:00"
