@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.school.roster_file import STUDENT_FIELDS, RosterEntry
 from storage.models import Room, School, SchoolClass, Staff, Student
 from storage.roster_import import ImportReport, import_roster, roster_version
 
+log = logging.getLogger(__name__)
 __all__ = ["ImportReport", "import_roster", "load_roster", "sync_school", "to_record"]
 
 # What the running bot uses of a student, in RosterEntry's own order (学籍号 first, then up to
@@ -85,4 +87,10 @@ def sync_school(
         if problems:
             raise SchoolConfigError(problems)
         import_roster(session, school.id, roster.entries, today=None, columns=roster.columns)
+    elif seed_roster and not has_students:
+        log.warning(
+            "%s 还没有学生名单：请把名单放进 %s，或用 schoolbot roster import 导入 / no roster yet",
+            school.name,
+            school.folder,
+        )
     session.commit()

@@ -345,3 +345,15 @@ def test_transfer_to_another_school_of_the_deployment(db_url):
     assert (st.school_id, st.class_name, st.active) == ("shimen", "三年级一班", True)
     shown = cli("roster", "show", "--for", "shimen", "--class", "三年级一班", folder=two, db=db_url)
     assert "郭强" in shown
+
+
+def test_a_folder_without_a_roster_starts_empty_and_says_so(folder, db_url, caplog):
+    sheet = folder / "石门村完全小学学生名单.xlsx"
+    kept = sheet.rename(folder.parent / sheet.name)
+    out = runner.invoke(app, ["--school", str(folder), "check"]).output
+    assert "找不到学生名单（roster.csv 或 roster.xlsx）" in out
+    with caplog.at_level("WARNING", logger="storage.queries"):
+        result = runner.invoke(app, ["--school", str(folder), "--db", db_url, "roster", "show"])
+    assert result.exit_code == 0 and "共 0 人" in result.output
+    assert "石门村完全小学 还没有学生名单" in caplog.text
+    assert "新增 added: 20" in cli("roster", "import", str(kept), folder=folder, db=db_url)
