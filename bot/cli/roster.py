@@ -26,6 +26,8 @@ SHOWN = 20  # students listed by name per heading; the rest are counted
 
 # What the roster commands print, in one place.
 MSG = {
+    "which_school": "请用 --for 指明学校（{ids}）/ name the school with --for",
+    "total": "共 {n} 人 total",
     "bad_file": "名单有误，没有导入任何内容（数据库没有改动）/ roster not imported:",
     "warnings": "请留意 / warnings:",
     "no_class": "名单里没有“{cls}”的学生（名单里的班：{have}）",
@@ -49,6 +51,7 @@ MSG = {
     "transfer_not_here": "学籍号 {sid} 不在 {school} 的名单上",
     "transferred_out": "已办转出：{name}（{sid}）{day} 从 {frm} 转到 {dest}；记录都保留",
     "transferred_to": "已办转学：{name}（{sid}）{day} 从 {frm} 转到 {dest}；记录都保留在原学校",
+    "bad_date": "日期“{date}”看不懂，请写成 2026-11-23",
     "closed": "已关闭的预警 closed alerts: {n}（已通知校长和专干）",
 }
 FIELD_TITLES = {"active": "重新入学"}
@@ -62,7 +65,7 @@ def _interactive() -> bool:
 def _school(b: Bootstrap, school_id: str | None) -> SchoolConfig:
     school = b.school_by_id(school_id)
     if school is None:
-        fail(f"请用 --for 指明学校（{'、'.join(b.dep.ids)}）/ name the school with --for")
+        fail(MSG["which_school"].format(ids="、".join(b.dep.ids)))
     return school
 
 
@@ -230,7 +233,7 @@ def show_cmd(
             if on
         )
         typer.echo(f"{r.id}\t{r.class_name}\t{r.name}\t{r.gender}\t{r.guardian}\t{r.phone}\t{flags}")
-    typer.echo(f"共 {len(rows)} 人 total", err=True)
+    typer.echo(MSG["total"].format(n=len(rows)), err=True)
 
 
 @roster_app.command("template")
@@ -284,7 +287,7 @@ def transfer_cmd(
     try:
         day = dt.date.fromisoformat(date) if date else RealClock(school.timezone).today()
     except ValueError:
-        fail(f"日期“{date}”看不懂，请写成 2026-11-23")
+        fail(MSG["bad_date"].format(date=date))
     cls = None
     if class_:
         ref = parse_class_name(class_)

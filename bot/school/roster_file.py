@@ -370,7 +370,7 @@ def parse_roster_rows(
         width = len(row)
 
         def get(i: int | None, row: Sequence[str] = row, width: int = width) -> str:
-            return row[i].strip().strip("\u3000") if i is not None and i < width else ""
+            return row[i].strip() if i is not None and i < width else ""  # str.strip takes the full-width space too
 
         where = f"{fname} 第{lineno}行"
         sid, name, cls = get(get_sid), get(get_name), get(get_cls)
