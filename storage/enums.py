@@ -15,6 +15,15 @@ class AbsenceKind(StrEnum):
     UNEXCUSED = "unexcused"  # 旷课, 无故, no reason given yet
 
 
+class DayPortion(StrEnum):
+    """How much of a school day an absence row covers."""
+
+    FULL = "full"
+    LATE = "late"  # 迟到, 第二节课才来: in school, late
+    MORNING = "morning"  # missed the morning (上午没来, 下午才来)
+    AFTERNOON = "afternoon"  # missed the afternoon (上午来了下午没来, 中午回家就没回来)
+
+
 class RecordStatus(StrEnum):
     """An absence or class-report row: kept forever, marked instead of deleted."""
 
@@ -33,6 +42,7 @@ class AlertStatus(StrEnum):
     OPEN = "open"
     HOME_TEACHING = "home_teaching"  # 送教上门: followed, no longer a dropout risk
     CLOSED = "closed"
+    UNDONE = "undone"  # the report that opened it was taken back: it never was
 
 
 LIVE_ALERT_STATES = (AlertStatus.OPEN, AlertStatus.HOME_TEACHING)
@@ -45,6 +55,14 @@ class AlertEventKind(StrEnum):
     HOME_TEACHING = "home_teaching"
     ESCALATED = "escalated"
     CLOSED = "closed"
+
+
+class ChangeSource(StrEnum):
+    """Who wrote a ledger change: a message (undoable by its sender), an undo, or a job."""
+
+    MESSAGE = "message"
+    UNDO = "undo"
+    JOB = "job"
 
 
 class OutboxStatus(StrEnum):
@@ -68,6 +86,7 @@ class PendingKind(StrEnum):
     FAQ_MENU = "faq_menu"
     ROOM_BIND = "room_bind"  # 绑定: a leader or the class's head teacher confirms by DM
     ABSENCE_CHECK = "absence_check"
+    ROLLCALL_GAP = "rollcall_gap"  # 应到−实到 disagrees with the ledger: who came, who is missing?
 
 
 class PendingStatus(StrEnum):

@@ -140,6 +140,9 @@ class Absence(SQLModel, table=True):
     start: dt.date = Field(index=True)
     end: dt.date | None = None  # None: open until the student is reported back
     reason: str = ""
+    # DayPortion: the whole day, or the part of it missed (迟到, 上午/下午没来); only a
+    # whole day counts toward the unexcused streak.
+    portion: str = Field(default="full", sa_column_kwargs={"server_default": "full"})
     reported_by: str  # chat id of the staff member who owns the record
     inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id", index=True)
     status: str = Field(default="active", index=True)  # active | superseded | undone
@@ -191,6 +194,32 @@ class AlertEvent(SQLModel, table=True):
     by: str | None = None  # chat id
     text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id")
+    status: str = Field(
+        default="active", sa_column_kwargs={"server_default": "active"}
+    )  # RecordStatus: active | undone
+
+
+class LedgerChange(SQLModel, table=True):
+    """One row written or changed in the ledger, by which message (or job), with what it was.
+
+    Undo reads this log backwards, so it is the exact inverse of what a message did; the
+    audit of a student's data reads the same history.
+    """
+
+    __tablename__ = "ledger_change"
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str | None = Field(default=None, foreign_key="school.id", index=True)
+    inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id", index=True)
+    source: str = Field(index=True)  # ChangeSource: message | undo | job
+    table_name: str  # absence | class_report | alert | alert_event
+    row_id: int
+    student_id: str | None = Field(default=None, index=True)
+    op: str  # insert | update
+    before: str = Field(sa_column=Column(Text, nullable=False))  # JSON of the changed fields' old values
+    after: str = Field(sa_column=Column(Text, nullable=False))  # JSON of what the message set
+    at: dt.datetime
+    undone_by: int | None = Field(default=None, foreign_key="inbound_message.id")  # the 撤销 message
+    undone_at: dt.datetime | None = None
 
 
 class OutboundMessage(SQLModel, table=True):

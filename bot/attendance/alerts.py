@@ -5,7 +5,9 @@ unexcused school days exceeds ``rules.unexcused_streak_alert_days`` an alert ope
 per episode (the episode is keyed by its first day, so a second check or a second bot
 process cannot open it twice), and the head teacher, principal(s) and dropout officer(s)
 are told by direct message. ``escalate_after_days`` school days later, still absent, it
-escalates once. A return closes it.
+escalates once. Only evidence that the child is in school closes it (a return, 全勤,
+a roll-call that agrees with its counts, a correction of the days): the job that checks
+every morning never closes an alert, and every close says what closed it.
 
 These functions change the ledger and return what changed (``AlertChange``); the
 handlers and jobs turn that into messages (``bot.reports.alert_notices``).
@@ -24,7 +26,7 @@ from sqlmodel import Session, col, select
 from bot.attendance import ledger
 from bot.attendance.streak import Streak, streaks
 from bot.school.context import SchoolContext
-from storage.enums import LIVE_ALERT_STATES, AlertEventKind, AlertStatus, Role
+from storage.enums import LIVE_ALERT_STATES, AlertEventKind, AlertStatus, RecordStatus, Role
 from storage.models import Alert, AlertEvent, Student
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,8 @@ class Change(StrEnum):
     OPENED = "opened"
     ESCALATED = "escalated"
     CLOSED = "closed"
+    REOPENED = "reopened"  # the report that closed it was undone
+    WITHDRAWN = "withdrawn"  # the report that opened it was undone
 
 
 @dataclass(frozen=True)
@@ -162,9 +166,15 @@ def check_alerts(
     day: dt.date,
     now: dt.datetime,
     student_ids: list[str] | None = None,
+    evidence: dict[str, str] | None = None,
 ) -> list[AlertChange]:
-    """Open, escalate or close alerts as of ``day`` (all students, or the ones given)."""
+    """Open, escalate or close alerts as of ``day`` (all students, or the ones given).
+
+    ``evidence``: student id → what a message said that shows the child is in school (or
+    that the days were not unexcused). An alert whose streak is gone closes only with it.
+    """
     rules = school.rules
+    evidence = evidence or {}
     current = streaks(ledger.spans(session, school_id=school.id, student_ids=student_ids), school.calendar, day)
     live = live_alerts(session, school.id, student_ids)
     ids = set(current) | set(live)
@@ -174,9 +184,8 @@ def check_alerts(
     for sid, alert in live.items():
         st = current.get(sid)
         if st is None or st.since != alert.since:
-            # Back in class, or the days were re-described (a correction to 病假, an undo).
-            if alert.status == AlertStatus.OPEN or st is None:
-                why = "已返校，预警关闭" if st is None else "缺勤已更正，预警关闭"
+            if sid in evidence and (alert.status == AlertStatus.OPEN or st is None):
+                why = f"{evidence[sid]}，预警关闭"
                 changes.append(close_alert(session, school, alert, students[sid], day, why, now))
             continue
         if (
@@ -199,7 +208,11 @@ def followups(session: Session, alert_id: int) -> list[AlertEvent]:
     return list(
         session.exec(
             select(AlertEvent)
-            .where(AlertEvent.alert_id == alert_id, col(AlertEvent.kind).in_(FOLLOWUP_KINDS))
+            .where(
+                AlertEvent.alert_id == alert_id,
+                col(AlertEvent.kind).in_(FOLLOWUP_KINDS),
+                AlertEvent.status == RecordStatus.ACTIVE,
+            )
             .order_by(col(AlertEvent.at), col(AlertEvent.id))
         )
     )
@@ -231,7 +244,11 @@ def case_views(session: Session, school: SchoolContext, day: dt.date) -> list[Ca
     last: dict[int | None, AlertEvent] = {}
     for ev in session.exec(
         select(AlertEvent)
-        .where(col(AlertEvent.alert_id).in_([a.id for a in live.values()]), col(AlertEvent.kind).in_(FOLLOWUP_KINDS))
+        .where(
+            col(AlertEvent.alert_id).in_([a.id for a in live.values()]),
+            col(AlertEvent.kind).in_(FOLLOWUP_KINDS),
+            AlertEvent.status == RecordStatus.ACTIVE,
+        )
         .order_by(col(AlertEvent.at), col(AlertEvent.id))
     ):
         last[ev.alert_id] = ev

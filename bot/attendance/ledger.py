@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, and_, col, or_, select
 
 from bot.attendance.streak import Span
-from storage.enums import RecordStatus, ReportKind
+from storage.enums import AbsenceKind, DayPortion, RecordStatus, ReportKind
 from storage.models import Absence, ClassReport, Student
 
 ONE_DAY = dt.timedelta(days=1)
@@ -32,6 +32,11 @@ class Change:
     start: dt.date | None = None
     end: dt.date | None = None
     reason: str = ""
+    portion: str = DayPortion.FULL
+
+
+def _whole_days() -> sa.ColumnElement[bool]:
+    return col(Absence.portion) == DayPortion.FULL
 
 
 def _overlapping(
@@ -41,6 +46,7 @@ def _overlapping(
         Absence.school_id == school_id,
         Absence.student_id == student_id,
         Absence.status == RecordStatus.ACTIVE,
+        _whole_days(),
         or_(col(Absence.end).is_(None), col(Absence.end) >= start),
     )
     if end is not None:
@@ -79,10 +85,29 @@ def _already_said(
         Absence.student_id == student_id,
         Absence.status == RecordStatus.ACTIVE,
         Absence.kind == kind,
+        _whole_days(),
         Absence.start <= start,
     )
     if end is None:
-        q = q.where(col(Absence.end).is_(None))
+        # "吴倩还在住院" inside her leave to 12月4日: the leave already says so (its end stays)
+        q = q.where(or_(col(Absence.end).is_(None), col(Absence.end) >= start))
+    else:
+        q = q.where(or_(col(Absence.end).is_(None), col(Absence.end) >= end))
+    return session.exec(q.order_by(col(Absence.start)).limit(1)).first()
+
+
+def _on_leave(session: Session, school_id: str, student_id: str, start: dt.date, end: dt.date | None) -> Absence | None:
+    """A sick or personal leave that already covers these days."""
+    q = select(Absence).where(
+        Absence.school_id == school_id,
+        Absence.student_id == student_id,
+        Absence.status == RecordStatus.ACTIVE,
+        col(Absence.kind).in_([AbsenceKind.SICK, AbsenceKind.PERSONAL]),
+        _whole_days(),
+        Absence.start <= start,
+    )
+    if end is None:
+        q = q.where(or_(col(Absence.end).is_(None), col(Absence.end) >= start))
     else:
         q = q.where(or_(col(Absence.end).is_(None), col(Absence.end) >= end))
     return session.exec(q.order_by(col(Absence.start)).limit(1)).first()
@@ -100,11 +125,32 @@ def record_absence(
     reported_by: str,
     inbound_id: int | None,
     now: dt.datetime,
+    portion: str = DayPortion.FULL,
+    overrides_leave: bool = False,
 ) -> Change:
+    """``overrides_leave``: a correction may turn a leave into 旷课; a plain "没来" may not
+    (the teacher listing a child who is on sick leave is not saying the leave is over)."""
+    if portion != DayPortion.FULL:
+        return record_part_day(
+            session,
+            school_id=school_id,
+            student_id=student_id,
+            kind=kind,
+            day=start,
+            portion=portion,
+            reason=reason,
+            reported_by=reported_by,
+            inbound_id=inbound_id,
+            now=now,
+        )
+    if kind == AbsenceKind.UNEXCUSED and not reason and not overrides_leave:
+        leave = _on_leave(session, school_id, student_id, start, end)
+        if leave is not None:
+            return Change(student_id, "absence", leave.kind, leave.start, leave.end, leave.reason)
     if (same := _already_said(session, school_id, student_id, kind, start, end)) is not None:
         # "王小明还是没来" on day 3 of an open absence: nothing new to record, and
         # splitting the row would make the ledger say the absence began today.
-        return Change(student_id, "absence", kind, same.start, same.end, same.reason or reason)
+        return Change(student_id, "absence", kind, same.start, same.end, same.reason)
     new = Absence(
         school_id=school_id,
         student_id=student_id,
@@ -133,6 +179,62 @@ def record_absence(
     return Change(student_id, "absence", kind, start, end, reason)
 
 
+def record_part_day(
+    session: Session,
+    *,
+    school_id: str,
+    student_id: str,
+    kind: str,
+    day: dt.date,
+    portion: str,
+    reason: str,
+    reported_by: str,
+    inbound_id: int | None,
+    now: dt.datetime,
+) -> Change:
+    """Late, or away for part of ``day``: the child was in school that day, so any
+    whole-day absence covering it ends the day before, and the part missed is its own row.
+    "周子轩下午回来了" after "周子轩发烧": the morning missed keeps the 病假 and its reason."""
+    if kind == AbsenceKind.UNEXCUSED and not reason:
+        for row in covering(session, school_id, [student_id], day):
+            kind, reason = row.kind, row.reason
+    record_return(
+        session,
+        school_id=school_id,
+        student_id=student_id,
+        day=day,
+        reported_by=reported_by,
+        inbound_id=inbound_id,
+        now=now,
+    )
+    for old in session.exec(
+        select(Absence).where(
+            Absence.school_id == school_id,
+            Absence.student_id == student_id,
+            Absence.status == RecordStatus.ACTIVE,
+            Absence.start == day,
+            Absence.portion != DayPortion.FULL,
+        )
+    ):
+        old.status = RecordStatus.SUPERSEDED  # said again: the latest word on the day wins
+        session.add(old)
+    session.add(
+        Absence(
+            school_id=school_id,
+            student_id=student_id,
+            kind=kind,
+            start=day,
+            end=day,
+            portion=portion,
+            reason=reason,
+            reported_by=reported_by,
+            inbound_id=inbound_id,
+            created_at=now,
+        )
+    )
+    return Change(student_id, "part_day", kind, day, day, reason, portion)
+
+
 def record_return(
     session: Session,
     *,
@@ -151,6 +253,7 @@ def record_return(
                 Absence.school_id == school_id,
                 Absence.student_id == student_id,
                 Absence.status == RecordStatus.ACTIVE,
+                _whole_days(),
                 Absence.start <= day,
                 or_(col(Absence.end).is_(None), col(Absence.end) >= day),
             )
@@ -201,7 +304,10 @@ def record_return(
 
 def open_absences(session: Session, school_id: str, student_ids: list[str] | None = None) -> list[Absence]:
     q = select(Absence).where(
-        Absence.school_id == school_id, Absence.status == RecordStatus.ACTIVE, col(Absence.end).is_(None)
+        Absence.school_id == school_id,
+        Absence.status == RecordStatus.ACTIVE,
+        _whole_days(),
+        col(Absence.end).is_(None),
     )
     if student_ids is not None:
         q = q.where(col(Absence.student_id).in_(student_ids))
@@ -236,34 +342,6 @@ def add_class_report(
     )
 
 
-def undo_message(session: Session, inbound_id: int, student_ids: list[str] | None = None) -> list[Absence]:
-    """Undo what one message recorded (about some students only, when given).
-
-    Returns the rows it had written.
-    """
-    q = select(Absence).where(
-        Absence.inbound_id == inbound_id,
-        col(Absence.status).in_([RecordStatus.ACTIVE, RecordStatus.SUPERSEDED]),
-    )
-    if student_ids is not None:
-        q = q.where(col(Absence.student_id).in_(student_ids))
-    mine = list(session.exec(q))
-    ids = [a.id for a in mine]
-    if ids:
-        for old in session.exec(select(Absence).where(col(Absence.superseded_by).in_(ids))):
-            if old.inbound_id != inbound_id:
-                old.status, old.superseded_by = RecordStatus.ACTIVE, None
-                session.add(old)
-    for row in mine:
-        row.status = RecordStatus.UNDONE
-        session.add(row)
-    if student_ids is None:
-        for rep in session.exec(select(ClassReport).where(ClassReport.inbound_id == inbound_id)):
-            rep.status = RecordStatus.UNDONE
-            session.add(rep)
-    return mine
-
-
 def spans(
     session: Session,
     *,
@@ -272,12 +350,13 @@ def spans(
     student_ids: list[str] | None = None,
     active_students_only: bool = True,
 ) -> list[Span]:
-    """Active absence rows of one school (None: every school, for county figures) as
-    Spans, in one query (for streaks, digests, exports)."""
+    """Active whole-day absence rows of one school (None: every school, for county
+    figures) as Spans, in one query (for streaks, digests, exports). A late arrival or a
+    half day is not a day away: see ``part_days``."""
     # SQLAlchemy's select: sqlmodel's is typed for up to four columns.
     q = sa.select(
         col(Absence.student_id), col(Absence.kind), col(Absence.start), col(Absence.end), col(Absence.id)
-    ).where(col(Absence.status) == RecordStatus.ACTIVE)
+    ).where(col(Absence.status) == RecordStatus.ACTIVE, _whole_days())
     if school_id is not None:
         q = q.where(col(Absence.school_id) == school_id)
     if since is not None:
@@ -288,3 +367,33 @@ def spans(
         q = q.join(Student, and_(col(Student.id) == Absence.student_id, col(Student.active)))
     rows: Sequence[tuple[str, str, dt.date, dt.date | None, int]] = session.execute(q).all()
     return [Span(sid, kind, start, end, order) for sid, kind, start, end, order in rows]
+
+
+def part_days(session: Session, *, school_id: str, day: dt.date, upto: dt.date | None = None) -> list[Absence]:
+    """Late arrivals and part-day absences of a day (or a range), for digests and exports."""
+    q = select(Absence).where(
+        Absence.school_id == school_id,
+        Absence.status == RecordStatus.ACTIVE,
+        Absence.portion != DayPortion.FULL,
+        Absence.start >= day,
+        Absence.start <= (upto or day),
+    )
+    return list(session.exec(q.order_by(col(Absence.start), col(Absence.id))))
+
+
+def covering(session: Session, school_id: str, student_ids: list[str], day: dt.date) -> list[Absence]:
+    """Active whole-day rows covering ``day`` for these students."""
+    if not student_ids:
+        return []
+    return list(
+        session.exec(
+            select(Absence).where(
+                Absence.school_id == school_id,
+                col(Absence.student_id).in_(student_ids),
+                Absence.status == RecordStatus.ACTIVE,
+                _whole_days(),
+                Absence.start <= day,
+                or_(col(Absence.end).is_(None), col(Absence.end) >= day),
+            )
+        )
+    )

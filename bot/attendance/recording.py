@@ -3,27 +3,36 @@
 The handlers decide who may do what and what to say; this module holds what a report
 does to the ledger, so the attendance handler, the answers to "which 王小明?", the
 head teacher's 同意 on a parent's leave request and the corrections all record alike.
+
+The roll-call rules (docs/SPEC.md, "Roll-calls"): counts alone never end an absence;
+全勤 / 都到了 / 其他都到了 end the class's absences because they say so; a roll-call that
+names who is away ends the others' open unexcused absences only when its counts agree
+with the names. Alerts close only on such evidence, and the evidence is the close's why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, select
 
-from bot.attendance import ledger
-from bot.attendance.alerts import AlertChange, check_alerts
+from bot.attendance import changelog, ledger
+from bot.attendance.alerts import AlertChange, Change, check_alerts, recipients
 from bot.attendance.parsing import ParseResult
+from bot.attendance.streak import streaks
 from bot.school.config import StaffMember
 from bot.school.context import SchoolContext
 from bot.school.roster import Roster
 from bot.school.roster_file import RosterEntry
-from storage.enums import RecordStatus, ReportKind
-from storage.models import Absence, ClassReport, InboundMessage
+from storage.enums import AbsenceKind, AlertStatus, ChangeSource, DayPortion, RecordStatus, ReportKind
+from storage.models import Absence, Alert, ClassReport, Student
 
+log = logging.getLogger(__name__)
 UNDO_WINDOW = dt.timedelta(minutes=30)
+EXCUSED = (AbsenceKind.SICK, AbsenceKind.PERSONAL)
 
 
 @dataclass(frozen=True)
@@ -32,11 +41,26 @@ class Line:
 
     class_name: str
     name: str
-    action: str  # absence | return | closed_by_rollcall | not_absent
+    action: str  # absence | part_day | return | closed_by_rollcall | not_absent
     kind: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
     reason: str = ""
+    portion: str = DayPortion.FULL
+
+
+@dataclass(frozen=True)
+class RollcallGap:
+    """A roll-call whose counts disagree with the ledger: the bot asks, and infers nothing."""
+
+    class_name: str
+    expected: int
+    present: int
+    recorded: list[RosterEntry]  # recorded away today (after this message's own names)
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.present
 
 
 @dataclass
@@ -45,17 +69,48 @@ class Outcome:
     classes: list[str] = field(default_factory=list)
     student_ids: list[str] = field(default_factory=list)
     alert_changes: list[AlertChange] = field(default_factory=list)  # for the handler to announce
+    # student id → what shows the child is in school (closes an alert, and says so)
+    evidence: dict[str, str] = field(default_factory=dict)
+    confirmed: list[RosterEntry] = field(default_factory=list)  # a count-only roll-call agreed with these
+    gap: RollcallGap | None = None
+    # on leave, not named by a roll-call whose counts say they came: asked, never ended
+    leave_unmentioned: list[RosterEntry] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # names whose part could not be recorded
 
     def add(self, student: RosterEntry, line: Line) -> None:
         self.lines.append(line)
         if student.student_id not in self.student_ids:
             self.student_ids.append(student.student_id)
 
+    def others(self, own_class: str | None) -> dict[str, list[Line]]:
+        """Lines about students of classes other than the reporter's, by class."""
+        out: dict[str, list[Line]] = {}
+        for line in self.lines:
+            if line.class_name != own_class and line.action != "not_absent":
+                out.setdefault(line.class_name, []).append(line)
+        return out
+
 
 def absence_line(
-    student: RosterEntry, kind: str, start: dt.date | None, end: dt.date | None, reason: str | None
+    student: RosterEntry,
+    kind: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    reason: str | None,
+    portion: str = DayPortion.FULL,
 ) -> Line:
-    return Line(student.class_name, student.name, "absence", kind, start, end, reason or "")
+    action = "absence" if portion == DayPortion.FULL else "part_day"
+    return Line(student.class_name, student.name, action, kind, start, end, reason or "", portion)
+
+
+def _safely(session: Session, out: Outcome, student: RosterEntry, work: Callable[[], None]) -> None:
+    """One student's part in its own savepoint: a failure there loses nobody else's."""
+    try:
+        with session.begin_nested():
+            work()
+    except Exception:
+        log.exception("记录失败 recording failed for %s %s", student.class_name, student.name)
+        out.failed.append(student.name)
 
 
 def record_absence(
@@ -70,21 +125,42 @@ def record_absence(
     by: str,
     inbound_id: int | None,
     now: dt.datetime,
+    portion: str = DayPortion.FULL,
+    overrides_leave: bool = False,
 ) -> None:
     assert student.school_id, student  # entries come from a school's roster
-    change = ledger.record_absence(
-        session,
-        school_id=student.school_id,
-        student_id=student.student_id,
-        kind=kind,
-        start=start,
-        end=end,
-        reason=reason or "",
-        reported_by=by,
-        inbound_id=inbound_id,
-        now=now,
-    )
-    out.add(student, absence_line(student, kind, change.start, change.end, change.reason))
+
+    def work() -> None:
+        before = ledger.covering(session, student.school_id, [student.student_id], start)
+        change = ledger.record_absence(
+            session,
+            school_id=student.school_id,
+            student_id=student.student_id,
+            kind=kind,
+            start=start,
+            end=end,
+            reason=reason or "",
+            reported_by=by,
+            inbound_id=inbound_id,
+            now=now,
+            portion=portion,
+            overrides_leave=overrides_leave,
+        )
+        out.add(student, absence_line(student, change.kind or kind, change.start, change.end, change.reason, portion))
+        if portion != DayPortion.FULL:
+            out.evidence[student.student_id] = _PORTION_EVIDENCE[portion]
+        elif kind != AbsenceKind.UNEXCUSED and any(b.kind == AbsenceKind.UNEXCUSED for b in before):
+            out.evidence[student.student_id] = f"缺勤更正为{_KIND_WORD[kind]}"
+
+    _safely(session, out, student, work)
+
+
+_KIND_WORD: dict[str, str] = {AbsenceKind.SICK: "病假", AbsenceKind.PERSONAL: "事假", AbsenceKind.UNEXCUSED: "旷课"}
+_PORTION_EVIDENCE: dict[str, str] = {
+    DayPortion.LATE: "迟到，已到校",
+    DayPortion.MORNING: "下午已到校",
+    DayPortion.AFTERNOON: "上午在校",
+}
 
 
 def record_return(
@@ -97,19 +173,25 @@ def record_return(
     inbound_id: int | None,
     now: dt.datetime,
     action: str = "return",
+    evidence: str = "已返校",
 ) -> None:
     assert student.school_id, student
-    change = ledger.record_return(
-        session,
-        school_id=student.school_id,
-        student_id=student.student_id,
-        day=day,
-        reported_by=by,
-        inbound_id=inbound_id,
-        now=now,
-        action=action,
-    )
-    out.add(student, Line(student.class_name, student.name, action if change else "not_absent", start=day))
+
+    def work() -> None:
+        change = ledger.record_return(
+            session,
+            school_id=student.school_id,
+            student_id=student.student_id,
+            day=day,
+            reported_by=by,
+            inbound_id=inbound_id,
+            now=now,
+            action=action,
+        )
+        out.add(student, Line(student.class_name, student.name, action if change else "not_absent", start=day))
+        out.evidence[student.student_id] = evidence
+
+    _safely(session, out, student, work)
 
 
 def class_of_report(result: ParseResult, room_class: str | None, by_staff: StaffMember | None) -> str | None:
@@ -117,36 +199,86 @@ def class_of_report(result: ParseResult, room_class: str | None, by_staff: Staff
     return result.class_name or room_class or (by_staff.head_of if by_staff else None)
 
 
-def close_unlisted(
+def own_class(room_class: str | None, by_staff: StaffMember | None) -> str | None:
+    """The class a report counts as reported for: the room's, else the sender's own."""
+    return room_class or (by_staff.head_of if by_staff else None)
+
+
+def _away_today(
+    session: Session, school: SchoolContext, roster: Roster, class_name: str, day: dt.date
+) -> list[Absence]:
+    ids = [s.student_id for s in roster.by_class.get(class_name, [])]
+    return ledger.covering(session, school.id, ids, day)
+
+
+def _protected(row: Absence) -> bool:
+    """A leave, or an absence with a stated end: only words about the child end it."""
+    return row.kind in EXCUSED or row.end is not None
+
+
+def _apply_rollcall(
     session: Session,
+    school: SchoolContext,
+    result: ParseResult,
     out: Outcome,
-    roster: Roster,
-    class_name: str,
-    listed: set[str],
+    roll_class: str,
     *,
     day: dt.date,
     by: str,
     inbound_id: int | None,
     now: dt.datetime,
+    named_earlier: set[str],
 ) -> None:
-    """A roll-call names who is absent: everyone else of the class is in school today."""
-    ids = [s.student_id for s in roster.by_class.get(class_name, []) if s.student_id not in listed]
-    if not ids:
+    roster = school.roster(session)
+    rc = result.rollcall
+    listed = {a.student.student_id for a in result.absences if a.start <= day and (a.end is None or a.end >= day)}
+    named = len(listed) + sum(1 for u in result.unresolved if u.role == "absence")
+    away = [r for r in _away_today(session, school, roster, roll_class, day) if r.student_id not in out.evidence]
+
+    def end(rows: Iterable[Absence], why: str) -> None:
+        for sid in sorted({r.student_id for r in rows}):
+            if sid in roster.by_id:
+                record_return(
+                    session,
+                    out,
+                    roster.by_id[sid],
+                    day=day,
+                    by=by,
+                    inbound_id=inbound_id,
+                    now=now,
+                    action="closed_by_rollcall",
+                    evidence=why,
+                )
+
+    if result.others_present or (rc and rc.said_all):
+        # The teacher said everyone (else) is here: that is evidence for each of them.
+        # "其他都到了" on its own: the children named in the teacher's earlier messages today are the ones away
+        others = result.others_present and not (rc and rc.said_all)
+        keep = listed | (named_earlier if others else set())
+        why = "点名：其他同学都到了" if others else "全勤点名"
+        end([r for r in away if r.student_id not in keep], why)
         return
-    covering = session.exec(
-        select(Absence.student_id)
-        .where(
-            col(Absence.student_id).in_(ids),
-            Absence.status == RecordStatus.ACTIVE,
-            Absence.start <= day,
-            or_(col(Absence.end).is_(None), col(Absence.end) >= day),
-        )
-        .distinct()
-    ).all()
-    for sid in sorted(covering):
-        record_return(
-            session, out, roster.by_id[sid], day=day, by=by, inbound_id=inbound_id, now=now, action="closed_by_rollcall"
-        )
+    if rc is None or rc.expected is None or rc.present is None:
+        return
+    missing = rc.expected - rc.present
+    if named:
+        protected = {r.student_id for r in away if _protected(r) and r.student_id not in listed}
+        if missing in (named, named + len(protected)):
+            unlisted = [r for r in away if r.student_id not in listed and not _protected(r)]
+            end(unlisted, f"点名（应到{rc.expected} 实到{rc.present}）未报缺勤")
+            if protected and missing == named:
+                out.leave_unmentioned = [roster.by_id[i] for i in sorted(protected) if i in roster.by_id]
+            return
+    else:
+        if missing == len({r.student_id for r in away}):
+            out.confirmed = [
+                roster.by_id[sid] for sid in dict.fromkeys(r.student_id for r in away) if sid in roster.by_id
+            ]
+            return
+    recorded_ids = list(dict.fromkeys([r.student_id for r in away] + sorted(listed)))
+    out.gap = RollcallGap(
+        roll_class, rc.expected, rc.present, [roster.by_id[i] for i in recorded_ids if i in roster.by_id]
+    )
 
 
 def apply_report(
@@ -160,8 +292,12 @@ def apply_report(
     day: dt.date,
     room_class: str | None,
     by_staff: StaffMember | None = None,
+    named_earlier: set[str] | None = None,
 ) -> Outcome:
-    """Record a report's absences, returns and roll-call; then check the alert rule."""
+    """Record a report's absences, returns and roll-call; then check the alert rule.
+
+    ``named_earlier``: students the sender reported away earlier today (for a bare
+    "其他都到了", which means everyone but them)."""
     out = Outcome()
     for a in result.absences:
         record_absence(
@@ -175,21 +311,27 @@ def apply_report(
             by=by,
             inbound_id=inbound_id,
             now=now,
+            portion=a.portion,
         )
     for r in result.returns:
         record_return(session, out, r.student, day=r.date, by=by, inbound_id=inbound_id, now=now)
-    listed = {a.student.student_id for a in result.absences} | {
-        u_s.student_id for u in result.unresolved for u_s in u.candidates
-    }
     roll_class = class_of_report(result, room_class, by_staff) if (result.rollcall or result.others_present) else None
     if roll_class:
-        close_unlisted(
-            session, out, school.roster(session), roll_class, listed, day=day, by=by, inbound_id=inbound_id, now=now
+        _apply_rollcall(
+            session,
+            school,
+            result,
+            out,
+            roll_class,
+            day=day,
+            by=by,
+            inbound_id=inbound_id,
+            now=now,
+            named_earlier=named_earlier or set(),
         )
-    touched = {a.student.class_name for a in result.absences if a.start <= day and (a.end is None or a.end >= day)}
-    if roll_class:
         rc = result.rollcall
-        kind = ReportKind.ALL_PRESENT if (rc and rc.all_present and not result.absences) else ReportKind.ROLLCALL
+        said_all = (rc is not None and rc.said_all) or (result.others_present and not result.absences)
+        kind = ReportKind.ALL_PRESENT if (said_all and not result.absences) else ReportKind.ROLLCALL
         ledger.add_class_report(
             session,
             school_id=school.id,
@@ -202,7 +344,15 @@ def apply_report(
             expected=rc.expected if rc else None,
             present=rc.present if rc else None,
         )
-        touched.discard(roll_class)
+    mine = own_class(room_class, by_staff)
+    # Only the reporter's own class counts as reported: a word about another class's
+    # child is news for that class's head teacher, not its roll-call.
+    touched = {
+        a.student.class_name
+        for a in result.absences
+        if a.start <= day and (a.end is None or a.end >= day) and a.student.class_name == mine
+    }
+    touched.discard(roll_class)
     for class_name in sorted(touched):
         ledger.add_class_report(
             session,
@@ -223,7 +373,7 @@ def finish(session: Session, school: SchoolContext, out: Outcome, day: dt.date, 
     """Check the alert rule for the students a report touched; the changes go on ``out``."""
     if out.student_ids:
         session.flush()
-        out.alert_changes += check_alerts(session, school, day, now, out.student_ids)
+        out.alert_changes += check_alerts(session, school, day, now, out.student_ids, evidence=out.evidence)
 
 
 # -- taking a report back --------------------------------------------------------------
@@ -236,30 +386,14 @@ def last_report(
     student_ids: Iterable[str] | None = None,
     window: dt.timedelta | None = UNDO_WINDOW,
 ) -> int | None:
-    """The inbound id of the sender's latest message that recorded something (within the window)."""
-    ids = list(student_ids) if student_ids is not None else None
-    candidates: list[int | None] = []
-    q = (
-        select(func.max(Absence.inbound_id))
-        .join(InboundMessage, col(InboundMessage.id) == Absence.inbound_id)
-        .where(InboundMessage.sender_id == sender_id, Absence.status != RecordStatus.UNDONE)
+    """The inbound id of the sender's latest message whose changes to the ledger still
+    stand (about these students, when given; within the window)."""
+    return changelog.last_message(
+        session,
+        sender_id,
+        since=now - window if window is not None else None,
+        student_ids=list(student_ids) if student_ids is not None else None,
     )
-    if window is not None:
-        q = q.where(Absence.created_at >= now - window)
-    if ids is not None:
-        q = q.where(col(Absence.student_id).in_(ids))
-    candidates.append(session.exec(q).first())
-    if ids is None:
-        q = (
-            select(func.max(ClassReport.inbound_id))
-            .join(InboundMessage, col(InboundMessage.id) == ClassReport.inbound_id)
-            .where(InboundMessage.sender_id == sender_id, ClassReport.status != RecordStatus.UNDONE)
-        )
-        if window is not None:
-            q = q.where(ClassReport.created_at >= now - window)
-        candidates.append(session.exec(q).first())
-    found = [c for c in candidates if c is not None]
-    return max(found) if found else None
 
 
 def undo(
@@ -269,17 +403,82 @@ def undo(
     day: dt.date,
     now: dt.datetime,
     student_ids: list[str] | None = None,
+    by_inbound: int | None = None,
 ) -> tuple[list[RosterEntry], list[AlertChange]]:
-    """Undo what one message recorded (for some students only, when given): whom it was
-    about, and what that did to their alerts."""
-    rows = ledger.undo_message(session, inbound_id, student_ids)
-    ids = sorted({r.student_id for r in rows})
-    changes: list[AlertChange] = []
-    if ids:
-        session.flush()
-        changes = check_alerts(session, school, day, now, ids)
+    """Undo what one message did (to some students only, when given), exactly: every row
+    it wrote or changed is put back, alerts included. Returns whom it was about and what
+    that did to their alerts (reopened, or withdrawn), for the notices."""
     roster = school.roster(session)
-    return [roster.by_id[i] for i in ids if i in roster.by_id], changes
+    changes = changelog.changes_of(session, inbound_id, student_ids)
+    if student_ids is not None:
+        changes += _class_reports_left_alone(session, roster, inbound_id, student_ids)
+    reverted = changelog.undo(session, changes, by_inbound=by_inbound, now=now)
+    ids: list[str] = list(
+        dict.fromkeys(r.row.student_id for r in reverted if r.table in ("absence", "alert") and r.row.student_id)
+    )
+    alert_changes = _alert_notices(session, school, reverted, day)
+    if ids:
+        # An alert the morning check opened on what this message said has lost its ground.
+        with changelog.as_source(session, ChangeSource.UNDO):
+            alert_changes += check_alerts(session, school, day, now, ids, evidence=dict.fromkeys(ids, "报告已撤销"))
+    return [roster.by_id[i] for i in ids if i in roster.by_id], alert_changes
+
+
+def _class_reports_left_alone(
+    session: Session, roster: Roster, inbound_id: int, student_ids: list[str]
+) -> list[changelog.LedgerChange]:
+    """Undoing some students of a message: its class report goes too when nobody of that
+    class is left in what the message still says."""
+    gone = {roster.by_id[i].class_name for i in student_ids if i in roster.by_id}
+    rest = changelog.changes_of(session, inbound_id)
+    staying = {
+        roster.by_id[c.student_id].class_name
+        for c in rest
+        if c.student_id and c.student_id not in student_ids and c.student_id in roster.by_id
+    }
+    out = []
+    for c in rest:
+        if c.table_name == "class_report" and c.op == "insert":
+            report = session.get(ClassReport, c.row_id)
+            if report is not None and report.class_name in gone - staying and report.kind == ReportKind.ABSENCES:
+                out.append(c)
+    return out
+
+
+def _alert_notices(
+    session: Session, school: SchoolContext, reverted: list[changelog.Reverted], day: dt.date
+) -> list[AlertChange]:
+    """Who was told of an alert's close hears it is open again; of its opening, that it is withdrawn."""
+    out: list[AlertChange] = []
+    touched = [r for r in reverted if r.table == "alert"]
+    if not touched:
+        return out
+    session.flush()
+    ids = [r.row.student_id for r in touched]
+    current = streaks(ledger.spans(session, school_id=school.id, student_ids=ids), school.calendar, day)
+    for r in touched:
+        alert: Alert = r.row
+        student = session.get(Student, alert.student_id)
+        if student is None:
+            continue
+        who = recipients(school, student, head_teacher=True)
+        st = current.get(alert.student_id)
+        if r.op == "insert":
+            out.append(AlertChange(Change.WITHDRAWN, alert, student, day, who, why="报告已撤销"))
+        elif r.after.get("status") == AlertStatus.CLOSED and alert.status != AlertStatus.CLOSED:
+            out.append(
+                AlertChange(
+                    Change.REOPENED,
+                    alert,
+                    student,
+                    day,
+                    who,
+                    streak=st.days if st else 0,
+                    since=alert.since,
+                    why="关闭预警的报告已撤销",
+                )
+            )
+    return out
 
 
 def recent_rows(

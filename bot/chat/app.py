@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot.attendance import changelog
 from bot.attendance.alerts import AlertChange
 from bot.chat import rooms
 from bot.chat.outbox import Outbox, Recipient, enqueue
@@ -235,6 +236,8 @@ class App:
                 return None
             if msg.room_id is not None:
                 rooms.saw(session, msg.room_id, msg.room, self.clock.now())
+            # From here every ledger row this message writes or changes is logged against it.
+            changelog.track(session, inbound_id=inbound.id, school_id=school.id, now=self.clock.now())
             ctx = Context(self, msg, sender, where, session, inbound, school)
             try:
                 name = self._dispatch(ctx)

@@ -1,7 +1,9 @@
 """Questions the bot asked and waits on: which 王小明? approve this leave? which topic?
 
-One open question per (person, place) at a time: a new question replaces an older one
-of the same person there, so a stray "2" never answers something long forgotten.
+Mostly one open question of a kind per (person, place): a new question replaces an older
+one there, so a stray "2" never answers something long forgotten. "Which student?"
+questions are the exception (``replace=False``): two reports in a row may each leave
+one, and each is kept until answered.
 """
 
 from __future__ import annotations
@@ -30,17 +32,10 @@ def ask(
     payload: dict[str, Any],
     now: dt.datetime,
     ttl: dt.timedelta,
+    replace: bool = True,
 ) -> PendingQuestion:
-    session.exec(
-        update(PendingQuestion)
-        .where(
-            col(PendingQuestion.ask_to) == ask_to,
-            col(PendingQuestion.status) == PendingStatus.OPEN,
-            col(PendingQuestion.kind) == kind,
-            _in_room(room),
-        )
-        .values(status=PendingStatus.REPLACED)
-    )
+    if replace:
+        _replace(session, kind=kind, ask_to=ask_to, room=room)
     q = PendingQuestion(
         kind=kind,
         ask_to=ask_to,
@@ -51,6 +46,19 @@ def ask(
     )
     session.add(q)
     return q
+
+
+def _replace(session: Session, *, kind: str, ask_to: str, room: str | None) -> None:
+    session.exec(
+        update(PendingQuestion)
+        .where(
+            col(PendingQuestion.ask_to) == ask_to,
+            col(PendingQuestion.status) == PendingStatus.OPEN,
+            col(PendingQuestion.kind) == kind,
+            _in_room(room),
+        )
+        .values(status=PendingStatus.REPLACED)
+    )
 
 
 def latest(
@@ -66,6 +74,27 @@ def latest(
     if since is not None:
         q = q.where(PendingQuestion.created_at >= since)
     return session.exec(q.order_by(col(PendingQuestion.id).desc()).limit(1)).first()
+
+
+def open_here(
+    session: Session,
+    ask_to: str,
+    room: str | None,
+    kinds: tuple[str, ...],
+    since: dt.datetime,
+    anywhere: bool = False,
+) -> list[PendingQuestion]:
+    """Every open question to this person in this place since ``since``, newest first
+    (``anywhere``: wherever it was asked — a teacher may answer a group's question privately)."""
+    q = select(PendingQuestion).where(
+        PendingQuestion.ask_to == ask_to,
+        PendingQuestion.status == PendingStatus.OPEN,
+        col(PendingQuestion.kind).in_(kinds),
+        PendingQuestion.created_at >= since,
+    )
+    if not anywhere:
+        q = q.where(_in_room(room))
+    return list(session.exec(q.order_by(col(PendingQuestion.id).desc())))
 
 
 def all_open(session: Session, ask_to: str, kind: str, now: dt.datetime) -> list[PendingQuestion]:

@@ -57,6 +57,13 @@ def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
 
 
+PORTION_LABELS = {"late": "迟到", "morning": "上午缺课", "afternoon": "下午缺课"}
+
+
+def portion_label(portion: str) -> str:
+    return PORTION_LABELS.get(portion, "")
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -67,7 +74,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(md=md, weekday=weekday, hm=hm, kind=kind_label)
+    env.filters.update(md=md, weekday=weekday, hm=hm, kind=kind_label, portion=portion_label)
     return env
 
 

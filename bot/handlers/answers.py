@@ -16,12 +16,14 @@ from bot.handlers import attendance
 from bot.handlers.leave import APPROVAL, approve, decline
 from bot.reports.reminders import days_away
 from bot.school.classnames import find_classes
-from storage.enums import PendingKind, PendingStatus, RoomKind, SenderKind
+from bot.school.roster_file import RosterEntry
+from storage.enums import AbsenceKind, PendingKind, PendingStatus, RoomKind, SenderKind
 from storage.models import PendingQuestion
 
 Found = tuple[re.Match[str], list[PendingQuestion]]  # the answer as matched, and the open questions it may answer
 
 YES = re.compile(r"^(?:是|是的|对|对的|嗯|恩|好|好的|确认|没错|ok|OK)[!！。.]*$")
+YES_WORDS = re.compile(r"是的|对的|没错|确认|是|对|嗯|恩|就是|应该是")
 NO = re.compile(r"^(?:不是|不对|错了|都不是|没有|否|算了|取消)[!！。.]*$")
 ARRIVED = re.compile(
     r"^(?P<name>\S{0,4}?)\s*(?:今天)?(?:已经)?(?:到了|来了|到校了|已到|到校|来学校了|返校了|回来了)[!！。.啦了]*$"
@@ -47,14 +49,42 @@ def only_a_class(text: str) -> bool:
     return not FILLER.sub("", rest)
 
 
-def which_question(ctx: Context) -> PendingQuestion | None:
+Which = tuple[PendingQuestion, RosterEntry | None]  # the question answered, and the student named in the answer
+
+
+def named_candidate(ctx: Context, text: str, questions: list[PendingQuestion]) -> Which | None:
+    """ "对，是郭玉梅" / "郭玉梅" / "三年级二班的郭玉梅": the question whose candidates include the name."""
+    for q in questions:
+        for sid in pending.payload(q)["items"][0]["candidates"]:
+            st = ctx.roster.by_id.get(sid)
+            if st is None or st.name not in text:
+                continue
+            rest = text.replace(st.name, "", 1)
+            for m in find_classes(rest):
+                rest = rest[: m.start] + rest[m.end :]
+            if not FILLER.sub("", YES_WORDS.sub("", rest)):
+                return q, st
+    return None
+
+
+def which_question(ctx: Context) -> Which | None:
     text = ctx.text.strip()
-    if not (pending.choice_number(text) is not None or YES.match(text) or NO.match(text) or only_a_class(text)):
+    questions = attendance.waiting_questions(ctx, STALE)
+    if not questions:
         return None
-    return attendance.waiting_question(ctx, STALE)
+    if named := named_candidate(ctx, text, questions):
+        return named
+    if (n := pending.choice_number(text)) is not None:
+        # the latest question it can answer: "2" after a yes/no question answers the list before it
+        fits = [q for q in questions if n <= len(pending.payload(q)["items"][0]["candidates"])]
+        return (fits or questions)[0], None
+    if YES.match(text) or NO.match(text) or only_a_class(text):
+        return questions[0], None  # a bare answer answers the latest question
+    return None
 
 
-def on_which(ctx: Context, q: PendingQuestion) -> None:
+def on_which(ctx: Context, found: Which) -> None:
+    q, named = found
     data = pending.payload(q)
     item, rest = data["items"][0], data["items"][1:]
     if pending.is_expired(q, ctx.now):
@@ -66,12 +96,14 @@ def on_which(ctx: Context, q: PendingQuestion) -> None:
     roster = ctx.roster
     candidates = [roster.by_id[i] for i in item["candidates"] if i in roster.by_id]
     text = ctx.text.strip()
-    chosen = None
-    if NO.match(text):
+    chosen = named
+    if named is None and NO.match(text):
         pending.close(ctx.session, q)
         ctx.reply_staff_safe("attendance/dropped.j2", text=item["text"])
     else:
-        if (n := pending.choice_number(text)) is not None and 1 <= n <= len(candidates):
+        if chosen is not None:
+            pass
+        elif (n := pending.choice_number(text)) is not None and 1 <= n <= len(candidates):
             chosen = candidates[n - 1]
         elif YES.match(text) and len(candidates) == 1:
             chosen = candidates[0]
@@ -84,11 +116,57 @@ def on_which(ctx: Context, q: PendingQuestion) -> None:
             return
         pending.close(ctx.session, q)
         out = attendance.record_item(ctx, item, chosen, data["by"])
-        ctx.reply_staff_safe(
-            "attendance/recorded.j2", lines=out.lines, rollcall=None, class_name=None, notes=[], mismatch=None
-        )
+        attendance.reply_recorded(ctx, out)
     if rest:
         attendance.ask_which(ctx, rest, by=data["by"], room_class=data.get("room_class"))
+    elif earlier := [other for other in attendance.waiting_questions(ctx, STALE) if other.id != q.id]:
+        attendance.ask_again(ctx, earlier[0])
+
+
+# -- "是谁到校了？" after a roll-call whose counts disagree ---------------------------------
+
+
+def gap_answer(ctx: Context) -> tuple[PendingQuestion, list[RosterEntry]] | None:
+    """Names alone ("蔡雨泽、周子轩") answer the roll-call's question; anything more is a report."""
+    r = ctx.report
+    if not r.mentioned or r.absences or r.returns or r.unresolved or r.rollcall or r.cancel:
+        return None
+    rest = ctx.text
+    for st in r.mentioned:
+        rest = rest.replace(st.name, "")
+    if FILLER.sub("", re.sub(r"[、和跟及还有]", "", rest)):
+        return None
+    q = pending.latest(ctx.session, ctx.sender.id, attendance.question_room(ctx), (PendingKind.ROLLCALL_GAP,))
+    if q is None or pending.is_expired(q, ctx.now):
+        return None
+    return q, list(dict.fromkeys(r.mentioned))
+
+
+def on_gap_answer(ctx: Context, found: tuple[PendingQuestion, list[RosterEntry]]) -> None:
+    q, students = found
+    data = pending.payload(q)
+    pending.close(ctx.session, q)
+    out = recording.Outcome()
+    for st in students:
+        if data["came_back"]:
+            recording.record_return(
+                ctx.session, out, st, day=ctx.today, by=ctx.sender.id, inbound_id=ctx.inbound.id, now=ctx.now
+            )
+        else:
+            recording.record_absence(
+                ctx.session,
+                out,
+                st,
+                kind=AbsenceKind.UNEXCUSED,
+                start=ctx.today,
+                end=None,
+                reason=None,
+                by=ctx.sender.id,
+                inbound_id=ctx.inbound.id,
+                now=ctx.now,
+            )
+    ctx.finish(out, ctx.today)
+    attendance.reply_recorded(ctx, out)
 
 
 # -- "今天到校了吗？" ------------------------------------------------------------------------
@@ -165,5 +243,6 @@ def on_approval(ctx: Context, found: Found) -> None:
 def register(app: App) -> None:
     staff, direct = {SenderKind.STAFF}, {RoomKind.DIRECT}
     app.add_handler(on_which, name="which_student_answer", senders=staff, match=which_question)
+    app.add_handler(on_gap_answer, name="rollcall_gap_answer", senders=staff, match=gap_answer)
     app.add_handler(on_check_answer, name="absence_check_answer", rooms=direct, senders=staff, match=check_answer)
     app.add_handler(on_approval, name="leave_approval", rooms=direct, senders=staff, match=approval_answer)

@@ -16,6 +16,7 @@ from bot.attendance.parsing import Absence
 from bot.chat import pending
 from bot.chat.app import App, Context
 from bot.chat.outbox import Recipient
+from bot.handlers import attendance
 from bot.school.roster_file import RosterEntry
 from storage.enums import AbsenceKind, PendingKind, PendingStatus, RoomKind, SenderKind
 from storage.models import PendingQuestion
@@ -117,7 +118,7 @@ def approve(ctx: Context, q: PendingQuestion) -> None:
         now=ctx.now,
     )
     ctx.finish(out, ctx.today)
-    ctx.reply("attendance/recorded.j2", lines=out.lines, rollcall=None, class_name=None, notes=[], mismatch=None)
+    attendance.reply_recorded(ctx, out)
     ctx.send(Recipient(contact=data["parent_id"]), "leave/approved.j2", student=student, line=out.lines[0])
 
 

@@ -16,7 +16,7 @@ from bot.chat.app import STAFF_PLACES, App, Context
 from bot.reports import digest
 from bot.reports.jobs import render_daily_digest
 from bot.school.context import SchoolContext
-from storage.enums import RecordStatus, SenderKind
+from storage.enums import AlertStatus, RecordStatus, SenderKind
 from storage.models import Absence, Alert, AlertEvent, Student
 
 ASKED_AS = {"alerts": "预警", "not_returned": "未返校名单", "absent_today": "今日缺勤", "student_record": "某某 记录"}
@@ -80,7 +80,7 @@ def student_record(ctx: Context, student_id: str) -> dict[str, Any]:
     alerts = list(
         s.exec(
             select(Alert)
-            .where(Alert.school_id == ctx.school.id, Alert.student_id == student_id)
+            .where(Alert.school_id == ctx.school.id, Alert.student_id == student_id, Alert.status != AlertStatus.UNDONE)
             .order_by(col(Alert.id))
         )
     )
@@ -88,7 +88,7 @@ def student_record(ctx: Context, student_id: str) -> dict[str, Any]:
     if alerts:
         for ev in s.exec(
             select(AlertEvent)
-            .where(col(AlertEvent.alert_id).in_(list(events)))
+            .where(col(AlertEvent.alert_id).in_(list(events)), AlertEvent.status == RecordStatus.ACTIVE)
             .order_by(col(AlertEvent.at), col(AlertEvent.id))
         ):
             events[ev.alert_id].append(ev)

@@ -18,7 +18,16 @@ from storage.enums import AlertEventKind
 if TYPE_CHECKING:
     from bot.chat.app import App
 
-_KEYS = {Change.OPENED: "alert", Change.ESCALATED: "alert-escalated", Change.CLOSED: "alert-closed"}
+_KEYS = {
+    Change.OPENED: "alert",
+    Change.ESCALATED: "alert-escalated",
+    Change.CLOSED: "alert-closed",
+    Change.REOPENED: "alert-reopened",
+    Change.WITHDRAWN: "alert-withdrawn",
+}
+# An alert opens and escalates once per episode (two bot processes checking at once send
+# one notice); a close can be undone and happen again, so each of those is its own notice.
+_ONCE_PER_EPISODE = (Change.OPENED, Change.ESCALATED)
 
 
 def queue_transfer_closings(app: App, session: Session, closed: list[tuple[int, str]]) -> None:
@@ -44,15 +53,16 @@ def queue_alert_notices(app: App, session: Session, school: SchoolContext, chang
         if ch.change == Change.OPENED:
             data |= {"streak": ch.streak, "since": ch.since}
             data["head_teacher"] = school.head_teacher_of(ch.student.class_name)
-        elif ch.change == Change.ESCALATED:
-            data |= {"streak": ch.streak, "since": ch.since, "followups": ch.followups}
+        elif ch.change in (Change.ESCALATED, Change.REOPENED):
+            data |= {"streak": ch.streak, "since": ch.since, "followups": ch.followups, "why": ch.why}
         else:
             data["why"] = ch.why
         template = f"alerts/{ch.change.value}.j2"
+        key = f"{_KEYS[ch.change]}:{ch.alert.id}"
+        if ch.change not in _ONCE_PER_EPISODE:
+            key += f":{app.clock.now().isoformat()}"
         for rid in ch.recipients:
-            app.queue(
-                session, school, f"{_KEYS[ch.change]}:{ch.alert.id}:{rid}", Recipient(contact=rid), template, **data
-            )
+            app.queue(session, school, f"{key}:{rid}", Recipient(contact=rid), template, **data)
         if ch.change == Change.OPENED:
             add_event(
                 session,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -22,6 +22,9 @@ from storage.enums import AbsenceKind, AlertStatus, RecordStatus
 from storage.models import Alert, ClassReport, Student
 
 KIND_ORDER = (AbsenceKind.UNEXCUSED, AbsenceKind.SICK, AbsenceKind.PERSONAL)
+# Above this many students away the digest lists classes with counts, and names only for
+# the unexcused and alert cases, so that it stays readable on a phone.
+DETAIL_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,14 @@ class ClassLine:
     name: str
     absent: list[tuple[Student, str]]  # (student, kind), unexcused first
     reported: bool
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(kind for _, kind in self.absent)
+
+    @property
+    def unexcused(self) -> list[Student]:
+        return [s for s, kind in self.absent if kind == AbsenceKind.UNEXCUSED]
 
 
 @dataclass(frozen=True)
@@ -42,9 +53,14 @@ class DailyDigest:
     home_teaching: list[CaseView]
     flagged: list[Student]  # 脱贫 / 留守 students absent today
     calendar_incomplete: bool
+    part_days: list[tuple[Student, str]] = field(default_factory=list)  # (student, portion): late, half days
+
+    @property
+    def detailed(self) -> bool:
+        return self.absent_total + len(self.part_days) <= DETAIL_LIMIT
 
     def template_data(self) -> dict[str, Any]:
-        return dict(vars(self))
+        return dict(vars(self)) | {"detailed": self.detailed}
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,16 @@ def daily(session: Session, school: SchoolContext, day: dt.date) -> DailyDigest:
         if rows or name not in reported:
             classes.append(ClassLine(name, rows, name in reported))
     cases = case_views(session, school, day)
+    part_rows = ledger.part_days(session, school_id=school.id, day=day)
+    part_students = (
+        {s.id: s for s in session.exec(select(Student).where(col(Student.id).in_([r.student_id for r in part_rows])))}
+        if part_rows
+        else {}
+    )
+    part_days = sorted(
+        ((part_students[r.student_id], r.portion) for r in part_rows if r.student_id in part_students),
+        key=lambda p: (p[0].class_name, p[0].name),
+    )
     flagged = sorted((s for s in students.values() if s.poverty or s.left_behind), key=lambda s: (s.class_name, s.name))
     return DailyDigest(
         day=day,
@@ -101,6 +127,7 @@ def daily(session: Session, school: SchoolContext, day: dt.date) -> DailyDigest:
         home_teaching=[c for c in cases if c.alert.status == AlertStatus.HOME_TEACHING],
         flagged=flagged,
         calendar_incomplete=not school.calendar.is_known(day),
+        part_days=part_days,
     )
 
 

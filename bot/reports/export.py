@@ -26,7 +26,7 @@ from bot.attendance.streak import SchoolDayIndex, Span, kinds_by_day
 from bot.school.calendar import SchoolCalendar
 from bot.school.classnames import parse_class_name
 from bot.school.config import SchoolConfig
-from storage.enums import AbsenceKind, AlertEventKind, AlertStatus, RecordStatus
+from storage.enums import AbsenceKind, AlertEventKind, AlertStatus, DayPortion, RecordStatus
 from storage.models import Absence, Alert, AlertEvent, ClassReport, Enrolment, Student
 
 KIND_LABELS: dict[str, str] = {
@@ -35,6 +35,7 @@ KIND_LABELS: dict[str, str] = {
     AbsenceKind.UNEXCUSED: "无故缺勤",
 }
 KINDS = (AbsenceKind.SICK, AbsenceKind.PERSONAL, AbsenceKind.UNEXCUSED)
+PORTION_LABELS = {DayPortion.LATE: "迟到", DayPortion.MORNING: "上午缺课", DayPortion.AFTERNOON: "下午缺课"}
 ABSENCES, ALERTS, DAILY = "缺勤台账", "预警与劝返", "班级每日统计"
 HEADERS = {
     ABSENCES: ("学籍号", "姓名", "班级", "缺勤日期", "类型", "原因", "连续天数", "报告人", "脱贫家庭", "留守儿童"),
@@ -51,7 +52,7 @@ HEADERS = {
         "监护人",
         "联系电话",
     ),
-    DAILY: ("日期", "班级", "在籍人数", "病假", "事假", "无故缺勤", "缺勤合计", "是否已报告"),
+    DAILY: ("日期", "班级", "在籍人数", "病假", "事假", "无故缺勤", "缺勤合计", "迟到或缺半天", "是否已报告"),
 }
 DATE_FORMAT = "yyyy-mm-dd"
 WRAP_COLUMNS = {(ALERTS, "劝返记录"), (ALERTS, "连续天数"), (ALERTS, "处理结果"), (ABSENCES, "原因")}
@@ -154,7 +155,13 @@ def build_ledger(
     export = LedgerExport(Workbook(), school_days=max(0, upto - lo + 1), open_until=today if stopped else None)
     wb = export.workbook
     wb.remove(wb.active)
-    export.rows[ABSENCES] = _absence_sheet(wb, session, school, students, spans, index, lo, upto, kinds, runs)
+    parts = (
+        [r for r in ledger.part_days(session, school_id=school.id, day=index.days[lo], upto=index.days[upto])]
+        if upto >= lo
+        else []
+    )
+    parts = [r for r in parts if r.student_id in students]
+    export.rows[ABSENCES] = _absence_sheet(wb, session, school, students, spans, index, lo, upto, kinds, runs, parts)
     export.rows[ALERTS] = _alert_sheet(
         wb,
         session,
@@ -165,7 +172,7 @@ def build_ledger(
         as_of,
         {sid: r.get(index.position(as_of), 0) for sid, r in runs.items()},
     )
-    export.rows[DAILY] = _daily_sheet(wb, session, school, students, index, lo, upto, kinds)
+    export.rows[DAILY] = _daily_sheet(wb, session, school, students, index, lo, upto, kinds, parts)
     return export
 
 
@@ -180,6 +187,7 @@ def _absence_sheet(
     upto: int,
     kinds: dict[str, dict[int, str]],
     runs: dict[str, dict[int, int]],
+    parts: list[Absence],
 ) -> int:
     # Which row states each day: the latest report, as in kinds_by_day; its reason and
     # reporter are read in one more query over the rows touching the range.
@@ -221,6 +229,30 @@ def _absence_sheet(
                 ),
             )
         )
+    for p in parts:
+        # A late arrival or a half day: in school that day, so no streak
+        st = students[p.student_id]
+        reporter = member.name if (member := school.staff_by_wechat(p.reported_by)) else p.reported_by
+        label = PORTION_LABELS.get(DayPortion(p.portion), p.portion)
+        if p.kind != AbsenceKind.UNEXCUSED:
+            label += f"（{KIND_LABELS[p.kind]}）"
+        rows.append(
+            (
+                (p.start, _class_key(st.class_name), st.name, p.student_id),
+                (
+                    p.student_id,
+                    st.name,
+                    st.class_name,
+                    p.start,
+                    label,
+                    p.reason,
+                    0,
+                    reporter,
+                    _yes(st.poverty),
+                    _yes(st.left_behind),
+                ),
+            )
+        )
     return _write(wb, ABSENCES, [r for _, r in sorted(rows, key=lambda r: r[0])])
 
 
@@ -239,6 +271,7 @@ def _alert_sheet(
         for a in session.exec(
             select(Alert).where(
                 Alert.school_id == school.id,
+                Alert.status != AlertStatus.UNDONE,
                 Alert.since <= end,
                 or_(col(Alert.closed_on).is_(None), col(Alert.closed_on) >= start),
             )
@@ -251,6 +284,7 @@ def _alert_sheet(
             select(AlertEvent)
             .where(
                 col(AlertEvent.alert_id).in_([a.id for a in alerts]),
+                AlertEvent.status == RecordStatus.ACTIVE,
                 col(AlertEvent.kind).in_(
                     (AlertEventKind.FOLLOWUP, AlertEventKind.HOME_TEACHING, AlertEventKind.CLOSED)
                 ),
@@ -306,7 +340,9 @@ def _daily_sheet(
     lo: int,
     upto: int,
     kinds: dict[str, dict[int, str]],
+    parts: list[Absence],
 ) -> int:
+    part_counts = Counter((p.start, students[p.student_id].class_name) for p in parts)
     classes = sorted(set(school.classes) | {s.class_name for s in students.values()}, key=_class_key)
     if upto < lo:
         return _write(wb, DAILY, [])
@@ -346,6 +382,7 @@ def _daily_sheet(
                     on_roll[name],
                     *(c[k] for k in KINDS),
                     sum(c[k] for k in KINDS),
+                    part_counts[(day, name)],
                     _yes((name, day) in reported),
                 )
             )

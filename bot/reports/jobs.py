@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from bot.attendance import changelog
 from bot.attendance.alerts import check_alerts
 from bot.chat.outbox import Recipient
 from bot.chat.render import render
 from bot.reports import digest, reminders
 from bot.reports.alert_notices import queue_alert_notices
 from bot.school.context import SchoolContext
-from storage.enums import PendingKind, Role, RoomKind
+from storage.enums import ChangeSource, PendingKind, Role, RoomKind
 from storage.models import PendingQuestion
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def morning_absence_check(app: App, school: SchoolContext, day: dt.date) -> None
                 "reminders/absence_check.j2",
                 student=check.student,
                 days=check.days,
+                since=check.since,
                 absence=check.absence,
             )
             if sent:
@@ -94,6 +96,7 @@ def rollcall_reminder(app: App, school: SchoolContext, day: dt.date) -> None:
 
 def alert_check(app: App, school: SchoolContext, day: dt.date) -> None:
     with Session(app.engine, expire_on_commit=False) as session:
+        changelog.track(session, inbound_id=None, school_id=school.id, now=app.clock.now(), source=ChangeSource.JOB)
         changes = check_alerts(session, school, day, app.clock.now())
         queue_alert_notices(app, session, school, changes)
         session.commit()

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from bot.attendance import ledger
+from bot.attendance.streak import streaks
 from bot.reports.digest import reported_classes
 from bot.school.calendar import SchoolCalendar
 from bot.school.config import StaffMember
 from bot.school.context import SchoolContext
+from storage.enums import AbsenceKind
 from storage.models import Absence, Student
 
 
@@ -23,6 +25,7 @@ class AbsenceCheck:
     absence: Absence
     teacher: StaffMember
     days: int  # school days away before today
+    since: dt.date  # the first of them
 
 
 def unreported_classes(session: Session, school: SchoolContext, day: dt.date) -> list[tuple[str, StaffMember]]:
@@ -43,8 +46,19 @@ def days_away(calendar: SchoolCalendar, start: dt.date, day: dt.date) -> int:
 
 
 def absence_checks(session: Session, school: SchoolContext, day: dt.date) -> list[AbsenceCheck]:
-    """Each open absence that began before today and still has a head teacher to ask."""
+    """Each open absence that began before today and still has a head teacher to ask.
+
+    The days away are counted as the alert counts them (the streak module, up to the last
+    school day), so the morning question and the alert never disagree."""
     rows = [a for a in ledger.open_absences(session, school.id) if a.start < day]
+    prev = school.calendar.previous_school_day(day)
+    unexcused = (
+        streaks(
+            ledger.spans(session, school_id=school.id, student_ids=[a.student_id for a in rows]), school.calendar, prev
+        )
+        if rows and prev
+        else {}
+    )
     students = (
         {
             s.id: s
@@ -61,7 +75,8 @@ def absence_checks(session: Session, school: SchoolContext, day: dt.date) -> lis
         teacher = school.config.head_teacher_of(student.class_name) if student else None
         if student is None or teacher is None:
             continue
-        n = days_away(school.calendar, absence.start, day)
+        st = unexcused.get(absence.student_id) if absence.kind == AbsenceKind.UNEXCUSED else None
+        n = st.days if st else days_away(school.calendar, absence.start, day)
         if n >= 1:
-            out.append(AbsenceCheck(student, absence, teacher, n))
+            out.append(AbsenceCheck(student, absence, teacher, n, st.since if st else absence.start))
     return out

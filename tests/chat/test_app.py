@@ -44,7 +44,7 @@ async def test_crash_in_handler_keeps_the_message_and_answers_politely(make_bot)
 
     bot.app.handlers.insert(0, type(bot.app.handlers[0])(boom, "boom"))
     out = await bot.say("王小明今天没来", message_id="wx-crash")
-    assert [o.contact for o in out] == [WANGFANG] and "消息已保存" in out[0].text
+    assert [o.contact for o in out] == [WANGFANG] and "没有记入台账" in out[0].text
     with bot.session() as s:
         row = s.execute(select(InboundMessage).where(InboundMessage.message_id == "wx-crash")).scalar_one()
         assert row.status == "failed" and "disk on fire" in row.error and row.text == "王小明今天没来"

@@ -308,7 +308,7 @@ def test_the_ledger_export_keeps_each_schools_own_history(played):
         assert {r[0] for r in sheets[sid][ABSENCES] if r[1] == "王小明"} == {XIAOMING[sid]["id"]}
         assert XIAOMING[other]["phone"] not in str(sheets[sid])
     # 三年级一班 on Tuesday: shimen's class reported, qingshi's did not
-    reported = {sid: {(r[0], r[1]): r[7] for r in sheets[sid][DAILY]} for sid in NAMES}
+    reported = {sid: {(r[0], r[1]): r[8] for r in sheets[sid][DAILY]} for sid in NAMES}
     assert reported["shimen"][(WEEK[1], "三年级一班")] == "是"
     assert reported["qingshi"][(WEEK[1], "三年级一班")] == "否"
     assert reported["qingshi"][(WEEK[0], "三年级一班")] == "是"  # 郑秀英 reported 林佳琪 on Monday

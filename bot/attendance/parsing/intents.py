@@ -21,6 +21,20 @@ _NAME_FIX = [
     (re.compile(r"是\s*" + _N + _SEP + r"不是\s*" + _N), (2, 1)),
     (re.compile(_N + r"\s*(?:的|同学)?\s*" + _WRONG + "?" + _SEP + r"(?:\S{0,3}?)" + _TO + r"\s*" + _N), (1, 2)),
     (re.compile(_N + r"\s*" + _WRONG + _SEP + r"(?:应该)?是\s*" + _N), (1, 2)),
+    # "刚才说的杨强是郑强" / "林立新不是我们班的 写错了 是姜立新"
+    (re.compile(r"(?:说|报|写|发)的\s*" + _N + _SEP + r"(?:应该|其实)?是\s*" + _N), (1, 2)),
+    (
+        re.compile(
+            _N
+            + r"\s*(?:不是|不在)(?:我们|我|咱们|咱|本|这个)班(?:的)?"
+            + _SEP
+            + f"(?:{_WRONG})?"
+            + _SEP
+            + r"(?:应该|其实)?是\s*"
+            + _N
+        ),
+        (1, 2),
+    ),
 ]
 _CANCEL = re.compile(L.alt(L.CANCEL))
 _CORRECT_TRIGGER = re.compile(L.alt(L.CORRECT_TRIGGERS))
@@ -43,7 +57,20 @@ def name_correction(m: str, starts: dict[int, int]) -> tuple[int, int] | None:
     return None
 
 
-_KIND_AFTER = re.compile(r"^\s*(?:是)?\s*(?:旷课|病假|事假|请假|缺勤)")
+_KIND_AFTER = re.compile(r"^\s*(?:是)?\s*(?:旷课|病假|事假|请假|缺勤)|^\s*(?:错了|错|早了)")
+
+
+# "刚才报的李静不对" / "李静报错了" / "李静不是我们班的": the report about these students was
+# wrong; they are taken back, whoever else was reported since.
+_WRONG_ABOUT = re.compile(
+    "(?:报|记|发)的\ue000\ue001*(?:的)?(?:那条|记录|缺勤)?(?:不对|错了|有误|不是)"
+    "|\ue000\ue001*(?:的)?(?:那条|记录)?(?:报错了|报错|弄错了|搞错了|记错了|发错了|报重了)"
+    "|\ue000\ue001*(?:不是|不在)(?:我们|我|咱们|咱|本|这个)班"
+)
+
+
+def wrong_report_spans(m: str) -> list[tuple[int, int]]:
+    return [x.span() for x in _WRONG_ABOUT.finditer(m)]
 
 
 def is_cancel(clauses: list[str]) -> bool:

@@ -57,7 +57,7 @@ _WEAK_PREFIX = re.compile(
     + "|上午|下午|早上|中午|\ue004|\ue005|\ue000|\ue001)*$"
 )
 _QUESTION = re.compile(
-    r"(?:[吗么嘛]\s*$|呢\s*$|谁|哪个|哪些|哪位|有没有|是不是|是否|几个|多少|什么时候|何时|怎么|为什么|为啥|咋|"
+    r"(?:[吗么嘛](?:\s|$)|呢\s*$|谁|哪个|哪些|哪位|有没有|是不是|是否|几个|多少|什么时候|何时|怎么|为什么|为啥|咋|"
     r"了\s*(?:没|没有)\s*$|(?:来|到|回来|返校)(?:没|没有|不)\s*$|来没来|到没到|来不来|回没回|在不在)"
 )
 
@@ -180,28 +180,50 @@ class Facts:
 
 
 _FILLER_HEAD = re.compile(
-    r"^(?:[\s,、:]|因为|由于|是|说|说是|据说|听说|已经|都|也|还|又|今天|因|的|了|就|今|家长说|同学|孩子)+"
+    r"^(?:[\s,、:]|因为|由于|是|说|说是|据说|听说|已经|都|也|还|又|今天|因|的|了|就|今|家长说|同学|孩子|"
+    + L.alt(L.ABSENT + L.LABEL_SICK + L.LABEL_PERSONAL)
+    + r")+"
 )
 _FILLER_TAIL = re.compile(
-    r"(?:[\s,、:。!]|了|的|呢|啊|所以|就|都|也|还|" + L.alt(L.ABSENT + L.LEAVE + ["未能到校", "不能来"]) + r")+$"
+    r"(?:[\s,、:。!]|了|的|呢|啊|所以|就|都|也|还|"
+    + L.alt(L.ABSENT + [w for w in L.LEAVE if not w.startswith("请的")] + ["未能到校", "不能来"])
+    + r")+$"
 )
 
 
 def reason_text(s: str, m: str, spans: Sequence[Piece | tuple[int, int]], words: list[Word]) -> str | None:
-    """The words of the reason, from the cleaned text: each clause that gives one,
-    without names, dates and durations (for the ledger: 电话打不通, 发烧 …)."""
+    """The reason as the teacher wrote it, from the cleaned text: each clause that gives
+    one (or says who asked for the leave), without names, dates, durations and the kind
+    words the confirmation already shows: "肚子疼，家长打电话请的假", "打他妈电话关机"."""
     parts: list[str] = []
     if any(w.negated or w.old for w in words if w.cat in LABELS):  # a correction: the new label
         new = [w.text for w in words if w.cat in REASON_CATS and not (w.negated or w.old or w.hedged)]
         return new[-1] if new else None
     for p in spans:
         a, b = p if isinstance(p, tuple) else (p.start, p.end)
-        if not any(a <= w.start < b and w.cat in REASON_CATS and not (w.negated or w.hedged or w.old) for w in words):
+        here = [w for w in words if a <= w.start < b and not (w.negated or w.hedged or w.old)]
+        if not any(w.cat in REASON_CATS | {"leave"} for w in here):
             continue
         raw = "".join(s[i] for i in range(a, b) if m[i] not in MARKS).strip()
-        raw = _FILLER_TAIL.sub("", _FILLER_HEAD.sub("", raw)).strip()
-        if len(raw) <= 1:
-            raw = next(w.text for w in words if a <= w.start < b and w.cat in REASON_CATS)
+        raw = _trim(raw)
+        if len(raw) <= 1 or raw in _BARE_KIND:
+            # only a kind word was left: the kind shows it; a lone reason word stays
+            raw = next((w.text for w in here if w.cat in REASON_CATS - set(LABELS)), "")
         if raw and raw not in parts:
             parts.append(raw)
     return "，".join(parts) or None
+
+
+# what is left of "请病假到下周五" once the date is gone
+_LEAVE_UNTIL = re.compile(r"(?:请(?:了)?(?:病|事)?假)?(?:到|至|直到)$")
+
+
+def _trim(raw: str) -> str:
+    while True:
+        cut = _LEAVE_UNTIL.sub("", _FILLER_TAIL.sub("", _FILLER_HEAD.sub("", raw)).strip()).strip()
+        if cut == raw:
+            return cut
+        raw = cut
+
+
+_BARE_KIND = set(L.LABEL_SICK + L.LABEL_PERSONAL + L.LABEL_UNEXCUSED + L.LEAVE + L.ABSENT + ["请假了", "假"])

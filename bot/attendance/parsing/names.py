@@ -351,7 +351,24 @@ _CJK = re.compile(r"[\u4e00-\u9fff]+")
 def find_name_like(m: str) -> list[tuple[int, int, str]]:
     """(start, end, token) of name-shaped runs in the masked text m: a common surname
     after a boundary, 1–2 more characters, then an attendance word, a date, a
-    parenthesis or a list separator before another name."""
+    parenthesis or a list separator before another name. Found names are masked and
+    the text read again, so "李敬 郑晓东 今天没来" finds 李敬 before the name found after it."""
+    found: list[tuple[int, int, str]] = []
+    while True:
+        more = [t for t in _find_name_like(m) if t not in found]
+        if not more:
+            return sorted(found)
+        found += more
+        chars = list(m)
+        for a, b, _ in more:
+            chars[a:b] = ["\ue000"] + ["\ue001"] * (b - a - 1)
+        m = "".join(chars)
+
+
+_BEFORE_NAME = re.compile("^(?:\\s+|\\s*[、,，和跟及与]\\s*)\ue000")
+
+
+def _find_name_like(m: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     i, n = 0, len(m)
     while i < n:
@@ -365,7 +382,7 @@ def find_name_like(m: str) -> list[tuple[int, int, str]]:
             t = m[i : i + k]
             if len(t) < k or not _CJK.fullmatch(t) or t[-1] in L.NOT_IN_NAME:
                 break
-            if _FOLLOW.match(m[i + k : i + k + 8]) or _listed_end(m, i, i + k):
+            if _FOLLOW.match(m[i + k : i + k + 8]) or _listed_end(m, i, i + k) or _BEFORE_NAME.match(m[i + k :]):
                 best = t
                 break
         if (

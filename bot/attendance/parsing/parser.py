@@ -10,6 +10,7 @@ or nothing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from bot.attendance.parsing import intents
@@ -17,6 +18,7 @@ from bot.attendance.parsing.dates import date_roles, find_dates, find_durations
 from bot.attendance.parsing.kinds import Facts, reason_text, scan
 from bot.attendance.parsing.names import NameMention, find_name_like, find_names, near_candidates, resolve, school_order
 from bot.attendance.parsing.normalize import clean
+from bot.attendance.parsing.portion import day_portion
 from bot.attendance.parsing.result import (
     Absence,
     KindCorrection,
@@ -37,6 +39,7 @@ from bot.school.config import StaffMember
 from bot.school.roster import Roster
 from bot.school.roster_file import RosterEntry
 
+_IN_SCHOOL = re.compile(r"(?<![没未不有])(?:来|到|在)(?:了|过)|才(?:来|到)|上完|早退|回家|接走")
 _ERROR_WORDS = {"发错了", "发错", "报错了", "弄错了", "搞错了"}
 _REPORT_CATS = {
     "absent",
@@ -172,6 +175,7 @@ class _Parse:
         self.cancel_students: list[RosterEntry] = []
         self.kind_fix: KindCorrection | None = None
         self.specific: dict[int, bool] = {}  # absence said of this student alone
+        self.resolved: dict[int, RosterEntry] = {}  # person index → the student it is
         self.group_of = {mem.index: (g, mem) for g in groups for mem in g.members}
         self.fix = intents.name_correction(m, {p.start: i for i, p in enumerate(self.people)})
         self.all_words = [w for c in self.clauses if not c.question for w in scan(m, c.start, c.end)]
@@ -192,6 +196,16 @@ class _Parse:
         returns = list({r.student.student_id: r for r in self.out_ret}.values())
         unresolved = _dedupe(self.out_unres)
         clause_texts = [m[c.start : c.end] for c in self.clauses]
+        wrong = intents.wrong_report_spans(self.m_names) if not (self.fix or self.cancel_students) else []
+        if wrong:
+            taken = {
+                st.student_id: st
+                for i, p in enumerate(self.people)
+                if (st := self.resolved.get(i)) is not None and any(a <= p.start < b for a, b in wrong)
+            }
+            self.cancel_students = list(taken.values())
+            absences = [a for a in absences if a.student.student_id not in taken]
+            returns = [r for r in returns if r.student.student_id not in taken]
         cancel = not self.fix and (
             bool(self.cancel_students)
             or intents.is_cancel(
@@ -203,7 +217,11 @@ class _Parse:
             fixed = Facts(self.all_words).corrected_kind
             if fixed:
                 kind_fix = KindCorrection(fixed[1], fixed[0], None)
-        rollcall = Rollcall(rc.expected, rc.present, rc.all_present) if rc.found else None
+        rollcall = Rollcall(rc.expected, rc.present, rc.all_present, rc.said_all) if rc.found else None
+        others_present = any(intents.others_present(t) for t in clause_texts)
+        if rollcall is None and others_present and not self.people:
+            # "其他都到了" on its own: a roll-call of the class, everyone but those named before
+            rollcall = Rollcall(None, None, False)
         reported = bool(absences or any(u.role == "absence" for u in unresolved) or name_fix or kind_fix)
         if not self.people and not rollcall and not kind_fix:
             for c, t in zip(self.clauses, clause_texts, strict=False):
@@ -240,7 +258,7 @@ class _Parse:
             kind_correction=kind_fix,
             cancel=cancel,
             cancel_students=self.cancel_students,
-            others_present=any(intents.others_present(t) for t in clause_texts),
+            others_present=others_present,
             notes=self.notes,
             mentioned=self.mentioned,
             text=self.s,
@@ -252,6 +270,8 @@ class _Parse:
         own_words = [w for p in own for w in scan(m, p.start, p.end)]
         if self.fix and i in self.fix:
             return "correction"
+        if facts.returned and not facts.absent:
+            return "return"  # "刘鹏今天来了 搞错了 刚才撤销错了": the child's being here outweighs the apology
         if any(w.cat == "cancel" for w in own_words):
             # "刚才那条发错了，蒋天佑是事假": owning up to an error and then saying what
             # the student's leave is corrects the kind; it does not undo the report
@@ -285,7 +305,13 @@ class _Parse:
         student, candidates, near = self._who(person, g, mem)
         if student is not None:
             self.mentioned.append(student)
+            self.resolved[i] = student
         role = self._role(i, person, pieces, facts)
+        portion = None
+        if role in (None, "absence", "return"):
+            said = "".join(self.s[p.start : p.end] for p in pieces if p.role != "header")
+            portion = day_portion(said)
+            role = "absence" if portion else role
         if role is None or (role == "correction" and self.fix is not None and i == self.fix[0]):
             return
         if role in ("query", "cancel"):
@@ -315,8 +341,15 @@ class _Parse:
         )
         self.notes.extend(n for n in timing.notes if n not in self.notes)
         back = return_date(pieces, facts.words, self.dates, self.roles, self.today) if facts.returned else None
+        if portion in ("morning", "afternoon") and timing.start < self.today and not _IN_SCHOOL.search(said):
+            # "昨天下午就没来了": away since then, not half a day (nothing says the child came)
+            portion = None
+            if role == "absence" and not facts.absent:
+                role = None
         entries: list[tuple[str, dt.date | None]] = []
-        if role == "absence" and back is not None:
+        if portion:
+            entries.append(("part", timing.start))
+        elif role == "absence" and back is not None:
             # came back: the absence before it (if it began earlier), and the return
             if timing.explicit_start and timing.start < back:
                 end = timing.end or self.calendar.previous_school_day(back) or timing.start
@@ -328,6 +361,11 @@ class _Parse:
         elif back is not None:
             entries.append(("return", back))
         for what, val in entries:
+            if what == "part":
+                what, val = "absence", timing.start
+                part = portion
+            else:
+                part = None
             if student is None:
                 ab = what == "absence"
                 self.out_unres.append(
@@ -341,10 +379,11 @@ class _Parse:
                         end=val if ab else None,
                         reason=reason if ab else None,
                         date=None if ab else val,
+                        portion=part or "full",
                     )
                 )
             elif what == "absence":
-                self.out_abs.append(Absence(student, facts.kind, timing.start, val, reason))
+                self.out_abs.append(Absence(student, facts.kind, timing.start, val, reason, part or "full"))
                 self.specific[id(self.out_abs[-1])] = len(g.members) == 1 if g else True
             else:
                 assert val is not None  # a return's entry is its date, ``back``

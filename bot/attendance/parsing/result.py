@@ -31,6 +31,9 @@ class Absence:
     start: dt.date
     end: dt.date | None  # None = open until the student is back
     reason: str | None = None  # the reason as written (发烧, 电话打不通 …), for the ledger
+    # DayPortion: full | late | morning | afternoon (the part of ``start`` missed). Beyond
+    # the JSON: the ``parse`` contract shows a part day as that one day.
+    portion: str = "full"
 
     def to_json(self) -> dict:
         return {**_who(self.student), "kind": self.kind, "start": _iso(self.start), "end": _iso(self.end)}
@@ -57,6 +60,7 @@ class Unresolved:
     end: dt.date | None = None
     reason: str | None = None
     date: dt.date | None = None  # for a return
+    portion: str = "full"  # DayPortion of an absence
 
     def to_json(self) -> dict:
         return {"text": self.text, "candidates": [_who(s) for s in self.candidates]}
@@ -67,6 +71,7 @@ class Rollcall:
     expected: int | None
     present: int | None
     all_present: bool  # the teacher said 全勤/都到了 (or present == expected)
+    said_all: bool = False  # the words said it (全勤/都到了): counts alone never end an absence
 
     def to_json(self) -> dict:
         return {"expected": self.expected, "present": self.present}

@@ -18,11 +18,12 @@ _UNIT = r"\s*(?:人|名|个)?"
 _EXPECTED = re.compile(
     r"(?:应到|应出勤|应到校|应有|全班共有|全班共|全班有|全班|总人数|班级人数)" + _SEP + rf"(?P<n>{NUM})" + _UNIT
 )
+# "来了36个" is a count; "没来了 一直联系不上" is not (a number word then more words, no unit).
 _PRESENT = re.compile(
-    r"(?:实到|实际到|实出勤|出勤|到校|已到|到了|来了)"
+    r"(?:实到|实际到|实出勤|出勤|到校|已到|(?<![没未不])到了|(?<![没未不])来了)"
     + _SEP
     + rf"(?P<n>{NUM})"
-    + _UNIT
+    + r"(?:\s*(?:人|名|个)|(?![\u4e00-\u9fff]))"
     + rf"(?:\s*/\s*(?P<of>{NUM})"
     + _UNIT
     + ")?"
@@ -53,7 +54,8 @@ class Rollcall:
     expected: int | None = None
     present: int | None = None
     absent: int | None = None  # 缺2人 (used to work out ``present``)
-    all_present: bool = False  # the teacher said 全勤 / 都到了
+    all_present: bool = False  # the teacher said 全勤 / 都到了, or present == expected
+    said_all: bool = False  # the words, not the counts: only these end absences by themselves
     spans: list[tuple[int, int]] = field(default_factory=list)
 
     @property
@@ -96,11 +98,15 @@ def find_rollcall(m: str, clauses: list[tuple[int, int]]) -> Rollcall:
             rc.spans.append((x.start("n"), x.end()) if x.group("n") else x.span())
     for s, e in clauses:
         text = m[s:e]
-        if re.search(NAME_RE, text) or _NO_ALL.search(text) or _NOT_TODAY.search(text):
+        if _NO_ALL.search(text) or _NOT_TODAY.search(text):
             continue
         said = _ALL.search(text)
+        name = re.search(NAME_RE, text)
+        # "全勤 李婧也来了": the class, then a child; "张洋和张洋洋都到了": only the children
+        if name and (said is None or said.start() > name.start()):
+            continue
         if said and not _OTHERS.search(text[: said.start()]):
-            rc.all_present = True
+            rc.all_present = rc.said_all = True
             rc.spans.append((s + said.start(), s + said.end()))
     if rc.expected is None and rc.present is not None and rc.absent is not None:
         rc.expected = rc.present + rc.absent

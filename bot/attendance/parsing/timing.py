@@ -173,8 +173,9 @@ def _best_plain(
             return 1
         return 2
 
-    # "今天也没来" / "下周一也来不了": a day added to the absence, not its start
-    plain = [d for d in plain if not _ALSO.match(m_of(d))]
+    # "今天也没来" / "下周一也来不了": a day added to the absence, not its start; but a
+    # past day said with 也 ("昨天也没来，忘了报") is a day away the ledger did not have
+    plain = [d for d in plain if not (_ALSO.match(m_of(d)) and d.date >= today)]
     # "没来" says a day that has come: a later day beside it ("他爸说明天…") is no start
     if words and all(
         w.cat in ("absent", "no_reason")

@@ -159,6 +159,9 @@ PERSONAL = [
 # Asking for leave without an illness: excused, personal unless an illness is named.
 LEAVE = [
     "请假",
+    "请的假",
+    "请的病假",
+    "请的事假",
     "请了假",
     "请个假",
     "请过假",
