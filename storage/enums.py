@@ -137,3 +137,10 @@ class Role(StrEnum):
     DROPOUT_OFFICER = "dropout_officer"  # 控辍保学专干
     HEAD_TEACHER = "head_teacher"
     HEALTH_REPORTER = "health_reporter"  # 疫情报告人: 因病缺课 clusters go to them (else the principal)
+
+
+class EnrolmentEnd(StrEnum):
+    """Why a student's time at a school ended (``Enrolment.left_why``)."""
+
+    LEFT = "离校"  # marked as left by a roster import (--mark-missing-left)
+    TRANSFER = "转学"

@@ -22,6 +22,9 @@ class School(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
     name: str
     timezone: str = "Asia/Shanghai"
+    # Bumped by every roster change (import, transfer): a running bot reloads its roster
+    # when the number it holds is not this one.
+    roster_version: int = 0
 
 
 class SchoolClass(SQLModel, table=True):
@@ -46,6 +49,9 @@ class Student(SQLModel, table=True):
     boarding: bool = False  # 寄宿
     poverty: bool = False  # 脱贫家庭 (formerly 建档立卡)
     left_behind: bool = False  # 留守儿童
+    id_card: str = ""  # 身份证号: kept from the export, never shown in chat
+    birth_date: str = ""  # as the export writes it
+    address: str = ""  # 家庭住址
     active: bool = True  # False: no longer on the roster (left); never deleted
     left_on: dt.date | None = None
     updated_at: dt.datetime = Field(default_factory=_utcnow)
@@ -64,7 +70,8 @@ class Enrolment(SQLModel, table=True):
     class_name: str
     joined_on: dt.date | None = None  # None: on the roll before the bot knew
     left_on: dt.date | None = None  # None: still there
-    left_why: str = ""  # 转学 (transfer) | 离校 (no longer listed)
+    left_why: str = ""  # EnrolmentEnd: 转学 (transfer) | 离校 (marked as left)
+    left_to: str = ""  # where a transfer went: the school's name, in or outside this deployment
 
 
 class Staff(SQLModel, table=True):

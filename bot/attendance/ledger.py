@@ -36,12 +36,12 @@ class Change:
     portion: str = DayPortion.FULL
 
 
-def illness_tags(kind: str, reason: str) -> dict[str, str]:
-    """The 因病缺课 tags a sick absence carries (none for other kinds)."""
+def illness_tags(kind: str, reason: str) -> tuple[str, str]:
+    """The 因病缺课 tags (symptoms, diseases) a sick absence carries (none for other kinds)."""
     if kind != AbsenceKind.SICK:
-        return {"symptoms": "", "diseases": ""}
+        return "", ""
     tags = tag(reason)
-    return {"symptoms": ",".join(tags.symptoms), "diseases": ",".join(tags.diseases or (UNKNOWN,))}
+    return ",".join(tags.symptoms), ",".join(tags.diseases or (UNKNOWN,))
 
 
 def _whole_days() -> sa.ColumnElement[bool]:
@@ -162,6 +162,7 @@ def record_absence(
         # "王小明还是没来" on day 3 of an open absence: nothing new to record, and
         # splitting the row would make the ledger say the absence began today.
         return Change(student_id, "absence", kind, same.start, same.end, same.reason)
+    symptoms, diseases = illness_tags(kind, reason)
     new = Absence(
         school_id=school_id,
         student_id=student_id,
@@ -169,7 +170,8 @@ def record_absence(
         start=start,
         end=end,
         reason=reason,
-        **illness_tags(kind, reason),
+        symptoms=symptoms,
+        diseases=diseases,
         reported_by=reported_by,
         inbound_id=inbound_id,
         created_at=now,
@@ -230,6 +232,7 @@ def record_part_day(
     ):
         old.status = RecordStatus.SUPERSEDED  # said again: the latest word on the day wins
         session.add(old)
+    symptoms, diseases = illness_tags(kind, reason)
     session.add(
         Absence(
             school_id=school_id,
@@ -239,7 +242,8 @@ def record_part_day(
             end=day,
             portion=portion,
             reason=reason,
-            **illness_tags(kind, reason),
+            symptoms=symptoms,
+            diseases=diseases,
             reported_by=reported_by,
             inbound_id=inbound_id,
             created_at=now,

@@ -78,8 +78,9 @@ class Context:
     school: SchoolContext  # the room's school; in a direct message, the sender's
     _seq: itertools.count = field(default_factory=itertools.count)
 
-    @property
+    @cached_property
     def roster(self) -> Roster:
+        """The school's roster as this message sees it (reloaded when an import changed it)."""
         return self.school.roster(self.session)
 
     @property
@@ -271,6 +272,14 @@ class App:
         )
 
     def _dispatch(self, ctx: Context) -> str:
+        if ctx.sender.kind != SenderKind.STAFF:
+            # How a school secretary finds a new teacher's chat id for school.toml.
+            log.info(
+                "不在 school.toml 里的发送人 sender not in school.toml: %s（%s）在 in %s",
+                ctx.msg.sender_id,
+                ctx.msg.sender_name or "?",
+                ctx.msg.room_id or "私聊 direct",
+            )
         for handler in self.handlers:
             matched = handler.check(ctx)
             if not matched:

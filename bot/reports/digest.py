@@ -101,7 +101,7 @@ def daily(session: Session, school: SchoolContext, day: dt.date) -> DailyDigest:
         by_class[students[sid].class_name].append((students[sid], kind))
     reported = reported_classes(session, school, day)
     classes = []
-    for name in school.config.classes:
+    for name in school.roster(session).classes:
         rows = sorted(by_class.get(name, []), key=lambda r: (KIND_ORDER.index(AbsenceKind(r[1])), r[0].name))
         if rows or name not in reported:
             classes.append(ClassLine(name, rows, name in reported))

@@ -32,7 +32,7 @@ def unreported_classes(session: Session, school: SchoolContext, day: dt.date) ->
     """Classes with no report today (a 全勤 report counts) that have a head teacher to ask."""
     reported = reported_classes(session, school, day)
     out = []
-    for name in school.config.classes:
+    for name in school.roster(session).classes:
         teacher = school.config.head_teacher_of(name)
         if name not in reported and teacher is not None:
             out.append((name, teacher))

@@ -1,36 +1,60 @@
-"""The school folder: ``school.toml`` + ``roster.csv`` (+ optional ``policy.toml``).
+"""The school folder: ``school.toml`` + a roster (``roster.csv`` or an Excel export) (+ ``policy.toml``).
 
-Loading is strict and every problem is reported at once, with file and line, in words a
-school secretary can act on: a bot that starts on a wrong roster would raise false
-dropout alerts about real children.
+``school.toml`` is declared as pydantic models and every problem is reported at once,
+with file and line and what to write instead, in words a school secretary can act on:
+a bot that starts on a wrong configuration would raise false dropout alerts about real
+children. Loading a school does not read its roster (a county's roster takes seconds):
+the running bot reads the roster from the database, ``roster import`` and the first
+start read the file, and ``schoolbot check`` checks both together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic.dataclasses import dataclass as checked
 
 from bot.school.classnames import parse_class_name
-from bot.school.roster_file import RosterEntry, RosterError, read_roster
+from bot.school.roster_file import RosterEntry, RosterError, RosterFile, class_order, read_roster_file
+from bot.school.settings_file import ConfigProblems, explain, read_toml, toml_error, where
+from storage.enums import Role, RoomKind
 
-ROLES = ("principal", "vice_principal", "dropout_officer", "head_teacher")
-ROOM_KINDS = ("parents", "staff", "leaders")
-
-
-class SchoolConfigError(Exception):
-    """All problems found in a school folder; ``problems`` is a list of readable lines."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("学校配置有误 / school configuration errors:\n" + "\n".join(f"- {p}" for p in problems))
+ROLES = tuple(r.value for r in Role)
+ROOM_KINDS = (RoomKind.PARENTS.value, RoomKind.STAFF.value, RoomKind.LEADERS.value)
+ROSTER_NAMES = ("roster.csv", "roster.xlsx", "roster.xls", "名单.xlsx", "名单.xls", "名单.csv")
+SchoolConfigError = ConfigProblems  # the name the rest of the project knows
+_STRICT = ConfigDict(extra="forbid")
+HEADLESS_SHOWN = 20  # classes named in the no-head-teacher warning; a county roster has hundreds
 
 
-@dataclass(frozen=True)
+def _time(value: object) -> object:
+    # Chinese input methods type the colon full-width.
+    return value.replace("：", ":").strip() if isinstance(value, str) else value
+
+
+def canonical_class(value: object) -> object:
+    """A class written in any form the roster accepts (三(2)班, 3年2班 …) → 三年级二班."""
+    if value is None or not isinstance(value, str):
+        return value
+    ref = parse_class_name(value)
+    if ref is None:
+        raise ValueError(f"班级“{value}”认不出来，请写成“三年级二班”或“三(2)班”")
+    return ref.canonical()
+
+
+Days = Annotated[int, Field(strict=True, ge=1, le=60)]
+ClockTime = Annotated[dt.time, BeforeValidator(_time)]
+ClassName = Annotated[str, BeforeValidator(canonical_class)]
+
+
+@checked(frozen=True, config=_STRICT)
 class Term:
     name: str
     start: dt.date
@@ -38,38 +62,77 @@ class Term:
     extra_holidays: tuple[dt.date, ...] = ()
     extra_school_days: tuple[dt.date, ...] = ()
 
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"学期结束日期 {self.end} 早于开始日期 {self.start}")
 
-@dataclass(frozen=True)
+
+@checked(frozen=True, config=_STRICT)
 class Rules:
-    unexcused_streak_alert_days: int = 3
-    escalate_after_days: int = 5
-    digest_time: dt.time = dt.time(16, 30)
-    rollcall_reminder_time: dt.time = dt.time(9, 30)
+    unexcused_streak_alert_days: Days = 3
+    escalate_after_days: Days = 5
+    digest_time: ClockTime = dt.time(16, 30)
+    rollcall_reminder_time: ClockTime = dt.time(9, 30)
 
 
-@dataclass(frozen=True)
+@checked(frozen=True, config=_STRICT)
 class StaffMember:
-    name: str
-    wechat_id: str
-    roles: tuple[str, ...]
+    name: Annotated[str, Field(min_length=1)]
+    wechat_id: Annotated[str, Field(min_length=1)]
+    roles: tuple[Role, ...] = ()
     title: str = ""
-    head_of: str | None = None
+    head_of: ClassName | None = None
 
     def has(self, role: str) -> bool:
         return role in self.roles
 
 
-@dataclass(frozen=True)
+@checked(frozen=True, config=ConfigDict(extra="forbid", populate_by_name=True))
 class RoomConfig:
-    topic: str  # what the school calls the group; never how it is recognised
-    kind: str
-    class_name: str | None = None
-    id: str | None = None  # the transport's room id, when the school knows it
+    topic: Annotated[str, Field(min_length=1)]  # what the school calls the group; never how it is recognised
+    kind: Literal["parents", "staff", "leaders"]
+    class_name: Annotated[ClassName | None, Field(alias="class")] = None
+    id: Annotated[str, Field(min_length=1)] | None = None  # the transport's room id, when the school knows it
+
+    def __post_init__(self) -> None:
+        if self.kind == "parents" and self.class_name is None:
+            raise ValueError(f'家长群“{self.topic}”要写 class（哪个班的家长群），例如 class = "三年级二班"')
 
     @property
     def known_id(self) -> str:
         """The id the memory transport and simulate give this room: its ``id``, else its topic."""
         return self.id or self.topic
+
+
+class SchoolSection(BaseModel):
+    model_config = _STRICT
+    id: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")]
+    name: Annotated[str, Field(min_length=1)]
+    timezone: str = "Asia/Shanghai"
+    roster: str | None = None  # the roster file's name, when it is not roster.csv / roster.xlsx
+    classes: list[ClassName] | None = None  # when given, a roster class not in it is refused
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f'时区“{v}”不认识，中国的学校写 timezone = "Asia/Shanghai"') from e
+        return v
+
+
+class SchoolFile(BaseModel):
+    """``school.toml`` as written."""
+
+    model_config = _STRICT
+    school: SchoolSection
+    term: Term
+    rules: Rules = Rules()
+    staff: list[StaffMember] = []
+    rooms: list[RoomConfig] = []
 
 
 @dataclass
@@ -81,15 +144,31 @@ class SchoolConfig:
     rules: Rules
     staff: list[StaffMember]
     rooms: list[RoomConfig]
-    students: list[RosterEntry]
     folder: Path
     policy: dict = field(default_factory=dict)
+    roster_path: Path | None = None  # the folder's roster file, if it has one
+    class_list: list[str] | None = None  # [school] classes, when the school lists them
+
+    @cached_property
+    def roster_file(self) -> RosterFile:
+        """The folder's roster, read (and checked) the first time it is asked for."""
+        if self.roster_path is None:
+            raise SchoolConfigError([f"在 {self.folder} 找不到学生名单（roster.csv 或 roster.xlsx）"])
+        try:
+            return read_roster_file(self.roster_path)
+        except RosterError as e:
+            raise SchoolConfigError(e.problems) from e
+
+    @property
+    def students(self) -> list[RosterEntry]:
+        return self.roster_file.entries
 
     @property
     def classes(self) -> list[str]:
-        """Class names in roster order of grade then number."""
-        names = {s.class_name for s in self.students}
-        return sorted(names, key=_grade_and_number)
+        """The classes this configuration names (listed, a head teacher's, a parent group's)."""
+        named = set(self.class_list or ())
+        named |= {s.head_of for s in self.staff if s.head_of} | {r.class_name for r in self.rooms if r.class_name}
+        return sorted(named, key=class_order)
 
     def staff_by_wechat(self, wechat_id: str) -> StaffMember | None:
         return next((s for s in self.staff if s.wechat_id == wechat_id), None)
@@ -112,212 +191,167 @@ class SchoolConfig:
         return next((r for r in self.rooms if r.kind == "parents" and r.class_name == class_name), None)
 
 
-def _grade_and_number(class_name: str) -> tuple[int, int]:
-    ref = parse_class_name(class_name)
-    assert ref is not None, class_name  # roster class names are canonical (read_roster checks them)
-    return ref.grade, ref.number
-
-
 def demo_school_dir() -> Path:
     return Path(str(resources.files("bot") / "data" / "demo_school"))
 
 
-def toml_error(fname: str, e: tomllib.TOMLDecodeError) -> str:
-    """A TOML syntax error as a secretary can act on it (a malformed date lands here too)."""
-    m = re.search(r"at line (\d+), column (\d+)", str(e))
-    where = f"{fname} 第{m.group(1)}行第{m.group(2)}列" if m else fname
-    return f"{where}：格式错误，这一行写得不对（日期请写成 2026-09-01，文字请加英文引号）。原始错误 / parser said: {e}"
+def find_roster(folder: Path, named: str | None) -> Path | None:
+    if named:
+        return folder / named
+    found = next((folder / n for n in ROSTER_NAMES if (folder / n).is_file()), None)
+    if found is None:
+        # A secretary who drops the 学籍 system's export in the folder as it is named.
+        sheets = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".xlsx", ".xls"))
+        found = sheets[0] if len(sheets) == 1 else None
+    return found
 
 
-def line_of(text: str, needle: str) -> int | None:
-    for i, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            return i
-    return None
-
-
-def _where(fname: str, text: str, needle: str) -> str:
-    line = line_of(text, needle)
-    return f"{fname} 第{line}行" if line else fname
-
-
-def _as_date(value: object, what: str, where: str, problems: list[str]) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    problems.append(f"{where}：{what}“{value}”不是有效日期，请写成 2026-09-01 这样的格式")
-    return None
-
-
-def _as_time(value: object, what: str, where: str, problems: list[str], default: dt.time) -> dt.time:
-    if value is None:
-        return default
-    if isinstance(value, dt.time):
-        return value
-    m = re.fullmatch(r"\s*(\d{1,2})[:：](\d{2})\s*", str(value))
-    if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
-        return dt.time(int(m.group(1)), int(m.group(2)))
-    problems.append(f"{where}：{what}“{value}”不是有效时间，请写成 16:30 这样的格式")
-    return default
-
-
-def _as_days(raw: dict[str, Any], key: str, default: int, text: str, problems: list[str]) -> int:
-    value: object = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 60:
-        problems.append(
-            f"{_where('school.toml', text, key)}：{key} 应为 1 到 60 之间的整数（上学日天数），现在是“{value}”"
-        )
-        return default
-    return value
+def _cross_checks(cfg: SchoolFile, text: str) -> list[str]:
+    """What pydantic cannot see one value at a time: repeats across tables."""
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for i, s in enumerate(cfg.staff):
+        if s.wechat_id in seen:
+            problems.append(
+                f"{where('school.toml', text, ('staff', i, 'wechat_id'))}：wechat_id “{s.wechat_id}” 重复"
+                f"（{cfg.staff[seen[s.wechat_id]].name} 已用），每个人的微信 id 不同"
+            )
+        seen.setdefault(s.wechat_id, i)
+    topics: set[str] = set()
+    ids: set[str] = set()
+    for i, r in enumerate(cfg.rooms):
+        if r.topic in topics:
+            problems.append(
+                f"{where('school.toml', text, ('rooms', i, 'topic'))}：群名“{r.topic}”重复（同一所学校的群名要不同）"
+            )
+        if r.id is not None and r.id in ids:
+            problems.append(
+                f"{where('school.toml', text, ('rooms', i, 'id'))}：群 id “{r.id}” 重复，一个群只能配置一次"
+            )
+        topics.add(r.topic)
+        ids.update([r.id] if r.id else [])
+    if cfg.school.classes is not None:
+        listed = set(cfg.school.classes)
+        for i, s in enumerate(cfg.staff):
+            if s.head_of and s.head_of not in listed:
+                problems.append(
+                    f"{where('school.toml', text, ('staff', i, 'head_of'))}：{s.name} 的 head_of “{s.head_of}” 不在 [school] classes 里"
+                )
+    return problems
 
 
 def load_school(folder: str | Path | None = None) -> SchoolConfig:
-    """Load and validate a school folder; raises SchoolConfigError listing every problem."""
+    """Load and validate ``school.toml`` (not the roster); raises SchoolConfigError listing every problem."""
     folder = Path(folder) if folder else demo_school_dir()
-    toml_path, roster_path = folder / "school.toml", folder / "roster.csv"
-    problems: list[str] = []
+    toml_path = folder / "school.toml"
     if not toml_path.is_file():
         raise SchoolConfigError([f"在 {folder} 找不到 school.toml（学校配置文件）"])
-    text = toml_path.read_text(encoding="utf-8")
+    text, raw = read_toml(toml_path, "school.toml")
+    problems: list[str] = []
     try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise SchoolConfigError([toml_error("school.toml", e)]) from e
-
-    sch = raw.get("school") or {}
-    for key in ("id", "name"):
-        if not sch.get(key):
-            problems.append(f"school.toml：[school] 缺少 {key}")
-    timezone = sch.get("timezone", "Asia/Shanghai")
-
-    term_raw = raw.get("term") or {}
-    where_term = _where("school.toml", text, "[term]")
-    start = (
-        _as_date(term_raw.get("start"), "学期开始日期", _where("school.toml", text, "start"), problems)
-        if "start" in term_raw
-        else None
-    )
-    end = (
-        _as_date(term_raw.get("end"), "学期结束日期", _where("school.toml", text, "end ="), problems)
-        if "end" in term_raw
-        else None
-    )
-    if "start" not in term_raw or "end" not in term_raw:
-        problems.append(f"{where_term}：[term] 需要 start 和 end（学期起止日期）")
-    if start and end and end < start:
-        problems.append(f"{where_term}：学期结束日期 {end} 早于开始日期 {start}")
-    holidays = tuple(
-        d
-        for v in term_raw.get("extra_holidays", [])
-        if (d := _as_date(v, "放假日期", _where("school.toml", text, "extra_holidays"), problems))
-    )
-    extra_days = tuple(
-        d
-        for v in term_raw.get("extra_school_days", [])
-        if (d := _as_date(v, "补课日期", _where("school.toml", text, "extra_school_days"), problems))
-    )
-    term = Term(term_raw.get("name", ""), start or dt.date.min, end or dt.date.max, holidays, extra_days)
-
-    rules_raw = raw.get("rules") or {}
-    rules = Rules(
-        unexcused_streak_alert_days=_as_days(rules_raw, "unexcused_streak_alert_days", 3, text, problems),
-        escalate_after_days=_as_days(rules_raw, "escalate_after_days", 5, text, problems),
-        digest_time=_as_time(
-            rules_raw.get("digest_time"),
-            "digest_time",
-            _where("school.toml", text, "digest_time"),
-            problems,
-            Rules.digest_time,
-        ),
-        rollcall_reminder_time=_as_time(
-            rules_raw.get("rollcall_reminder_time"),
-            "rollcall_reminder_time",
-            _where("school.toml", text, "rollcall_reminder_time"),
-            problems,
-            Rules.rollcall_reminder_time,
-        ),
-    )
-
-    students: list[RosterEntry] = []
-    if not roster_path.is_file():
-        problems.append(f"在 {folder} 找不到 roster.csv（学生名单）")
-    else:
-        try:
-            students = read_roster(roster_path)
-        except RosterError as e:
-            problems.extend(e.problems)
-    class_names = {s.class_name for s in students}
-
-    staff: list[StaffMember] = []
-    seen_ids: set[str] = set()
-    for entry in raw.get("staff", []):
-        name, wid = entry.get("name", ""), entry.get("wechat_id", "")
-        where = _where("school.toml", text, f'"{wid}"' if wid else f'"{name}"')
-        if not name or not wid:
-            problems.append(f"{where}：[[staff]] 每位老师都要有 name 和 wechat_id")
-            continue
-        if wid in seen_ids:
-            problems.append(f"{where}：wechat_id “{wid}” 重复")
-        seen_ids.add(wid)
-        roles = tuple(entry.get("roles", []))
-        for role in roles:
-            if role not in ROLES:
-                problems.append(f"{where}：{name} 的角色“{role}”不认识，可用：{', '.join(ROLES)}")
-        head_of = entry.get("head_of")
-        if head_of is not None and students and head_of not in class_names:
-            where_h = _where("school.toml", text, 'head_of = "' + head_of + '"')
-            problems.append(f"{where_h}：{name} 的 head_of “{head_of}” 不是名单里的班级（roster.csv 里没有这个班）")
-        staff.append(StaffMember(name=name, wechat_id=wid, roles=roles, title=entry.get("title", ""), head_of=head_of))
-
-    rooms: list[RoomConfig] = []
-    for entry in raw.get("rooms", []):
-        topic, kind, cls = entry.get("topic", ""), entry.get("kind", ""), entry.get("class")
-        where = _where("school.toml", text, f'"{topic}"' if topic else "[[rooms]]")
-        if not topic:
-            problems.append(f"{where}：[[rooms]] 缺少 topic（群名）")
-            continue
-        if kind not in ROOM_KINDS:
-            problems.append(f"{where}：群“{topic}”的 kind “{kind}” 不认识，可用：{', '.join(ROOM_KINDS)}")
-        if cls is not None and students and cls not in class_names:
-            where_c = _where("school.toml", text, 'class = "' + cls + '"')
-            problems.append(f"{where_c}：群“{topic}”对应的班级“{cls}”不是名单里的班级")
-        if kind == "parents" and cls is None:
-            problems.append(f"{where}：家长群“{topic}”要写 class（哪个班的家长群）")
-        room_id = entry.get("id")
-        if room_id is not None and (not isinstance(room_id, str) or not room_id.strip()):
-            problems.append(f'{where}：群“{topic}”的 id 要写成文字，例如 id = "R:10001"')
-            room_id = None
-        elif room_id is not None and any(r.id == room_id for r in rooms):
-            problems.append(f"{_where('school.toml', text, room_id)}：群 id “{room_id}” 重复，一个群只能配置一次")
-        if any(r.topic == topic for r in rooms):
-            problems.append(f"{where}：群名“{topic}”重复（同一所学校的群名要不同）")
-        rooms.append(RoomConfig(topic=topic, kind=kind, class_name=cls, id=room_id))
-
+        cfg = SchoolFile.model_validate(raw)
+    except ValidationError as e:
+        raise SchoolConfigError(explain("school.toml", text, e)) from e
+    problems += _cross_checks(cfg, text)
+    roster_path = find_roster(folder, cfg.school.roster)
+    if cfg.school.roster and (roster_path is None or not roster_path.is_file()):
+        problems.append(
+            f"{where('school.toml', text, ('school', 'roster'))}：找不到名单文件“{cfg.school.roster}”（{folder} 里）"
+        )
     policy: dict = {}
     policy_path = folder / "policy.toml"
     if policy_path.is_file():
         try:
             policy = tomllib.loads(policy_path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as e:
-            problems.append(f"policy.toml 格式错误：{e}")
-
+            problems.append(toml_error("policy.toml", e))
     if problems:
         raise SchoolConfigError(problems)
     return SchoolConfig(
-        id=sch["id"],
-        name=sch["name"],
-        timezone=timezone,
-        term=term,
-        rules=rules,
-        staff=staff,
-        rooms=rooms,
-        students=students,
+        id=cfg.school.id,
+        name=cfg.school.name,
+        timezone=cfg.school.timezone,
+        term=cfg.term,
+        rules=cfg.rules,
+        staff=list(cfg.staff),
+        rooms=list(cfg.rooms),
         folder=folder,
         policy=policy,
+        roster_path=roster_path,
+        class_list=cfg.school.classes,
     )
+
+
+def roster_problems(school: SchoolConfig, roster: RosterFile, *, whole: bool = True) -> tuple[list[str], list[str]]:
+    """A roster against the school's configuration: (problems, warnings).
+
+    A roster class the school does not list (``[school] classes``, when it lists them)
+    is a problem; so, for the ``whole`` roll (the folder's roster: ``check``, the first
+    start), is a class school.toml names (head_of, a parent group) that the roster does
+    not have; an import may be one class's sheet. A roster class with no head teacher is
+    a warning (nobody is asked for its roll-call, nobody is told of its alerts).
+    """
+    problems: list[str] = []
+    warnings: list[str] = []
+    have = set(roster.classes)
+    toml = school.folder / "school.toml"
+    text = toml.read_text(encoding="utf-8") if toml.is_file() else ""
+    if school.class_list is not None:
+        listed = set(school.class_list)
+        first: dict[str, int] = {}
+        for n, e in enumerate(roster.entries):
+            if e.class_name not in listed:
+                first.setdefault(e.class_name, n)
+        for cls, n in first.items():
+            count = sum(1 for e in roster.entries if e.class_name == cls)
+            problems.append(
+                f"{roster.name}：班级“{cls}”不在 school.toml 的 [school] classes 里（{count} 名学生，"
+                f"如学籍号 {roster.entries[n].student_id}）：请把它加进 classes，或改正名单里的班级"
+            )
+    for i, s in enumerate(school.staff if whole else ()):
+        if s.head_of and s.head_of not in have:
+            problems.append(
+                f"{where('school.toml', text, ('staff', i, 'head_of'))}：{s.name} 的 head_of “{s.head_of}” 不是名单里的班级"
+                f"（{roster.name} 里没有这个班；名单里有：{'、'.join(roster.classes)}）"
+            )
+    for i, r in enumerate(school.rooms if whole else ()):
+        if r.class_name and r.class_name not in have:
+            problems.append(
+                f"{where('school.toml', text, ('rooms', i, 'class'))}：群“{r.topic}”对应的班级“{r.class_name}”不是名单里的班级"
+            )
+    headless = [cls for cls in roster.classes if school.head_teacher_of(cls) is None]
+    if headless:
+        many = len(headless) > HEADLESS_SHOWN
+        shown = "、".join(headless[:HEADLESS_SHOWN]) + (f" 等 {len(headless)} 个班" if many else "")
+        warnings.append(
+            f"{roster.name}：{shown} 没有班主任（school.toml 里没有 head_of 是这个班的老师）："
+            "不会收到点名提醒，预警只发校长和专干"
+        )
+    return problems, warnings
+
+
+def check_school(school: SchoolConfig) -> tuple[list[str], list[str]]:
+    """The whole folder, the roster included: (problems, warnings), for ``schoolbot check``."""
+    try:
+        roster = school.roster_file
+    except SchoolConfigError as e:
+        return e.problems, []
+    problems, warnings = roster_problems(school, roster)
+    return problems, [*roster.warnings, *warnings]
+
+
+def check_folder(folder: str | Path | None = None) -> tuple[list[str], list[str]]:
+    """A school folder as ``schoolbot check`` sees it: school.toml and the roster both,
+    even when one of them is wrong, so every problem is listed at once."""
+    try:
+        school = load_school(folder)
+    except SchoolConfigError as e:
+        problems = list(e.problems)
+        path = find_roster(Path(folder) if folder else demo_school_dir(), None)
+        if path is not None:
+            try:
+                read_roster_file(path)
+            except RosterError as re:
+                problems += re.problems
+        return problems, []
+    return check_school(school)

@@ -63,10 +63,16 @@ class SchoolContext:
         return self.config.parent_room_of(class_name)
 
     def roster(self, session: Session) -> Roster:
-        """The students on the roll now (read once, until a roster import changes it)."""
-        if self._roster is None:
-            from storage.queries import load_roster
+        """The students on the roll now, from the database.
 
+        Kept between messages and read again when the school's roster version is not the
+        one it was read at: a ``roster import`` or a transfer by another process (the CLI
+        while the bot runs) is seen at the next message, for the price of one small query.
+        """
+        from storage.queries import load_roster
+        from storage.roster_import import roster_version
+
+        if self._roster is None or self._roster.version != roster_version(session, self.id):
             self._roster = load_roster(session, self.id)
         return self._roster
 

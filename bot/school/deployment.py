@@ -19,11 +19,15 @@ with file and line, and nothing starts on a deployment that has one.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Annotated
 
-from bot.school.config import ROLES, SchoolConfig, SchoolConfigError, StaffMember, line_of, load_school, toml_error
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.school.config import SchoolConfig, SchoolConfigError, StaffMember, load_school
+from bot.school.settings_file import explain, read_toml, where
+from storage.enums import Role
 
 DEPLOYMENT_FILE = "deployment.toml"
 ALL_SCHOOLS = "*"
@@ -35,7 +39,7 @@ class CrossStaff:
 
     name: str
     wechat_id: str
-    roles: tuple[str, ...]
+    roles: tuple[Role, ...]
     schools: tuple[str, ...]  # school ids, ``*`` already expanded
     title: str = ""
 
@@ -83,32 +87,47 @@ def is_deployment(folder: Path) -> bool:
     return (folder / DEPLOYMENT_FILE).is_file()
 
 
+class CrossStaffEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1)]
+    wechat_id: Annotated[str, Field(min_length=1)]
+    roles: tuple[Role, ...] = ()
+    title: str = ""
+    schools: Annotated[list[str], Field(min_length=1)]
+
+
+class DeploymentFile(BaseModel):
+    """``deployment.toml`` as written."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = ""
+    schools: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+    staff: list[CrossStaffEntry] = []
+
+
 def load_deployment(folder: str | Path | None = None) -> Deployment:
     """One school folder, or a deployment folder; raises SchoolConfigError listing every problem."""
     if folder is None or not is_deployment(Path(folder)):
         school = load_school(folder)
         return Deployment(name=school.name, folder=school.folder, schools=[school])
     folder = Path(folder)
-    path = folder / DEPLOYMENT_FILE
-    text = path.read_text(encoding="utf-8")
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise SchoolConfigError([toml_error(DEPLOYMENT_FILE, e)]) from e
-
-    def where(needle: str) -> str:
-        line = line_of(text, needle)
-        return f"{DEPLOYMENT_FILE} 第{line}行" if line else DEPLOYMENT_FILE
-
+    text, raw = read_toml(folder / DEPLOYMENT_FILE, DEPLOYMENT_FILE)
     problems: list[str] = []
-    names = raw.get("schools")
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        problems.append(f'{where("schools")}：schools 要列出学校文件夹，例如 schools = ["qingshi", "shimen"]')
-        names = []
+    try:
+        cfg = DeploymentFile.model_validate(raw)
+    except ValidationError as e:
+        problems += explain(DEPLOYMENT_FILE, text, e)
+        # The school folders are still checked, so every problem is listed at once.
+        names = raw.get("schools")
+        listed = [n for n in names if isinstance(n, str) and n] if isinstance(names, list) else []
+        cfg = DeploymentFile(name=str(raw.get("name", "")), schools=listed or ["."], staff=[])
+        if not listed:
+            raise SchoolConfigError(problems) from e
+
     schools: list[SchoolConfig] = []
     first_line: dict[str, str] = {}
-    for name in names:
-        at = where('"' + name + '"')
+    for i, name in enumerate(cfg.schools):
+        at = where(DEPLOYMENT_FILE, text, ("schools", i))
         sub = (folder / name).resolve()
         if not (sub / "school.toml").is_file():
             problems.append(f"{at}：找不到学校文件夹“{name}”（{sub} 里没有 school.toml）")
@@ -127,42 +146,46 @@ def load_deployment(folder: str | Path | None = None) -> Deployment:
 
     room_owner: dict[str, str] = {}
     for school in schools:
-        for room in school.rooms:
+        toml = (school.folder / "school.toml").read_text(encoding="utf-8")
+        for n, room in enumerate(school.rooms):
             if room.id is None:
                 continue
             if room.id in room_owner and room_owner[room.id] != school.id:
                 problems.append(
-                    f"{school.folder.name}/school.toml 第{line_of((school.folder / 'school.toml').read_text(encoding='utf-8'), room.id) or '?'}行："
+                    f"{school.folder.name}/{where('school.toml', toml, ('rooms', n, 'id'))}："
                     f"群 id “{room.id}” 已属于学校 {room_owner[room.id]}，一个群只能属于一所学校"
                 )
             room_owner.setdefault(room.id, school.id)
 
     staff: list[CrossStaff] = []
-    for entry in raw.get("staff", []):
-        name, wid = entry.get("name", ""), entry.get("wechat_id", "")
-        at = where(f'"{wid}"' if wid else f'"{name}"')
-        if not name or not wid:
-            problems.append(f"{at}：[[staff]] 每个人都要有 name 和 wechat_id")
-            continue
-        roles = tuple(entry.get("roles", []))
-        for role in roles:
-            if role not in ROLES:
-                problems.append(f"{at}：{name} 的角色“{role}”不认识，可用：{', '.join(ROLES)}")
-        wanted = entry.get("schools", [])
-        if wanted == ALL_SCHOOLS or wanted == [ALL_SCHOOLS]:
+    for i, entry in enumerate(cfg.staff):
+        if entry.schools == [ALL_SCHOOLS]:
             over = tuple(s.id for s in schools)
-        elif isinstance(wanted, list) and wanted:
-            unknown = [w for w in wanted if w not in ids]
+        else:
+            unknown = [w for w in entry.schools if w not in ids]
             if unknown:
                 problems.append(
-                    f'{at}：{name} 的 schools 里有不认识的学校 id：{"、".join(unknown)}（可用：{"、".join(sorted(ids))}，或 "*" 表示全部）'
+                    f"{where(DEPLOYMENT_FILE, text, ('staff', i, 'schools'))}：{entry.name} 的 schools 里有不认识的学校 id："
+                    f'{"、".join(unknown)}（可用：{"、".join(sorted(ids))}，或 ["*"] 表示全部）'
                 )
-            over = tuple(w for w in wanted if w in ids)
-        else:
-            problems.append(f'{at}：{name} 要写 schools（学校 id 的列表，或 ["*"] 表示全部学校）')
-            over = ()
-        staff.append(CrossStaff(name=name, wechat_id=wid, roles=roles, schools=over, title=entry.get("title", "")))
+            over = tuple(w for w in entry.schools if w in ids)
+        staff.append(CrossStaff(entry.name, entry.wechat_id, tuple(entry.roles), over, entry.title))
 
     if problems:
         raise SchoolConfigError(problems)
-    return Deployment(name=raw.get("name") or schools[0].name, folder=folder, schools=schools, staff=staff)
+    return Deployment(name=cfg.name or schools[0].name, folder=folder, schools=schools, staff=staff)
+
+
+def check_deployment(dep: Deployment) -> tuple[list[str], list[str]]:
+    """Every school's folder with its roster (``schoolbot check``): (problems, warnings),
+    each prefixed with the school's folder when there are several."""
+    from bot.school.config import check_school
+
+    problems: list[str] = []
+    warnings: list[str] = []
+    for school in dep.schools:
+        prefix = f"{school.folder.name}/" if len(dep.schools) > 1 else ""
+        p, w = check_school(school)
+        problems += [prefix + x for x in p]
+        warnings += [prefix + x for x in w]
+    return problems, warnings

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.school.config import SchoolConfigError, demo_school_dir
-from bot.school.deployment import load_deployment
+from bot.school.deployment import check_deployment, load_deployment
 
 TWO = Path(__file__).resolve().parents[1] / "fixtures" / "two_schools"
 
@@ -68,9 +68,12 @@ def test_a_problem_inside_a_school_names_its_folder(tmp_path):
     dst = _copy(tmp_path)
     path = dst / "shimen" / "school.toml"
     path.write_text(path.read_text(encoding="utf-8").replace('head_of = "三年级一班"', 'head_of = "九年级一班"'))
-    with pytest.raises(SchoolConfigError) as e:
+    problems, _ = check_deployment(load_deployment(dst))  # against the roster: schoolbot check
+    assert any(p.startswith("shimen/school.toml 第") and "九年级一班" in p for p in problems)
+    path.write_text(path.read_text(encoding="utf-8").replace('roles = ["head_teacher"]', 'roles = ["teacher"]', 1))
+    with pytest.raises(SchoolConfigError) as e:  # the shape of school.toml: at load
         load_deployment(dst)
-    assert any(p.startswith("shimen/school.toml 第") and "九年级一班" in p for p in e.value.problems)
+    assert any(p.startswith("shimen/school.toml 第") and "“teacher” 不认识" in p for p in e.value.problems)
 
 
 def test_a_broken_deployment_file(tmp_path):
@@ -79,3 +82,19 @@ def test_a_broken_deployment_file(tmp_path):
     with pytest.raises(SchoolConfigError) as e:
         load_deployment(dst)
     assert e.value.problems[0].startswith("deployment.toml 第2行")
+
+
+def test_a_bad_cross_school_entry_and_a_bad_school_are_listed_together(tmp_path):
+    dst = _copy(tmp_path)
+    text = (dst / "deployment.toml").read_text(encoding="utf-8")
+    (dst / "deployment.toml").write_text(text.replace('roles = ["principal"]', 'roles = ["boss"]', 1), encoding="utf-8")
+    path = dst / "shimen" / "school.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("escalate_after_days = 5", "escalate_after_days = 0"))
+    with pytest.raises(SchoolConfigError) as e:
+        load_deployment(dst)
+    text = "\n".join(e.value.problems)
+    assert (
+        "deployment.toml 第10行：roles “boss” 不认识，可用：principal、vice_principal、dropout_officer、head_teacher"
+        in text
+    )
+    assert "shimen/school.toml 第16行：escalate_after_days 应为 1 到 60 之间的整数" in text

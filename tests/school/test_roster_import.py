@@ -35,7 +35,11 @@ def test_import_twice_then_changes(tmp_path, db_url):
     with changed.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([header, *body])
     out = run("roster", "import", str(changed), db=db_url)
-    assert "更新 updated: 1" in out and "未变 unchanged: 449" in out and "marked as left): 1" in out
+    assert "更新 updated: 1" in out and "郭强：联系电话" in out and "未变 unchanged: 449" in out
+    assert "不在这份名单里 not in this file: 1" in out and "没有标记离校" in out
+    assert gone[1] in run("roster", "show", "--class", "一年级一班", db=db_url)  # still on the roll
+    out = run("roster", "import", str(changed), "--mark-missing-left", db=db_url)
+    assert "marked as left: 1" in out
 
     shown = run("roster", "show", "--class", "一年级一班", "--all", db=db_url)
     assert gone[1] in shown and "【已离校】" in shown

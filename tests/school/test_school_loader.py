@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from bot.school.config import SchoolConfigError, demo_school_dir, load_school
+from bot.school.config import SchoolConfigError, check_folder, demo_school_dir, load_school
 
 
 @pytest.fixture
@@ -23,6 +23,14 @@ def edit(path, old, new):
 
 
 def problems(folder) -> str:
+    """What ``schoolbot check`` lists: school.toml and the roster together."""
+    found, _ = check_folder(folder)
+    assert found, "expected problems"
+    return "\n".join(found)
+
+
+def load_problems(folder) -> str:
+    """What loading school.toml alone refuses (every command does this)."""
     with pytest.raises(SchoolConfigError) as e:
         load_school(folder)
     return "\n".join(e.value.problems)
@@ -105,3 +113,48 @@ def test_a_rule_that_is_not_a_number_of_days_is_listed_not_a_crash(folder):
     msg = problems(folder)
     assert "unexcused_streak_alert_days 应为 1 到 60 之间的整数" in msg and "“三天”" in msg
     assert "escalate_after_days 应为 1 到 60 之间的整数" in msg
+
+
+def test_a_misspelt_key_is_named_on_its_own_line(folder):
+    edit(folder / "school.toml", 'head_of = "三年级二班"', 'head_off = "三年级二班"')
+    msg = load_problems(folder)
+    line = next(i for i, t in enumerate((folder / "school.toml").read_text().splitlines(), 1) if "head_off" in t)
+    assert f"school.toml 第{line}行：不认识的设置 head_off，是不是写错了？" in msg
+
+
+def test_a_repeated_wechat_id_is_reported_on_the_repeating_line(folder):
+    text = (folder / "school.toml").read_text(encoding="utf-8")
+    edit(folder / "school.toml", 'wechat_id = "wxid_demo_yangming"', 'wechat_id = "wxid_demo_chenguohua"')
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "wxid_demo_yangming" in t)
+    assert f"school.toml 第{line}行：wechat_id “wxid_demo_chenguohua” 重复（陈国华 已用）" in load_problems(folder)
+
+
+def test_head_of_in_any_class_form_is_stored_canonically(folder):
+    edit(folder / "school.toml", 'head_of = "三年级二班"', 'head_of = "3年2班"')
+    assert load_school(folder).head_teacher_of("三年级二班").name == "王芳"
+
+
+def test_a_head_of_that_is_no_class_at_all(folder):
+    edit(folder / "school.toml", 'head_of = "三年级二班"', 'head_of = "王芳的班"')
+    assert "班级“王芳的班”认不出来，请写成“三年级二班”或“三(2)班”" in load_problems(folder)
+
+
+def test_loading_a_school_does_not_read_its_roster(folder):
+    (folder / "roster.csv").write_text("学籍号,姓名\nbroken", encoding="utf-8")
+    school = load_school(folder)  # faq, parse, run with a roster in the database: no roster file read
+    assert school.name == "青石镇中心小学"
+    with pytest.raises(SchoolConfigError):
+        _ = school.roster_file
+
+
+def test_a_time_that_is_no_time(folder):
+    edit(folder / "school.toml", 'digest_time = "16:30"', 'digest_time = "下午四点半"')
+    line = next(i for i, t in enumerate((folder / "school.toml").read_text().splitlines(), 1) if "下午四点半" in t)
+    assert f"school.toml 第{line}行：每日汇总的时间“下午四点半”不是有效时间，请写成 16:30 这样的格式" in load_problems(
+        folder
+    )
+
+
+def test_a_full_width_colon_is_a_time(folder):
+    edit(folder / "school.toml", 'digest_time = "16:30"', 'digest_time = "17：05"')
+    assert str(load_school(folder).rules.digest_time) == "17:05:00"
