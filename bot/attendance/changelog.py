@@ -21,14 +21,15 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, col, select
 
-from storage.enums import AlertStatus, ChangeSource, RecordStatus
-from storage.models import Absence, Alert, AlertEvent, ClassReport, InboundMessage, LedgerChange
+from storage.enums import AlertStatus, ChangeSource, ClusterStatus, RecordStatus
+from storage.models import Absence, Alert, AlertEvent, ClassReport, IllnessCluster, InboundMessage, LedgerChange
 
 TRACKED: dict[type[SQLModel], str] = {
     Absence: "absence",
     ClassReport: "class_report",
     Alert: "alert",
     AlertEvent: "alert_event",
+    IllnessCluster: "illness_cluster",
 }
 MODELS = {name: model for model, name in TRACKED.items()}
 _KEY = "ledger_changelog"
@@ -201,6 +202,9 @@ def _withdraw(row: Any) -> None:
         row.episode_key = f"{row.episode_key}~undone{row.id}"
     elif isinstance(row, AlertEvent):
         row.status = RecordStatus.UNDONE
+    elif isinstance(row, IllnessCluster):
+        row.status = ClusterStatus.UNDONE
+        row.episode_key = f"{row.episode_key}~undone{row.id}"
 
 
 def undo(session: Session, changes: list[LedgerChange], *, by_inbound: int | None, now: dt.datetime) -> list[Reverted]:

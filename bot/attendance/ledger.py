@@ -36,11 +36,12 @@ class Change:
     portion: str = DayPortion.FULL
 
 
-def illness_tags(kind: str, reason: str) -> tuple[str, str]:
-    """The 因病缺课 tags (symptoms, diseases) a sick absence carries (none for other kinds)."""
+def illness_tags(kind: str, reason: str, said: str = "") -> tuple[str, str]:
+    """The 因病缺课 tags (symptoms, diseases) a sick absence carries (none for other kinds),
+    read from what the message said of the child, else from the reason."""
     if kind != AbsenceKind.SICK:
         return "", ""
-    tags = tag(reason)
+    tags = tag(said or reason)
     return ",".join(tags.symptoms), ",".join(tags.diseases or (UNKNOWN,))
 
 
@@ -138,6 +139,7 @@ def record_absence(
     now: dt.datetime,
     portion: str = DayPortion.FULL,
     overrides_leave: bool = False,
+    said: str = "",
 ) -> Change:
     """``overrides_leave``: a correction may turn a leave into 旷课; a plain "没来" may not
     (the teacher listing a child who is on sick leave is not saying the leave is over)."""
@@ -153,6 +155,7 @@ def record_absence(
             reported_by=reported_by,
             inbound_id=inbound_id,
             now=now,
+            said=said,
         )
     if kind == AbsenceKind.UNEXCUSED and not reason and not overrides_leave:
         leave = _on_leave(session, school_id, student_id, start, end)
@@ -162,7 +165,7 @@ def record_absence(
         # "王小明还是没来" on day 3 of an open absence: nothing new to record, and
         # splitting the row would make the ledger say the absence began today.
         return Change(student_id, "absence", kind, same.start, same.end, same.reason)
-    symptoms, diseases = illness_tags(kind, reason)
+    symptoms, diseases = illness_tags(kind, reason, said)
     new = Absence(
         school_id=school_id,
         student_id=student_id,
@@ -205,6 +208,7 @@ def record_part_day(
     reported_by: str,
     inbound_id: int | None,
     now: dt.datetime,
+    said: str = "",
 ) -> Change:
     """Late, or away for part of ``day``: the child was in school that day, so any
     whole-day absence covering it ends the day before, and the part missed is its own row.
@@ -232,7 +236,7 @@ def record_part_day(
     ):
         old.status = RecordStatus.SUPERSEDED  # said again: the latest word on the day wins
         session.add(old)
-    symptoms, diseases = illness_tags(kind, reason)
+    symptoms, diseases = illness_tags(kind, reason, said)
     session.add(
         Absence(
             school_id=school_id,

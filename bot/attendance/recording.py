@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from bot.attendance import changelog, ledger
 from bot.attendance.alerts import AlertChange, Change, check_alerts, recipients
+from bot.attendance.illness.cases import ClusterChange, check_clusters
 from bot.attendance.parsing import ParseResult
 from bot.attendance.streak import streaks
 from bot.school.config import StaffMember
@@ -69,6 +70,7 @@ class Outcome:
     classes: list[str] = field(default_factory=list)
     student_ids: list[str] = field(default_factory=list)
     alert_changes: list[AlertChange] = field(default_factory=list)  # for the handler to announce
+    cluster_changes: list[ClusterChange] = field(default_factory=list)  # 因病缺课 clusters, likewise
     # student id → what shows the child is in school (closes an alert, and says so)
     evidence: dict[str, str] = field(default_factory=dict)
     confirmed: list[RosterEntry] = field(default_factory=list)  # a count-only roll-call agreed with these
@@ -127,6 +129,7 @@ def record_absence(
     now: dt.datetime,
     portion: str = DayPortion.FULL,
     overrides_leave: bool = False,
+    said: str = "",
 ) -> None:
     assert student.school_id, student  # entries come from a school's roster
 
@@ -145,6 +148,7 @@ def record_absence(
             now=now,
             portion=portion,
             overrides_leave=overrides_leave,
+            said=said,
         )
         out.add(student, absence_line(student, change.kind or kind, change.start, change.end, change.reason, portion))
         if portion != DayPortion.FULL:
@@ -312,6 +316,7 @@ def apply_report(
             inbound_id=inbound_id,
             now=now,
             portion=a.portion,
+            said=a.said,
         )
     for r in result.returns:
         record_return(session, out, r.student, day=r.date, by=by, inbound_id=inbound_id, now=now)
@@ -374,6 +379,7 @@ def finish(session: Session, school: SchoolContext, out: Outcome, day: dt.date, 
     if out.student_ids:
         session.flush()
         out.alert_changes += check_alerts(session, school, day, now, out.student_ids, evidence=out.evidence)
+        out.cluster_changes += check_clusters(session, school, day, now)
 
 
 # -- taking a report back --------------------------------------------------------------

@@ -36,6 +36,7 @@ from storage.enums import InboundStatus, RoomKind, SenderKind
 from storage.models import InboundMessage
 
 if TYPE_CHECKING:
+    from bot.attendance.illness.cases import ClusterChange
     from bot.attendance.parsing import ParseResult
     from bot.attendance.recording import Outcome
 
@@ -134,14 +135,17 @@ class Context:
         from bot.attendance import recording
 
         recording.finish(self.session, self.school, out, day, self.app.clock.now())
-        self.announce(out.alert_changes)
-        out.alert_changes = []
+        self.announce(out.alert_changes, out.cluster_changes)
+        out.alert_changes, out.cluster_changes = [], []
 
-    def announce(self, changes: list[AlertChange]) -> None:
-        """Queue the notices of alerts this message opened, escalated or closed."""
+    def announce(self, changes: list[AlertChange], clusters: list[ClusterChange] | None = None) -> None:
+        """Queue the notices of alerts (and 因病缺课 clusters) this message opened, escalated or closed."""
         from bot.reports.alert_notices import queue_alert_notices
+        from bot.reports.illness_notices import queue_cluster_notices
 
         queue_alert_notices(self.app, self.session, self.school, changes)
+        if clusters:
+            queue_cluster_notices(self.app, self.session, self.school, clusters)
 
     def reply_staff_safe(self, template: str, **data: Any) -> None:
         """Student data never goes to a parent group: answer privately there."""

@@ -213,6 +213,42 @@ def on_check_answer(ctx: Context, found: Found) -> bool | None:
     return None
 
 
+# -- "已查验" the 复课证明 after a notifiable disease ------------------------------------------
+
+PROOF = re.compile(
+    r"^(?:已|已经)?(?:查验|查看|看过|看了|验过|验了|检查)(?:过|了)?(?:复课证明|证明)?(?:了)?\s*(?P<name>\S{0,4}?)(?:的)?(?:复课证明|证明)?(?:了)?[!！。.]*$"
+    r"|^(?P<name2>\S{0,4}?)(?:的)?(?:复课证明|证明)(?:已|已经)?(?:查验|看过|收到|有)(?:了)?[!！。.]*$"
+)
+
+
+def proof_answer(ctx: Context) -> Found | None:
+    m = PROOF.match(ctx.text.strip())
+    if not m or not ctx.where.is_direct:
+        return None
+    questions = pending.all_open(ctx.session, ctx.sender.id, PendingKind.RETURN_PROOF, ctx.now)
+    return (m, questions) if questions else None
+
+
+def on_proof(ctx: Context, found: Found) -> None:
+    from bot.attendance.illness.cases import proof_checked
+    from storage.models import IllnessCluster
+
+    m, questions = found
+    name = m.group("name") or m.group("name2")
+    if name:
+        questions = [q for q in questions if pending.payload(q)["name"] == name] or questions
+    if len(questions) > 1:
+        ctx.reply("attendance/which_check.j2", names=[pending.payload(q)["name"] for q in questions])
+        return
+    q = questions[0]
+    data = pending.payload(q)
+    pending.close(ctx.session, q)
+    cluster = ctx.session.get(IllnessCluster, data["cluster_id"])
+    if cluster is not None:
+        proof_checked(ctx.session, cluster, ctx.sender.id)
+    ctx.reply("illness/proof_checked.j2", student_name=data["name"])
+
+
 # -- 同意 / 不同意 on a parent's leave request ----------------------------------------------
 
 
@@ -246,3 +282,4 @@ def register(app: App) -> None:
     app.add_handler(on_gap_answer, name="rollcall_gap_answer", senders=staff, match=gap_answer)
     app.add_handler(on_check_answer, name="absence_check_answer", rooms=direct, senders=staff, match=check_answer)
     app.add_handler(on_approval, name="leave_approval", rooms=direct, senders=staff, match=approval_answer)
+    app.add_handler(on_proof, name="return_proof", rooms=direct, senders=staff, match=proof_answer)

@@ -86,6 +86,7 @@ def unresolved_item(u: Unresolved) -> dict[str, Any]:
         "reason": u.reason,
         "date": iso(u.date),
         "portion": u.portion,
+        "said": u.said,
     }
 
 
@@ -111,6 +112,7 @@ def record_item(ctx: Context, item: dict[str, Any], student: RosterEntry, by: st
             inbound_id=ctx.inbound.id,
             now=ctx.now,
             portion=item.get("portion") or DayPortion.FULL,
+            said=item.get("said") or "",
         )
     ctx.finish(out, day)
     return out
@@ -225,7 +227,7 @@ def apply(ctx: Context, r: ParseResult, named_earlier: set[str] | None = None) -
         by_staff=ctx.sender.staff,
         named_earlier=named_earlier,
     )
-    ctx.announce(out.alert_changes)
+    ctx.announce(out.alert_changes, out.cluster_changes)
     return out
 
 

@@ -18,10 +18,12 @@ from sqlmodel import Session
 
 from bot.attendance import changelog
 from bot.attendance.alerts import check_alerts
+from bot.attendance.illness.cases import check_clusters
 from bot.chat.outbox import Recipient
 from bot.chat.render import render
 from bot.reports import digest, reminders
 from bot.reports.alert_notices import queue_alert_notices
+from bot.reports.illness_notices import queue_cluster_notices
 from bot.school.context import SchoolContext
 from storage.enums import ChangeSource, PendingKind, Role, RoomKind
 from storage.models import PendingQuestion
@@ -99,6 +101,7 @@ def alert_check(app: App, school: SchoolContext, day: dt.date) -> None:
         changelog.track(session, inbound_id=None, school_id=school.id, now=app.clock.now(), source=ChangeSource.JOB)
         changes = check_alerts(session, school, day, app.clock.now())
         queue_alert_notices(app, session, school, changes)
+        queue_cluster_notices(app, session, school, check_clusters(session, school, day, app.clock.now()))
         session.commit()
 
 

@@ -13,7 +13,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from bot.attendance.illness.tags import tag
 from bot.attendance.parsing import intents
+from bot.attendance.parsing import lexicon as L
 from bot.attendance.parsing.dates import date_roles, find_dates, find_durations
 from bot.attendance.parsing.kinds import Facts, reason_text, scan
 from bot.attendance.parsing.names import NameMention, find_name_like, find_names, near_candidates, resolve, school_order
@@ -39,6 +41,7 @@ from bot.school.config import StaffMember
 from bot.school.roster import Roster
 from bot.school.roster_file import RosterEntry
 
+_HEDGED = re.compile(L.alt(L.HEDGES))
 _IN_SCHOOL = re.compile(r"(?<![没未不有])(?:来|到|在)(?:了|过)|才(?:来|到)|上完|早退|回家|接走")
 _ERROR_WORDS = {"发错了", "发错", "报错了", "弄错了", "搞错了"}
 _REPORT_CATS = {
@@ -328,6 +331,12 @@ class _Parse:
         if fixed and role == "absence":
             self.kind_fix = KindCorrection(fixed[1], fixed[0], student)
         reason = reason_text(self.s, m, [p for p in pieces if p.role != "header"] or pieces, facts.words)
+        kind = facts.kind
+        said_here = "".join(self.s[p.start : p.end] for p in pieces if p.role != "header")
+        if kind != "sick" and facts.label is None:
+            # "烧起来了 今天请假": the illness words of the 因病缺课 forms say it is a sick leave
+            if tag(said_here).ill and not _HEDGED.search(said_here):  # a guess is no reason
+                kind = "sick"
         timing = absence_timing(
             m,
             pieces,
@@ -374,16 +383,17 @@ class _Parse:
                         candidates,
                         near,
                         what,
-                        kind=facts.kind if ab else None,
+                        kind=kind if ab else None,
                         start=timing.start if ab else None,
                         end=val if ab else None,
                         reason=reason if ab else None,
                         date=None if ab else val,
                         portion=part or "full",
+                        said=said_here if ab else "",
                     )
                 )
             elif what == "absence":
-                self.out_abs.append(Absence(student, facts.kind, timing.start, val, reason, part or "full"))
+                self.out_abs.append(Absence(student, kind, timing.start, val, reason, part or "full", said_here))
                 self.specific[id(self.out_abs[-1])] = len(g.members) == 1 if g else True
             else:
                 assert val is not None  # a return's entry is its date, ``back``

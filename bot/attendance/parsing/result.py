@@ -34,6 +34,7 @@ class Absence:
     # DayPortion: full | late | morning | afternoon (the part of ``start`` missed). Beyond
     # the JSON: the ``parse`` contract shows a part day as that one day.
     portion: str = "full"
+    said: str = ""  # what the message says of this child (the 因病缺课 tags are read from it)
 
     def to_json(self) -> dict:
         return {**_who(self.student), "kind": self.kind, "start": _iso(self.start), "end": _iso(self.end)}
@@ -61,6 +62,7 @@ class Unresolved:
     reason: str | None = None
     date: dt.date | None = None  # for a return
     portion: str = "full"  # DayPortion of an absence
+    said: str = ""  # what the message says of this child
 
     def to_json(self) -> dict:
         return {"text": self.text, "candidates": [_who(s) for s in self.candidates]}
