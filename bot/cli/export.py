@@ -31,8 +31,8 @@ def ledger_cmd(
     to: str = typer.Option(..., "--to", help="结束日期 last day, YYYY-MM-DD"),
     out: Path | None = typer.Option(None, "--out", help="输出文件 .xlsx；默认 台账_{from}_{to}.xlsx"),
 ) -> None:
-    """导出台账 Excel：缺勤台账、预警与劝返、班级每日统计 (attendance ledger workbook)."""
-    from bot.reports.export import ABSENCES, ALERTS, DAILY, write_ledger
+    """导出台账 Excel：缺勤台账、预警与劝返、班级每日统计、因病缺课登记 (attendance ledger workbook)."""
+    from bot.reports.export import ABSENCES, ALERTS, DAILY, ILLNESS, write_ledger
     from bot.runtime import make_clock
     from bot.school.calendar import SchoolCalendar
 
@@ -67,5 +67,6 @@ def ledger_cmd(
         notes.append(f"{'、'.join(map(str, years))}年节假日未知，按周一至周五计 holidays unknown, Mon-Fri assumed")
     typer.echo(
         f"已导出 exported {out}：{ABSENCES} {result.rows[ABSENCES]} 行, {ALERTS} {result.rows[ALERTS]} 行, "
-        f"{DAILY} {result.rows[DAILY]} 行 rows" + (f"（{'；'.join(notes)}）" if notes else "")
+        f"{DAILY} {result.rows[DAILY]} 行, {ILLNESS} {result.rows[ILLNESS]} 行 rows"
+        + (f"（{'；'.join(notes)}）" if notes else "")
     )

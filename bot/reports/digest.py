@@ -16,10 +16,11 @@ from sqlmodel import Session, col, func, select
 
 from bot.attendance import ledger
 from bot.attendance.alerts import CaseView, case_views
+from bot.attendance.illness.cases import live_clusters, sick_today
 from bot.attendance.streak import absent_on
 from bot.school.context import SchoolContext
-from storage.enums import AbsenceKind, AlertStatus, RecordStatus
-from storage.models import Alert, ClassReport, Student
+from storage.enums import AbsenceKind, AlertStatus, ClusterStatus, RecordStatus
+from storage.models import Alert, ClassReport, IllnessCluster, Student
 
 KIND_ORDER = (AbsenceKind.UNEXCUSED, AbsenceKind.SICK, AbsenceKind.PERSONAL)
 # Above this many students away the digest lists classes with counts, and names only for
@@ -54,6 +55,9 @@ class DailyDigest:
     flagged: list[Student]  # 脱贫 / 留守 students absent today
     calendar_incomplete: bool
     part_days: list[tuple[Student, str]] = field(default_factory=list)  # (student, portion): late, half days
+    sick_by_symptom: Counter[str] = field(default_factory=Counter)  # 因病缺课 today: students per symptom
+    sick_total: int = 0
+    clusters: list[IllnessCluster] = field(default_factory=list)  # open 因病缺课 clusters
 
     @property
     def detailed(self) -> bool:
@@ -116,6 +120,8 @@ def daily(session: Session, school: SchoolContext, day: dt.date) -> DailyDigest:
         ((part_students[r.student_id], r.portion) for r in part_rows if r.student_id in part_students),
         key=lambda p: (p[0].class_name, p[0].name),
     )
+    sick = sick_today(session, school, day)
+    sick_by_symptom: Counter[str] = Counter(sym for c in sick for sym in (c.symptoms or ("原因不明",)))
     flagged = sorted((s for s in students.values() if s.poverty or s.left_behind), key=lambda s: (s.class_name, s.name))
     return DailyDigest(
         day=day,
@@ -128,6 +134,9 @@ def daily(session: Session, school: SchoolContext, day: dt.date) -> DailyDigest:
         flagged=flagged,
         calendar_incomplete=not school.calendar.is_known(day),
         part_days=part_days,
+        sick_by_symptom=sick_by_symptom,
+        sick_total=len({c.student_id for c in sick}),
+        clusters=[c for c in live_clusters(session, school.id) if c.status == ClusterStatus.OPEN],
     )
 
 

@@ -22,12 +22,13 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col, or_, select
 
 from bot.attendance import ledger
+from bot.attendance.illness.tags import tag
 from bot.attendance.streak import SchoolDayIndex, Span, kinds_by_day
 from bot.school.calendar import SchoolCalendar
 from bot.school.classnames import parse_class_name
 from bot.school.config import SchoolConfig
-from storage.enums import AbsenceKind, AlertEventKind, AlertStatus, DayPortion, RecordStatus
-from storage.models import Absence, Alert, AlertEvent, ClassReport, Enrolment, Student
+from storage.enums import AbsenceKind, AlertEventKind, AlertStatus, ClusterRule, ClusterStatus, DayPortion, RecordStatus
+from storage.models import Absence, Alert, AlertEvent, ClassReport, Enrolment, IllnessCluster, Student
 
 KIND_LABELS: dict[str, str] = {
     AbsenceKind.SICK: "病假",
@@ -36,7 +37,7 @@ KIND_LABELS: dict[str, str] = {
 }
 KINDS = (AbsenceKind.SICK, AbsenceKind.PERSONAL, AbsenceKind.UNEXCUSED)
 PORTION_LABELS = {DayPortion.LATE: "迟到", DayPortion.MORNING: "上午缺课", DayPortion.AFTERNOON: "下午缺课"}
-ABSENCES, ALERTS, DAILY = "缺勤台账", "预警与劝返", "班级每日统计"
+ABSENCES, ALERTS, DAILY, ILLNESS = "缺勤台账", "预警与劝返", "班级每日统计", "因病缺课登记"
 HEADERS = {
     ABSENCES: ("学籍号", "姓名", "班级", "缺勤日期", "类型", "原因", "连续天数", "报告人", "脱贫家庭", "留守儿童"),
     ALERTS: (
@@ -53,6 +54,20 @@ HEADERS = {
         "联系电话",
     ),
     DAILY: ("日期", "班级", "在籍人数", "病假", "事假", "无故缺勤", "缺勤合计", "迟到或缺半天", "是否已报告"),
+    ILLNESS: (
+        "日期",
+        "班级",
+        "姓名",
+        "性别",
+        "学籍号",
+        "症状",
+        "疾病",
+        "是否就诊",
+        "缺课天数",
+        "返校日期",
+        "复课证明",
+        "原因",
+    ),
 }
 DATE_FORMAT = "yyyy-mm-dd"
 WRAP_COLUMNS = {(ALERTS, "劝返记录"), (ALERTS, "连续天数"), (ALERTS, "处理结果"), (ABSENCES, "原因")}
@@ -173,6 +188,7 @@ def build_ledger(
         {sid: r.get(index.position(as_of), 0) for sid, r in runs.items()},
     )
     export.rows[DAILY] = _daily_sheet(wb, session, school, students, index, lo, upto, kinds, parts)
+    export.rows[ILLNESS] = _illness_sheet(wb, session, school, calendar, students, start, end, as_of)
     return export
 
 
@@ -387,6 +403,74 @@ def _daily_sheet(
                 )
             )
     return _write(wb, DAILY, rows)
+
+
+def _illness_sheet(
+    wb: Workbook,
+    session: Session,
+    school: SchoolConfig,
+    calendar: SchoolCalendar,
+    students: dict[str, Student],
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+) -> int:
+    """因病缺课登记: one row per sick absence touching the range, as the school's form has it."""
+    rows = session.exec(
+        select(Absence)
+        .where(
+            Absence.school_id == school.id,
+            Absence.status == RecordStatus.ACTIVE,
+            Absence.kind == AbsenceKind.SICK,
+            Absence.start <= end,
+            or_(col(Absence.end).is_(None), col(Absence.end) >= start),
+        )
+        .order_by(col(Absence.start), col(Absence.id))
+    ).all()
+    proofs: dict[str, str] = {}
+    for c in session.exec(
+        select(IllnessCluster).where(
+            IllnessCluster.school_id == school.id, IllnessCluster.rule == ClusterRule.NOTIFIABLE
+        )
+    ):
+        state = {
+            ClusterStatus.CLOSED: "已查验",
+            ClusterStatus.PROOF_PENDING: "待查验",
+            ClusterStatus.OPEN: "返校时查验",
+        }
+        if c.status in state:
+            proofs[c.student_ids] = state[ClusterStatus(c.status)]
+    out = []
+    for a in rows:
+        st = students.get(a.student_id)
+        if st is None:
+            continue
+        last = min(a.end or as_of, as_of)
+        days = (
+            0.5
+            if a.portion != DayPortion.FULL
+            else float(calendar.count_school_days(a.start, last))
+            if last >= a.start
+            else 0.0
+        )
+        back = calendar.next_school_day(a.end) if a.end is not None and a.end < as_of else None
+        out.append(
+            (
+                a.start,
+                st.class_name,
+                st.name,
+                st.gender,
+                st.id,
+                "、".join(filter(None, a.symptoms.split(","))),
+                "、".join(filter(None, a.diseases.split(","))),
+                _yes(tag(a.reason).seen_doctor),
+                days,
+                back,
+                proofs.get(st.id, ""),
+                a.reason,
+            )
+        )
+    return _write(wb, ILLNESS, out)
 
 
 def _width(value: object) -> int:

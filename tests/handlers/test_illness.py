@@ -73,3 +73,39 @@ async def test_undoing_the_report_that_made_a_cluster_withdraws_it(make_bot):
     await bot.say("蒋天佑发烧", when=at(MON, "08:00"))
     await bot.say("撤销", when=at(MON, "08:05"))
     assert [c.status for c in clusters(bot)] == ["undone"]
+
+
+async def test_the_illness_sheet_and_the_digest_line(make_bot, tmp_path):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+    from sqlmodel import Session
+
+    from bot.reports.export import ILLNESS, write_ledger
+    from bot.reports.jobs import render_daily_digest
+
+    bot = await make_bot()
+    await bot.say("谢明亮出水痘了 去卫生院看了 在家隔离", when=at(MON, "07:50"))
+    await bot.say("高兴发烧咳嗽", when=at(MON, "07:55"))
+    school = bot.app.school
+    with Session(bot.app.engine) as s:
+        digest = render_daily_digest(s, school, dt.date.fromisoformat(MON))
+    assert "因病缺课 2 人（" in digest and "发热 1" in digest and "因病缺课预警 1 起" in digest
+    await bot.say("谢明亮今天回来了", when=at(THU, "07:50"))
+    await bot.say("已查验谢明亮", room=None, when=at(THU, "08:00"))
+    out = tmp_path / "台账.xlsx"
+    with Session(bot.app.engine) as s:
+        write_ledger(
+            out,
+            s,
+            school.config,
+            school.calendar,
+            dt.date(2026, 11, 23),
+            dt.date(2026, 11, 27),
+            today=dt.date(2026, 11, 26),
+        )
+    rows = {r[2]: r for r in load_workbook(out)[ILLNESS].iter_rows(min_row=2, values_only=True)}
+    xie = rows["谢明亮"]
+    assert (xie[6], xie[7], xie[8], xie[10]) == ("水痘", "是", 3, "已查验")
+    assert xie[9].date() == dt.date(2026, 11, 26)
+    assert rows["高兴"][5] == "发热、咳嗽" and rows["高兴"][10] in ("", None)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from bot.attendance import ledger
 from bot.attendance.streak import streaks
-from bot.reports.export import ABSENCES, ALERTS, DAILY, HEADERS, build_ledger, write_ledger
+from bot.reports.export import ABSENCES, ALERTS, DAILY, HEADERS, ILLNESS, build_ledger, write_ledger
 from storage.models import Alert, AlertEvent, ClassReport, Student
 from tests.conftest import WANGFANG, ZHENG, at
 
@@ -152,7 +152,7 @@ def day(value) -> dt.date:
 
 async def test_sheets_and_headers_open_like_a_ledger(bot, tmp_path):
     result, wb = export(bot, tmp_path)
-    assert wb.sheetnames == [ABSENCES, ALERTS, DAILY]
+    assert wb.sheetnames == [ABSENCES, ALERTS, DAILY, ILLNESS]
     assert [c.value for c in wb[ABSENCES][1]] == [
         "学籍号",
         "姓名",
