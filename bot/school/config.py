@@ -67,12 +67,29 @@ class Term:
             raise ValueError(f"学期结束日期 {self.end} 早于开始日期 {self.start}")
 
 
+Count = Annotated[int, Field(strict=True, ge=1, le=500)]
+NOTIFIABLE_DISEASES = ("水痘", "手足口病", "流行性腮腺炎", "麻疹", "风疹", "结核")
+
+
+@checked(frozen=True, config=_STRICT)
+class IllnessRules:
+    """``[rules.illness]``: when 因病缺课 cases must be reported (《学校和托幼机构传染病疫情报告
+    工作规范（试行）》, 卫生部 2006: 3 similar cases in a class in a day, 5 within 3 days …)."""
+
+    class_same_day: Count = 3  # in one class, one school day, sharing a symptom or disease
+    class_window: Count = 5  # in one class within ``window_days`` consecutive school days
+    window_days: Annotated[int, Field(strict=True, ge=1, le=10)] = 3
+    school_same_day: Count = 10  # in the whole school on one day, any symptom
+    notifiable: tuple[str, ...] = NOTIFIABLE_DISEASES  # one case is reported
+
+
 @checked(frozen=True, config=_STRICT)
 class Rules:
     unexcused_streak_alert_days: Days = 3
     escalate_after_days: Days = 5
     digest_time: ClockTime = dt.time(16, 30)
     rollcall_reminder_time: ClockTime = dt.time(9, 30)
+    illness: IllnessRules = IllnessRules()
 
 
 @checked(frozen=True, config=_STRICT)

@@ -158,3 +158,13 @@ def test_a_time_that_is_no_time(folder):
 def test_a_full_width_colon_is_a_time(folder):
     edit(folder / "school.toml", 'digest_time = "16:30"', 'digest_time = "17：05"')
     assert str(load_school(folder).rules.digest_time) == "17:05:00"
+
+
+def test_illness_rules_are_read_and_bad_ones_named(folder):
+    toml = folder / "school.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text + '\n[rules.illness]\nclass_same_day = 2\nnotifiable = ["水痘", "猩红热"]\n', encoding="utf-8")
+    rules = load_school(folder).rules.illness
+    assert (rules.class_same_day, rules.class_window, rules.notifiable) == (2, 5, ("水痘", "猩红热"))
+    toml.write_text(text + '\n[rules.illness]\nclass_same_day = "三个"\n', encoding="utf-8")
+    assert "class_same_day" in load_problems(folder)

@@ -44,8 +44,7 @@ class ClusterChange:
 
 
 def rules_of(school: SchoolContext) -> IllnessRules:
-    found = getattr(school.rules, "illness", None)
-    return found if isinstance(found, IllnessRules) else IllnessRules()
+    return school.rules.illness
 
 
 def recipients(school: SchoolContext) -> list[str]:

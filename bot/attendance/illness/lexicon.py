@@ -59,9 +59,6 @@ IMPLIES = {"红眼病": "红眼", "红眼睛病": "红眼", "骨折": "受伤", 
 ILL_VAGUE = _w("生病 病了 不舒服 身体不好 身体不适 不太舒服 难受 看病 住院 输液 打针 吊水 挂水 打点滴 吃药 着凉 受凉"
                " 发炎 病休 病假 医院 诊所 卫生院 不得劲 手术 开刀 不大好 不好过")
 
-# Diseases a single case of which the school must report (the school can change the list).
-NOTIFIABLE_DEFAULT = ["水痘", "手足口病", "流行性腮腺炎", "麻疹", "风疹", "结核"]
-
 NEGATIONS = ["不是", "没有", "没", "不", "无", "排除", "已经好了", "好了", "退了"]
 # A symptom said to be over: 烧退了, 不烧了, 肚子不疼了.
 OVER = {"发热": ["烧退", "退烧了", "不烧了", "烧是不烧了", "退了烧"], "腹痛": ["肚子不疼", "肚子不痛"], "头痛": ["头不疼"]}
