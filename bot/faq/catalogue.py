@@ -54,6 +54,7 @@ TOPIC_IDS = (
     "donations_fund",
     "complaints",
     "contact",
+    "sick_return",
 )
 FAQ_DIR = TEMPLATES_DIR / "faq"
 _HEADER = re.compile(r"\A\{#\s*---\s*\n(?P<yaml>.*?)\n\s*---\s*#\}", re.DOTALL)

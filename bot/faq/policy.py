@@ -71,6 +71,11 @@ NATIONAL_DEFAULTS: dict = {
     "donations": {
         "fund_name": "",  # 本地教育扶贫基金名称
     },
+    "sick_return": {
+        # 因病缺课返校: where a 复课证明 is issued and what the school asks; local, no national figure
+        "clinic": "",  # 例："镇卫生院（儿科门诊）"
+        "school_rule": "",  # 例："患传染病的学生凭复课证明返校，交班主任"
+    },
 }
 
 

@@ -36,6 +36,7 @@ SPEC_IDS = [
     "donations_fund",
     "complaints",
     "contact",
+    "sick_return",
 ]
 MONEY = {
     "two_exemptions_one_subsidy",

@@ -62,7 +62,7 @@ def test_ask_readable():
 
 def test_list():
     r = run("faq", "list")
-    assert r.exit_code == 0 and len(r.stdout.strip().splitlines()) == 24 and "nutrition_meal" in r.stdout
+    assert r.exit_code == 0 and len(r.stdout.strip().splitlines()) == 25 and "nutrition_meal" in r.stdout
 
 
 def test_check_passes():
