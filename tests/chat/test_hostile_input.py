@@ -123,6 +123,8 @@ class _Fuzz:
 
     def say(self, text: str, *, room: str | None, sender: str, mentioned: bool):
         message_id = f"fuzz-{next(self.ids)}"
+        # half a minute between messages: the group's flood budget refills (tests/chat/test_flood.py)
+        self.bot.clock.advance(dt.timedelta(seconds=30))
         name = self.loop.run_until_complete(
             self.bot.transport.deliver(
                 text=text, sender_id=sender, room=room, mentioned=mentioned, message_id=message_id
