@@ -33,7 +33,7 @@ from bot.school.context import SchoolContext
 from bot.school.deployment import Deployment
 from bot.school.roster import Roster
 from storage.enums import InboundStatus, RoomKind, SenderKind
-from storage.models import InboundMessage
+from storage.models import InboundMessage, OutboundMessage
 
 if TYPE_CHECKING:
     from bot.attendance.parsing import ParseResult
@@ -290,7 +290,7 @@ class App:
         if not answered and (ctx.sender.is_staff or ctx.where.is_direct or ctx.msg.mentioned):
             ctx.reply_private("chat/too_long.j2", length=length, limit=hygiene.MAX_CHARS)
 
-    def _staff_sender(self, row: Any) -> tuple[str, str] | None:
+    def _staff_sender(self, row: OutboundMessage) -> tuple[str, str] | None:
         """For flood control: the staff member a reply in a group answers, and the group."""
         if not row.dedupe_key.startswith("reply:") or row.to_room is None:
             return None

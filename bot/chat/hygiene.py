@@ -89,13 +89,15 @@ def clean_message(msg: IncomingMessage) -> Cleaned:
     truncated = length > MAX_CHARS
     if truncated:
         text = text[:MAX_CHARS]
+    # Ids and topics are matched against school.toml as written: controls out, nothing
+    # normalised. Text and the display name are also NFKC'd.
     cleaned = dataclasses.replace(
         msg,
-        message_id=clean_text(message_id)[:255] or content_id(msg),
+        message_id=_strip(message_id)[:255] or content_id(msg),
         text=text,
-        sender_id=clean_text(msg.sender_id),
+        sender_id=_strip(msg.sender_id),
         sender_name=clean_text(msg.sender_name)[:255],
-        room=None if msg.room is None else clean_text(msg.room)[:255],
-        room_id=None if msg.room_id is None else clean_text(msg.room_id),
+        room=None if msg.room is None else _strip(msg.room)[:255],
+        room_id=None if msg.room_id is None else _strip(msg.room_id),
     )
     return Cleaned(cleaned, truncated, length)

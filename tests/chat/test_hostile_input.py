@@ -198,3 +198,27 @@ async def test_sql_is_stored_verbatim(make_bot):
         (row,) = s.execute(select(InboundMessage)).scalars().all()
         assert row.text == text
         s.execute(select(Absence)).all()  # the table is still there
+
+
+async def test_console_ids_do_not_repeat_across_restarts(school, make_bot):
+    """Two runs of the console at the same second used to give the same ids, and the
+    second run's reports were dropped as re-deliveries, unanswered."""
+    import io
+
+    from bot.chat.transports.console import ConsoleTransport
+    from bot.clock import VirtualClock
+
+    bot = await make_bot()
+    answered = []
+    for _run in range(2):
+        out = io.StringIO()
+        clock = VirtualClock(at("2026-11-23", "08:10"))
+        line = f"@{STAFF_ROOM} 王芳: 王小明今天没来\n" if not answered else f"@{STAFF_ROOM} 王芳: 高兴今天没来\n"
+        console = ConsoleTransport(school, clock, stdin=io.StringIO(line), stdout=out)
+        bot.app.transport = bot.app.outbox.transport = console
+        await console.start(bot.app.handle)
+        answered.append(out.getvalue())
+    assert "王小明" in answered[0] and "高兴" in answered[1]
+    with bot.session() as s:
+        ids = s.execute(select(InboundMessage.message_id)).scalars().all()
+    assert len(ids) == 2 and len(set(ids)) == 2
