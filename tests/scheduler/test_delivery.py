@@ -237,3 +237,23 @@ def test_the_instance_id_survives_a_restart_and_is_never_shared_by_two_live_proc
     assert held == first
     other = _id_in_subprocess(path)
     assert other and other != first  # a second live process gets an id of its own
+
+
+async def test_a_staff_group_whose_members_cannot_be_listed_while_logged_out_waits_uncounted(make_bot):
+    bot = await make_bot(start=at("2026-11-23", "16:29"))
+    bot.app.outbox.max_attempts = 2
+    bot.transport.connected = asyncio.Event()  # as the Wechaty transport has: cleared while logged out
+
+    async def nobody_can_tell(room_id):
+        return None  # what the Wechaty transport answers while logged out
+
+    bot.transport.room_members = nobody_can_tell
+    for minute in range(30, 50):
+        await bot.until(at("2026-11-23", f"16:{minute}"))
+    (row,) = [r for r in rows(bot) if r.to_room == "青石镇中心小学行政群"]
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
+    bot.transport.connected.set()  # logged in, yet still cannot tell: that is this room's problem
+    for minute in range(50, 59):
+        await bot.until(at("2026-11-23", f"16:{minute}"))
+    (row,) = [r for r in rows(bot) if r.to_room == "青石镇中心小学行政群"]
+    assert (row.status, row.attempts) == (OutboxStatus.FAILED, 2)
