@@ -253,7 +253,7 @@ class App:
             except Exception as exc:  # a crash in one report must not lose the message
                 session.rollback()
                 log.exception("处理消息出错 handler crashed on %s", msg.message_id)
-                self._record_failure(msg, sender, where, school, exc)
+                self._record_failure(msg, sender, where, school, exc, truncated=cleaned.truncated)
                 name = "error"
         await self.outbox.flush()
         return name
@@ -288,7 +288,8 @@ class App:
         it, whoever was talking to the bot hears why (a group is not spammed)."""
         answered = next(ctx._seq) > 0
         if not answered and (ctx.sender.is_staff or ctx.where.is_direct or ctx.msg.mentioned):
-            ctx.reply_private("chat/too_long.j2", length=length, limit=hygiene.MAX_CHARS)
+            # where it was said: the note names nobody, and a parent may not be a contact
+            ctx.reply("chat/too_long.j2", length=length, limit=hygiene.MAX_CHARS)
 
     def _staff_sender(self, row: OutboundMessage) -> tuple[str, str] | None:
         """For flood control: the staff member a reply in a group answers, and the group."""
@@ -306,12 +307,24 @@ class App:
         return inbound.sender_id, (binding.topic if binding else inbound.room or "群")
 
     def _record_failure(
-        self, msg: IncomingMessage, sender: Sender, where: Where, school: SchoolContext, exc: Exception
+        self,
+        msg: IncomingMessage,
+        sender: Sender,
+        where: Where,
+        school: SchoolContext,
+        exc: Exception,
+        *,
+        truncated: bool = False,
     ) -> None:
         with Session(self.engine) as session:
             session.add(
                 self._inbound_row(
-                    msg, sender, where, status=InboundStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500]
+                    msg,
+                    sender,
+                    where,
+                    status=InboundStatus.FAILED,
+                    error=f"{type(exc).__name__}: {exc}"[:500],
+                    truncated=truncated,
                 )
             )
             # Only people who were talking to the bot hear about it; a group is not spammed.

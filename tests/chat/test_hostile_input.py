@@ -222,3 +222,13 @@ async def test_console_ids_do_not_repeat_across_restarts(school, make_bot):
     with bot.session() as s:
         ids = s.execute(select(InboundMessage.message_id)).scalars().all()
     assert len(ids) == 2 and len(set(ids)) == 2
+
+
+async def test_a_paste_over_5000_characters_nobody_answers_gets_the_polite_note(make_bot):
+    bot = await make_bot()
+    sent = await bot.say("收到" * 3000, when=at("2026-11-23", "08:10"))  # a teacher, in the staff group
+    assert len(sent) == 1 and sent[0].room == STAFF_ROOM
+    assert "6000 个字" in sent[0].text and "最多 5000 个字" in sent[0].text
+    with bot.session() as s:
+        (row,) = s.execute(select(InboundMessage)).scalars().all()
+        assert row.truncated and len(row.text) == 5000
