@@ -23,7 +23,6 @@ goes when the transport is back. Only a rejection of that message counts toward
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -302,9 +301,9 @@ class Outbox:
             self._failed(row, e)
             return None if e.outage else 0
         finally:
+            # Not awaited: awaiting it here could swallow a cancellation of this task.
+            # A renewal that would still run finds the row no longer "sending" and does nothing.
             keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keeper
         now = self.clock.now()
         if row.to_room is not None and self.flood is not None:
             self.flood.take(row.to_room, now)
