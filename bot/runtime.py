@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import fcntl
 import logging
 import os
 import socket
+import uuid
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.chat.app import App
+from bot.chat.flood import FloodControl
 from bot.chat.transports.base import Transport
 from bot.clock import Clock, OffsetClock, RealClock
 from bot.school.config import SchoolConfig
@@ -89,12 +93,45 @@ def build_app(boot: Bootstrap, transport: Transport, clock: Clock) -> App:
         engine=boot.engine,
         clock=clock,
         transport=transport,
-        instance=s.instance_id or f"{socket.gethostname()}:{os.getpid()}",
+        instance=s.instance_id or persisted_instance_id(s.instance_file),
         retry_base_s=s.outbox_retry_base_s,
         max_attempts=s.outbox_max_attempts,
         pending_ttl=dt.timedelta(minutes=s.pending_question_ttl_min),
+        flood=FloodControl(per_minute=s.flood_per_minute, burst=s.flood_burst),
+        lease=dt.timedelta(seconds=s.outbox_lease_s),
     )
     return register_all(app)
+
+
+_HELD_ID_FILES: list[Any] = []  # open (locked) id files: kept for the life of the process
+
+
+def persisted_instance_id(path: Path) -> str:
+    """This process's instance id, the same after a restart: kept in ``path``.
+
+    The file is locked while the process lives (the lock goes with the process, even
+    under kill -9). A second process started beside a live one finds the lock taken and
+    uses the next file (``instance-id.2``, …), so two live processes never share an id
+    and never release each other's claims."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 100):
+        candidate = path if n == 1 else path.with_name(f"{path.name}.{n}")
+        f = open(candidate, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.close()
+            continue
+        f.seek(0)
+        found = f.read().strip()
+        if not found:
+            found = f"{socket.gethostname()}-{uuid.uuid4().hex[:10]}"
+            f.truncate(0)
+            f.write(found + "\n")
+            f.flush()
+        _HELD_ID_FILES.append(f)
+        return found
+    return f"{socket.gethostname()}:{os.getpid()}"  # a hundred live processes here: not kept
 
 
 CONNECT_WAIT_S = 30.0

@@ -27,10 +27,24 @@ class Settings(BaseSettings):
     wechaty_tls: bool = Field(False, description="python-wechaty 0.10 speaks plaintext gRPC only")
     max_message_age_s: int = Field(300, description="ignore messages older than this at (re)connect")
     log_level: str = "INFO"
-    instance_id: str | None = Field(None, description="name of this bot process when several share one database")
+    instance_id: str | None = Field(
+        None,
+        description="name of this bot process when several share one database; default: the id kept in instance_file",
+    )
+    instance_file: Path = Field(
+        Path(".schoolbot/instance-id"),
+        description="where a bot process without INSTANCE_ID keeps its id, so a restart is the same instance",
+    )
     clock_start: dt.datetime | None = Field(
         None, description="start the bot's clock at this instant and let it run (trials and end-to-end tests)"
     )
     outbox_retry_base_s: float = 5.0
-    outbox_max_attempts: int = 8
+    outbox_max_attempts: int = Field(
+        8, description="sends the transport rejects before a message fails (outages never count)"
+    )
+    outbox_lease_s: float = Field(
+        120, description="a claim on a message being sent lasts this long, renewed while sending"
+    )
+    flood_per_minute: float = Field(6, description="messages a minute the bot sends to one group (token bucket)")
+    flood_burst: int = Field(3, description="messages the bot may send to one group at once")
     pending_question_ttl_min: int = 30

@@ -85,7 +85,8 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
-    FAILED = "failed"
+    FAILED = "failed"  # rejected for good (no such contact, room gone): listed in the next digest
+    DROPPED = "dropped"  # flood control: a group's share was spent (a chat answer, a repeated pointer)
 
 
 class InboundStatus(StrEnum):

@@ -130,6 +130,7 @@ class InboundMessage(SQLModel, table=True):
     status: str = "received"  # received | handled | failed
     handler: str | None = None
     error: str | None = None
+    truncated: bool = False  # the text was longer than the bot keeps (bot.chat.hygiene): stored cut
 
 
 class Absence(SQLModel, table=True):
@@ -255,13 +256,16 @@ class OutboundMessage(SQLModel, table=True):
     to_room: str | None = None  # the transport's room id
     to_contact: str | None = None
     text: str = Field(sa_column=Column(Text, nullable=False))
-    status: str = Field(default="pending", index=True)  # pending | sending | sent | failed
-    attempts: int = 0
+    status: str = Field(default="pending", index=True)  # pending | sending | sent | failed | dropped
+    attempts: int = 0  # sends tried that reached the transport (an outage counts none)
     last_error: str | None = None
     created_at: dt.datetime
-    next_attempt_at: dt.datetime
+    next_attempt_at: dt.datetime  # when due; while sending, when the claim's lease runs out
     claimed_by: str | None = None
     sent_at: dt.datetime | None = None
+    template: str | None = None  # which template wrote it (flood control tells pointers apart)
+    parts_sent: int = 0  # a text longer than the transport carries goes in parts: how many went
+    failed_at: dt.datetime | None = None  # when it failed for good (the next digest lists it)
 
 
 class PendingQuestion(SQLModel, table=True):

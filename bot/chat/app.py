@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.attendance import changelog
 from bot.attendance.alerts import AlertChange
-from bot.chat import rooms
-from bot.chat.outbox import Outbox, Recipient, enqueue
+from bot.chat import hygiene, rooms
+from bot.chat.flood import FloodControl
+from bot.chat.outbox import CLAIM_LEASE, Outbox, Recipient, enqueue
 from bot.chat.render import render
 from bot.chat.room_guard import RoomGuard
 from bot.chat.router import Sender, Where, identify
@@ -33,7 +34,7 @@ from bot.school.context import SchoolContext
 from bot.school.deployment import Deployment
 from bot.school.roster import Roster
 from storage.enums import InboundStatus, RoomKind, SenderKind
-from storage.models import InboundMessage
+from storage.models import InboundMessage, OutboundMessage
 
 if TYPE_CHECKING:
     from bot.attendance.illness.cases import ClusterChange
@@ -167,6 +168,8 @@ class App:
         retry_base_s: float = 5.0,
         max_attempts: int = 8,
         pending_ttl: dt.timedelta = dt.timedelta(minutes=30),
+        flood: FloodControl | None = None,
+        lease: dt.timedelta = CLAIM_LEASE,
     ) -> None:
         self.deployment = Deployment.of(school)
         # Each school with the people who work across schools added to its staff.
@@ -188,6 +191,9 @@ class App:
             retry_base_s=retry_base_s,
             max_attempts=max_attempts,
             guard=self.guard.check,
+            flood=flood if flood is not None else FloodControl(),
+            staff_sender=self._staff_sender,
+            lease=lease,
         )
 
     # -- registry -------------------------------------------------------------------
@@ -230,11 +236,13 @@ class App:
     # -- one message's path ---------------------------------------------------------
     async def handle(self, msg: IncomingMessage) -> str | None:
         """Handle one incoming message; returns the handler's name, None for a duplicate."""
+        cleaned = hygiene.clean_message(msg)  # before anything reads or stores it
+        msg = cleaned.msg
         with Session(self.engine, expire_on_commit=False) as session:
             binding = self.rooms.get(session, msg.room_id)
             sender, where = identify(msg, binding, {k: v.config for k, v in self.schools.items()})
             school = self.school_of(sender, where)
-            inbound = self._inbound_row(msg, sender, where)
+            inbound = self._inbound_row(msg, sender, where, truncated=cleaned.truncated)
             session.add(inbound)
             try:
                 session.flush()
@@ -249,13 +257,15 @@ class App:
             ctx = Context(self, msg, sender, where, session, inbound, school)
             try:
                 name = self._dispatch(ctx)
+                if cleaned.truncated:
+                    self._too_long(ctx, cleaned.original_length)
                 inbound.status, inbound.handler = InboundStatus.HANDLED, name
                 session.add(inbound)
                 session.commit()
             except Exception as exc:  # a crash in one report must not lose the message
                 session.rollback()
                 log.exception("处理消息出错 handler crashed on %s", msg.message_id)
-                self._record_failure(msg, sender, where, school, exc)
+                self._record_failure(msg, sender, where, school, exc, truncated=cleaned.truncated)
                 name = "error"
         await self.outbox.flush()
         return name
@@ -293,13 +303,48 @@ class App:
             return handler.name
         return "none"
 
+    def _too_long(self, ctx: Context, length: int) -> None:
+        """A text cut at MAX_CHARS was read as far as it goes; when no handler answered
+        it, whoever was talking to the bot hears why (a group is not spammed)."""
+        answered = next(ctx._seq) > 0
+        if not answered and (ctx.sender.is_staff or ctx.where.is_direct or ctx.msg.mentioned):
+            # where it was said: the note names nobody, and a parent may not be a contact
+            ctx.reply("chat/too_long.j2", length=length, limit=hygiene.MAX_CHARS)
+
+    def _staff_sender(self, row: OutboundMessage) -> tuple[str, str] | None:
+        """For flood control: the staff member a reply in a group answers, and the group."""
+        if not row.dedupe_key.startswith("reply:") or row.to_room is None:
+            return None
+        message_id = row.dedupe_key[len("reply:") :].rsplit(":", 1)[0]
+        with Session(self.engine) as s:
+            inbound = s.exec(select(InboundMessage).where(InboundMessage.message_id == message_id)).first()
+            if inbound is None:
+                return None
+            school = self.schools.get(inbound.school_id or "", self.school)
+            if school.staff_by_wechat(inbound.sender_id) is None:
+                return None
+            binding = self.rooms.get(s, row.to_room)
+        return inbound.sender_id, (binding.topic if binding else inbound.room or "群")
+
     def _record_failure(
-        self, msg: IncomingMessage, sender: Sender, where: Where, school: SchoolContext, exc: Exception
+        self,
+        msg: IncomingMessage,
+        sender: Sender,
+        where: Where,
+        school: SchoolContext,
+        exc: Exception,
+        *,
+        truncated: bool = False,
     ) -> None:
         with Session(self.engine) as session:
             session.add(
                 self._inbound_row(
-                    msg, sender, where, status=InboundStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500]
+                    msg,
+                    sender,
+                    where,
+                    status=InboundStatus.FAILED,
+                    error=f"{type(exc).__name__}: {exc}"[:500],
+                    truncated=truncated,
                 )
             )
             # Only people who were talking to the bot hear about it; a group is not spammed.
@@ -318,4 +363,4 @@ class App:
     ) -> bool:
         """Render a template for one school (its name, its time zone) and put it on the outbox."""
         text = render(template, school=school.config, tz=school.tz, **data)
-        return enqueue(session, self.clock, key, to, text, school_id=school.id)
+        return enqueue(session, self.clock, key, to, text, school_id=school.id, template=template)

@@ -82,7 +82,11 @@ class RoomGuard:
             raise SendError(f"群 {row.to_room} 的学校 {binding.school_id} 不在本部署里", permanent=True)
         members = await self.members(binding.room_id)
         if members is None:
-            raise SendError(f"查不到群“{binding.topic}”的成员，稍后再试 / members unknown, will retry")
+            # Logged out, the members cannot be listed: that is the outage, not this
+            # message's fault (it must not use up its attempts while WeChat is away).
+            connected = getattr(self.app.transport, "connected", None)
+            away = connected is not None and not connected.is_set()
+            raise SendError(f"查不到群“{binding.topic}”的成员，稍后再试 / members unknown, will retry", outage=away)
         staff = {m.wechat_id for m in school.staff}
         outsiders = sorted(members - staff)
         with Session(self.app.engine) as s:

@@ -24,7 +24,9 @@ def syllable(char: str) -> str:
     """Toneless pinyin of one character ('' for a non-Chinese one)."""
     if not ("\u3400" <= char <= "\u9fff"):
         return ""
-    return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0] if char else ""
+    # pypinyin has no reading for some rare CJK (㐃 …): such a character is skipped.
+    readings = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
+    return readings[0] if readings else ""
 
 
 @lru_cache(maxsize=8192)

@@ -23,6 +23,7 @@ from bot.chat.outbox import Recipient
 from bot.chat.render import render
 from bot.reports import digest, reminders
 from bot.reports.alert_notices import queue_alert_notices
+from bot.reports.delivery import undelivered_for_digest
 from bot.reports.illness_notices import queue_cluster_notices
 from bot.school.context import SchoolContext
 from storage.enums import ChangeSource, PendingKind, Role, RoomKind
@@ -107,6 +108,7 @@ def alert_check(app: App, school: SchoolContext, day: dt.date) -> None:
 
 def render_daily_digest(session: Session, school: SchoolContext, day: dt.date) -> str:
     data = digest.daily(session, school, day).template_data()
+    data["undelivered"] = undelivered_for_digest(session, school, day)
     return render("digest/daily.j2", school=school.config, tz=school.tz, **data)
 
 

@@ -49,6 +49,7 @@ class Step:
     quiet: bool = False  # demo only: a routine step the transcript summarises
     roster: Path | None = None  # a roster import for ``for_school`` (a transfer, a new term)
     for_school: str | None = None
+    transport: str | None = None  # "down": an outage begins (every send fails); "up": it ends
 
 
 @dataclass
@@ -99,6 +100,12 @@ def load_scenario(path: str | Path | None = None, data: dict[str, Any] | None = 
             raise ScenarioError(f"step {i}: not a mapping")
         if "until" in raw:
             steps.append(Step(at=_when(raw["until"], tz, f"step {i} until"), until=True))
+            continue
+        if "transport" in raw:
+            state = raw["transport"]
+            if state not in ("down", "up"):
+                raise ScenarioError(f"step {i}: transport is down or up, not “{state}”")
+            steps.append(Step(at=_when(raw.get("at"), tz, f"step {i} at"), transport=str(state)))
             continue
         if "roster" in raw:
             file = Path(str(raw["roster"]))
@@ -190,7 +197,12 @@ class Simulation:
             before = self.transport.take()
             if on_step and before:
                 on_step(None, before)
-            if step.roster is not None:
+            if step.transport is not None:
+                self.transport.down = step.transport == "down"
+                if not self.transport.down:  # reconnected: what waited goes now, as run does
+                    self.app.outbox.retry_now()
+                    await self.app.outbox.flush()
+            elif step.roster is not None:
                 self.import_roster(step)
                 await self.app.outbox.flush()
             elif not step.until:

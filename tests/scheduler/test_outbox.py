@@ -114,7 +114,9 @@ async def test_what_waited_out_an_outage_goes_as_soon_as_the_transport_reconnect
         for _ in range(100):
             await asyncio.sleep(0.01)
             with bot.session() as s:
-                if not s.execute(select(OutboundMessage).where(OutboundMessage.status == "pending")).first():
+                # rows go one at a time: wait until none is pending or still being sent
+                unsent = OutboundMessage.status.in_(["pending", "sending"])
+                if not s.execute(select(OutboundMessage).where(unsent)).first():
                     break
     finally:
         watcher.cancel()

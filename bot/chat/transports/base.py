@@ -30,15 +30,26 @@ MessageCallback = Callable[[IncomingMessage], Awaitable[object]]  # transports i
 
 
 class SendError(Exception):
-    """A send that failed; ``permanent`` when retrying cannot help (no such room)."""
+    """A send that failed.
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    ``permanent``: the transport rejected this message and retrying cannot help (no such
+    room, not a contact). ``outage``: the transport itself is away (not logged in, the
+    connection dropped); that is no fault of the message, so it never counts toward the
+    outbox's ``max_attempts``. Neither: this message was refused for now; retried, counted.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, outage: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.outage = outage and not permanent
+
+
+DEFAULT_MAX_TEXT = 4000  # characters WeChat delivers in one message without cutting it
 
 
 class Transport(Protocol):
     name: str
+    max_text: int  # the longest text one send may carry; the outbox splits longer ones
 
     async def start(self, on_message: MessageCallback) -> None:
         """Connect and deliver incoming messages to ``on_message`` until stopped."""

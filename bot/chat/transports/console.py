@@ -17,9 +17,10 @@ import datetime as dt
 import itertools
 import re
 import sys
+import uuid
 from typing import TextIO
 
-from bot.chat.transports.base import IncomingMessage, MessageCallback
+from bot.chat.transports.base import DEFAULT_MAX_TEXT, IncomingMessage, MessageCallback
 from bot.clock import Clock
 from bot.school.config import SchoolConfig
 
@@ -45,6 +46,7 @@ def parse_console_line(
 
 class ConsoleTransport:
     name = "console"
+    max_text = DEFAULT_MAX_TEXT
 
     def __init__(
         self,
@@ -58,6 +60,9 @@ class ConsoleTransport:
         self.members: dict[str, set[str]] = {}  # as in the memory transport: seeded, then whoever speaks
         self._topics = {r.known_id: r.topic for s in self.schools for r in s.rooms}
         self.stdin, self.stdout = stdin or sys.stdin, stdout or sys.stdout
+        # Ids must not repeat across restarts (a repeat is dropped as a re-delivery): a
+        # counter alone restarts at 1, so each run also carries a random run id.
+        self._run = uuid.uuid4().hex[:12]
         self._ids = itertools.count(1)
         self._stopped = asyncio.Event()
 
@@ -83,7 +88,7 @@ class ConsoleTransport:
                 self.members.setdefault(room, set()).add(sender_id)
             await on_message(
                 IncomingMessage(
-                    f"console-{now:%Y%m%d%H%M%S}-{next(self._ids)}",
+                    f"console-{now:%Y%m%d%H%M%S}-{self._run}-{next(self._ids)}",
                     self._topics.get(room, room) if room else None,
                     sender_id,
                     name,

@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.chat.transports.base import IncomingMessage, MessageCallback, SendError
+from bot.chat.transports.base import DEFAULT_MAX_TEXT, IncomingMessage, MessageCallback, SendError
 from bot.clock import Clock
 
 
@@ -21,6 +21,7 @@ class Sent:
 
 class MemoryTransport:
     name = "memory"
+    max_text = DEFAULT_MAX_TEXT
 
     def __init__(self, clock: Clock | None = None, known_rooms: set[str] | None = None) -> None:
         self.clock = clock
@@ -32,6 +33,7 @@ class MemoryTransport:
         self.members: dict[str, set[str]] = {}
         self.on_members_changed: Callable[[str], None] | None = None  # set by the App
         self.fail_next: list[Exception] = []  # injected send failures, consumed in order
+        self.down = False  # an outage (simulate's ``transport: down``): every send fails as WeChat's would
         self._ids = itertools.count(1)
 
     async def start(self, on_message: MessageCallback) -> None:
@@ -41,6 +43,8 @@ class MemoryTransport:
         self.on_message = None
 
     async def send(self, *, room: str | None = None, contact: str | None = None, text: str) -> None:
+        if self.down:
+            raise SendError("暂时没有连上微信，稍后重发 / not connected, will retry", outage=True)
         if self.fail_next:
             raise self.fail_next.pop(0)
         if room is not None and self.known_rooms is not None and room not in self.known_rooms:

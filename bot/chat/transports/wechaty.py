@@ -35,7 +35,7 @@ from wechaty import Contact, Message, Room, WechatyOptions
 from wechaty_grpc.wechaty.puppet import MessageType  # type: ignore[import-untyped]  # wechaty-grpc ships no type hints
 from wechaty_puppet import EventLogoutPayload, Puppet, PuppetOptions
 
-from bot.chat.transports.base import IncomingMessage, MessageCallback, SendError
+from bot.chat.transports.base import DEFAULT_MAX_TEXT, IncomingMessage, MessageCallback, SendError
 from bot.chat.transports.wechaty_support import (
     _HINTS,
     _IGNORED_TYPES,
@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 
 class WechatyTransport:
     name = "wechaty"
+    max_text = DEFAULT_MAX_TEXT
 
     def __init__(
         self,
@@ -346,7 +347,9 @@ class WechatyTransport:
             raise ValueError("send to exactly one room or one contact")
         bot = self._bot
         if not self.connected.is_set() or bot is None or bot._puppet is None:
-            raise SendError(f"暂时没有连上微信（{self.endpoint}），稍后重发 / not connected to WeChat, will retry")
+            raise SendError(
+                f"暂时没有连上微信（{self.endpoint}），稍后重发 / not connected to WeChat, will retry", outage=True
+            )
         try:
             await asyncio.wait_for(self._send(bot.puppet, room, contact, text), timeout=self.send_timeout)
         except SendError:
@@ -361,7 +364,9 @@ class WechatyTransport:
             ) from e
         except (*_NETWORK_ERRORS, AttributeError) as e:
             # AttributeError: the connection was torn down under us (stub gone).
-            raise SendError(f"发送时连接中断，稍后重发 / connection lost while sending: {type(e).__name__}") from e
+            raise SendError(
+                f"发送时连接中断，稍后重发 / connection lost while sending: {type(e).__name__}", outage=True
+            ) from e
 
     async def _send(self, puppet: Puppet, room: str | None, contact: str | None, text: str) -> None:
         if room is not None:

@@ -5,7 +5,7 @@ is the exact inverse of what the message did; an absence says which part of the 
 covers (existing rows are whole days); an alert event can be taken back.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"  # re-chained after 0003 (issue 15); 0004 (issue 14) goes between at its merge
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
