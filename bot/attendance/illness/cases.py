@@ -96,7 +96,14 @@ def _ids(cluster: IllnessCluster) -> list[str]:
     return [i for i in cluster.student_ids.split(",") if i]
 
 
+_CLASS_RULES = (ClusterRule.CLASS_DAY, ClusterRule.CLASS_DAYS)
+
+
 def _same(cluster: IllnessCluster, f: Found) -> bool:
+    """One open cluster per class: a second rule met in the same class is news of the same
+    outbreak (an update), not a new alert; a notifiable case is its own, per child."""
+    if f.rule in _CLASS_RULES:
+        return cluster.rule in _CLASS_RULES and cluster.class_name == f.class_name
     if cluster.rule != f.rule or cluster.label != f.label:
         return False
     if f.rule == ClusterRule.NOTIFIABLE:

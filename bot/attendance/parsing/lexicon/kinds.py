@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.attendance.illness import lexicon as _illness
+
 
 def alt(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
@@ -17,6 +19,7 @@ def alt(words: Iterable[str]) -> str:
 # -- kinds ------------------------------------------------------------------------------
 # Explicit labels the teacher puts on an absence.
 LABEL_SICK = ["病假", "病休"]
+
 LABEL_PERSONAL = ["事假"]
 LABEL_UNEXCUSED = ["旷课", "逃学", "逃课", "无故缺勤", "无故旷课", "无故未到", "无故没来", "无故", "无故不来"]
 
@@ -102,6 +105,15 @@ SICK = [
     "抓药",
     "开药",
     "吃药",
+]
+# The 因病缺课 forms' words for a child's illness (symptoms and diseases, dialect and voice
+# errors: 烧起来, 跑肚, 痄腮) say "sick" too; one-character words stay out (吐, 咳, 摔 are
+# too often part of other words).
+SICK += [
+    w
+    for words in (*_illness.SYMPTOMS.values(), *_illness.DISEASES.values())
+    for w in words
+    if len(w) >= 2 and w not in SICK
 ]
 PERSONAL = [
     "有事",
