@@ -121,7 +121,12 @@ def daily(session: Session, school: SchoolContext, day: dt.date) -> DailyDigest:
         key=lambda p: (p[0].class_name, p[0].name),
     )
     sick = sick_today(session, school, day)
-    sick_by_symptom: Counter[str] = Counter(sym for c in sick for sym in (c.symptoms or ("原因不明",)))
+    # each child under their symptoms; one with none named under the disease (腮腺炎), else 原因不明
+    sick_by_symptom: Counter[str] = Counter(
+        label
+        for c in sick
+        for label in (c.symptoms or tuple(d for d in c.diseases if d != "原因不明") or ("原因不明",))
+    )
     flagged = sorted((s for s in students.values() if s.poverty or s.left_behind), key=lambda s: (s.class_name, s.name))
     return DailyDigest(
         day=day,
