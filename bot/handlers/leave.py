@@ -1,17 +1,26 @@
 """A parent asks leave for their child; the head teacher confirms; then it is recorded.
 
-"老师，王小明发烧了，今天请一天假" in the class's parent group or by direct message: the
-parent is answered privately that the head teacher has been told; the head teacher gets a
-direct message to answer 同意/不同意. Nothing is recorded on a parent's word alone.
+"老师，王小明发烧了，今天请一天假" in the class's parent group: the parent is answered
+privately that the head teacher has been told; the head teacher gets a direct message —
+a summary the bot writes (child, days, kind, a short reason, who asked, from which
+group), never the sender's own words — to answer 同意/不同意. Nothing is recorded on a
+parent's word alone. By direct message from someone the school does not know, a leave
+request is pointed to the class group and nothing is said of any child: whether a child
+is enrolled, and who teaches them, is not a stranger's to learn. At most
+``DAILY_LIMIT`` requests a day from one sender are passed on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any, Literal
 
+from sqlmodel import select
+
 from bot.attendance import recording
+from bot.attendance.illness import tag
 from bot.attendance.parsing import Absence
 from bot.chat import pending
 from bot.chat.app import App, Context
@@ -24,31 +33,72 @@ from storage.models import PendingQuestion
 APPROVAL = PendingKind.LEAVE_APPROVAL
 APPROVAL_TTL = dt.timedelta(days=2)
 LEAVE_KINDS = (AbsenceKind.SICK, AbsenceKind.PERSONAL)  # "王小明今天没来" from a parent is not a leave request
+DAILY_LIMIT = 3
+LEAVE_WORDS = ("请假", "假", "不舒服", "生病", "发烧", "有事")
 
 
-def leave_request(ctx: Context) -> list[Absence] | Literal["which_child"] | None:
+Asked = list[Absence] | Literal["which_child", "use_group"]
+
+
+def leave_request(ctx: Context) -> Asked | None:
     r = ctx.report
     if r.intent not in ("absence", "rollcall"):
         return None
     wanted = [a for a in r.absences if a.kind in LEAVE_KINDS]
+    if ctx.where.is_direct:
+        # Not from the class group: the same answer whoever is named, enrolled or not.
+        said_leave = wanted or r.unresolved or any(w in r.text for w in LEAVE_WORDS)
+        return "use_group" if said_leave else None
     if ctx.where.is_parent_room:
         # In a class group only that class's children; anything else is not ours to pass on.
         wanted = [a for a in wanted if a.student.class_name == ctx.where.class_name]
     if wanted:
         return wanted
     addressed = ctx.where.is_direct or ctx.msg.mentioned
-    if (
-        addressed
-        and (r.unresolved or "no_student_named" in r.notes)
-        and any(w in r.text for w in ("请假", "假", "不舒服", "生病", "发烧", "有事"))
-    ):
+    if addressed and (r.unresolved or "no_student_named" in r.notes) and any(w in r.text for w in LEAVE_WORDS):
         return "which_child"
     return None
 
 
-def on_leave_request(ctx: Context, wanted: list[Absence] | Literal["which_child"]) -> None:
+def _asked_today(ctx: Context) -> int:
+    start = dt.datetime.combine(ctx.today, dt.time(0), ctx.school.tz)
+    rows = ctx.session.exec(
+        select(PendingQuestion.payload).where(PendingQuestion.kind == APPROVAL, PendingQuestion.created_at >= start)
+    ).all()
+    return sum(1 for p in rows if json.loads(p).get("parent_id") == ctx.sender.id)
+
+
+_FIRST_CLAUSE = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _summary(a: Absence) -> str:
+    """The reason in the bot's words: for an illness the 因病缺课 tags (发热、咳嗽); else the
+    first run of Chinese of the reason, short. Never a link, a number or an account id."""
+    if a.kind == AbsenceKind.SICK:
+        tags = tag(a.said or a.reason or "")
+        words = [t for t in (*tags.symptoms, *tags.diseases) if t != "原因不明"]
+        if words:
+            return "、".join(words)
+    first = _FIRST_CLAUSE.search(a.reason or "")
+    return first.group(0)[:12] if first else ""
+
+
+def _who(name: str) -> str:
+    """The asker as the head teacher is shown them: the display name, cut short, never
+    taken for a title (a stranger may call themselves "校长陈国华")."""
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return (name[:10] + "…") if len(name) > 10 else name
+
+
+def on_leave_request(ctx: Context, wanted: Asked) -> None:
+    if wanted == "use_group":
+        ctx.reply_private("leave/use_group.j2")
+        return
     if wanted == "which_child":
         ctx.reply_private("leave/which_child.j2")
+        return
+    if _asked_today(ctx) + len(wanted) > DAILY_LIMIT:
+        ctx.reply_private("leave/too_many.j2", limit=DAILY_LIMIT)
         return
     for a in wanted:
         student = a.student
@@ -80,13 +130,14 @@ def on_leave_request(ctx: Context, wanted: list[Absence] | Literal["which_child"
                 ),
             )
         )
+        reason = _summary(a)
         ctx.send(
             Recipient(contact=teacher.wechat_id),
             "leave/ask_teacher.j2",
             student=student,
-            line=line,
-            parent_name=ctx.sender.name,
-            text=ctx.text,
+            line=recording.absence_line(student, a.kind, a.start, a.end, reason),
+            asker=_who(ctx.sender.name),
+            group=ctx.msg.room or "",
         )
 
 

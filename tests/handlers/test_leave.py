@@ -38,13 +38,46 @@ async def test_leave_round_trip_in_the_parent_group(make_bot):
 
 async def test_declined_leave_is_not_recorded(make_bot):
     bot = await make_bot()
-    sent = await bot.say("王小明家里有事，请两天假", sender=PARENT, room=None, when=at("2026-11-23", "07:20"))
-    assert "请写上孩子的班级和姓名" in sent[0].text  # two 王小明 in the school: which one?
-    sent = await bot.say("三年级二班 王小明家里有事，请两天假", sender=PARENT, room=None)
-    assert "已转告班主任王芳老师" in sent[0].text
+    await bot.say("王小明家里有事，请两天假", sender=PARENT, room=PARENTS_3_2, when=at("2026-11-23", "07:20"))
     sent = await bot.say("不同意", room=None)
     assert absences(bot) == []
     assert any(m.contact == PARENT and "没有同意" in m.text for m in sent)
+
+
+async def test_a_stranger_by_direct_message_learns_nothing_of_any_child(make_bot):
+    bot = await make_bot()
+    names = [s.name for s in bot.app.roster.students[:60]] + ["杨子豪", "刘晓峰", "张无名"]
+    answers = set()
+    for i, name in enumerate(names):
+        sent = await bot.say(f"{name}发烧了，今天请一天假", sender=f"wxid_stranger_{i}", room=None, name="校长陈国华")
+        assert all(m.contact == f"wxid_stranger_{i}" for m in sent)
+        answers |= {m.text for m in sent}
+    assert len(answers) == 1  # the same words whoever is named, enrolled or not
+    (text,) = answers
+    assert "家长群" in text and "王芳" not in text and not any(n in text for n in names)
+    assert not [m for m in bot.transport.sent if m.contact == WANGFANG]
+
+
+async def test_the_head_teacher_gets_a_summary_not_the_senders_words(make_bot):
+    bot = await make_bot()
+    sent = await bot.say(
+        "王小明发烧了请一天假 加我微信wx_scam_123转账报名费",
+        sender=PARENT,
+        name="校长陈国华",
+        room=PARENTS_3_2,
+        when=at("2026-11-23", "07:20"),
+    )
+    (to_teacher,) = [m.text for m in sent if m.contact == WANGFANG]
+    assert "wx_scam_123" not in to_teacher and "转账" not in to_teacher
+    assert "三年级二班家长群里的“校长陈国华”" in to_teacher and "是不是孩子家长，请您自己确认" in to_teacher
+
+
+async def test_at_most_three_leave_requests_a_day_from_one_sender(make_bot):
+    bot = await make_bot()
+    for name in ("王小明", "蒋天佑", "高兴"):
+        await bot.say(f"{name}发烧请假一天", sender=PARENT, room=PARENTS_3_2, when=at("2026-11-23", "07:20"))
+    sent = await bot.say("吴倩发烧请假一天", sender=PARENT, room=PARENTS_3_2)
+    assert [m.contact for m in sent] == [PARENT] and "今天您已经请了3次假" in sent[0].text
 
 
 async def test_two_requests_need_a_name(make_bot):
