@@ -15,6 +15,7 @@ from bot.attendance.parsing import ParseResult
 from bot.chat.app import STAFF_PLACES, App, Context
 from bot.reports import digest
 from bot.reports.jobs import render_daily_digest
+from bot.school.access import Scope, View, view_of
 from bot.school.context import SchoolContext
 from storage.enums import AlertStatus, RecordStatus, SenderKind
 from storage.models import Absence, Alert, AlertEvent, Student
@@ -33,6 +34,10 @@ def on_query(ctx: Context, r: ParseResult) -> None:
     if ctx.where.kind not in STAFF_PLACES:
         ctx.reply_private("queries/not_here.j2", query=ASKED_AS[r.query])
         return
+    view = view_of(ctx.sender.staff, head_teachers_see_all=ctx.school.rules.head_teachers_see_all)
+    if view.scope != Scope.SCHOOL:
+        _class_view(ctx, r, view)
+        return
     schools = _schools_asked(ctx)
     if r.query in ("alerts", "not_returned") and len(schools) > 1:
         per_school = [(s, case_views(ctx.session, s, ctx.today)) for s in schools]
@@ -50,6 +55,30 @@ def on_query(ctx: Context, r: ParseResult) -> None:
     else:
         name = r.unresolved[0].text if r.unresolved else ""
         candidates = r.unresolved[0].candidates if r.unresolved else []
+        ctx.reply("queries/no_student.j2", name=name, candidates=candidates)
+
+
+def _class_view(ctx: Context, r: ParseResult, view: View) -> None:
+    """A head teacher asks: their own class only; other staff: nobody's data."""
+    if view.scope == Scope.NONE or view.class_name is None:
+        ctx.reply("queries/not_allowed.j2", query=ASKED_AS[r.query or "alerts"], own_class=None)
+        return
+    own = view.class_name
+    if r.query in ("alerts", "not_returned"):
+        cases = [c for c in case_views(ctx.session, ctx.school, ctx.today) if c.student.class_name == own]
+        ctx.reply("queries/alerts.j2", cases=cases, day=ctx.today)
+    elif r.query == "absent_today":
+        d = digest.daily(ctx.session, ctx.school, ctx.today)
+        line = next((c for c in d.classes if c.name == own), None)
+        parts = [(st, p) for st, p in d.part_days if st.class_name == own]
+        ctx.reply("queries/class_today.j2", class_name=own, line=line, part_days=parts, day=ctx.today)
+    elif r.query_student is not None and view.sees(r.query_student.class_name):
+        ctx.reply("queries/student_record.j2", **student_record(ctx, r.query_student.student_id))
+    elif r.query_student is not None:
+        ctx.reply("queries/not_allowed.j2", query=f"{r.query_student.name} 记录", own_class=own)
+    else:
+        name = r.unresolved[0].text if r.unresolved else ""
+        candidates = [c for c in (r.unresolved[0].candidates if r.unresolved else []) if view.sees(c.class_name)]
         ctx.reply("queries/no_student.j2", name=name, candidates=candidates)
 
 

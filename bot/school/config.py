@@ -89,6 +89,8 @@ class Rules:
     escalate_after_days: Days = 5
     digest_time: ClockTime = dt.time(16, 30)
     rollcall_reminder_time: ClockTime = dt.time(9, 30)
+    # A head teacher sees their own class's students; true: the whole school's.
+    head_teachers_see_all: Annotated[bool, Field(strict=True)] = False
     illness: IllnessRules = IllnessRules()
 
 
