@@ -206,7 +206,14 @@ def _close_enrolments(
 
 
 def _transfer(
-    session: Session, student: Student, to_school: str | None, day: dt.date | None, now: dt.datetime, dest: str = ""
+    session: Session,
+    student: Student,
+    to_school: str | None,
+    day: dt.date | None,
+    now: dt.datetime,
+    dest: str = "",
+    by: str | None = None,
+    inbound_id: int | None = None,
 ) -> list[tuple[int, str]]:
     """The student leaves their school on ``day`` for ``to_school`` (None: a school outside
     this deployment, named ``dest``); the alerts it closed."""
@@ -237,7 +244,9 @@ def _transfer(
         session.add(alert)
         assert alert.id is not None
         why = f"已转学（转入 {where}），预警关闭" if where else "已转学，预警关闭"
-        session.add(AlertEvent(alert_id=alert.id, kind=AlertEventKind.CLOSED, at=now, text=why))
+        session.add(
+            AlertEvent(alert_id=alert.id, kind=AlertEventKind.CLOSED, at=now, text=why, by=by, inbound_id=inbound_id)
+        )
         closed.append((alert.id, why))
     bump_roster_version(session, old)
     return closed
@@ -265,9 +274,12 @@ def transfer_student(
     to_school: str | None = None,
     destination: str = "",
     class_name: str | None = None,
+    by: str | None = None,
+    inbound_id: int | None = None,
 ) -> TransferReport:
     """Move a student to another school of this deployment (``to_school``), or out of it
-    (``destination`` names where, for the 台账). Their records stay the old school's."""
+    (``destination`` names where, for the 台账). Their records stay the old school's.
+    ``by`` / ``inbound_id``: who told it in chat, and the message (on the case's close)."""
     student = session.get(Student, student_id)
     if student is None:
         raise TransferError(f"没有学籍号 {student_id} 的学生")
@@ -279,7 +291,7 @@ def transfer_student(
         raise TransferError(f"{student.name} 已经在这所学校")
     from_school = student.school_id
     now = dt.datetime.combine(day, dt.time(), dt.UTC)
-    closed = _transfer(session, student, to_school, day, now, destination)
+    closed = _transfer(session, student, to_school, day, now, destination, by, inbound_id)
     if to_school is None:
         student.active, student.left_on = False, day
     else:
@@ -291,3 +303,49 @@ def transfer_student(
     session.add(student)
     session.flush()
     return TransferReport(student.id, student.name, from_school, to_school, destination, closed)
+
+
+def add_student(
+    session: Session,
+    school_id: str,
+    student_id: str,
+    name: str,
+    class_name: str,
+    gender: str,
+    joined_on: dt.date,
+) -> Student:
+    """One new child on this school's roll (a transfer in told in chat): a new row, or the
+    row of a child who left a school (this one or another) and now joins this one; an
+    enrolment opens on ``joined_on``. A 学籍号 on another school's roll now is a transfer
+    (``transfer_student(..., to_school=school_id)``), not this."""
+    ref = parse_class_name(class_name)
+    if ref is None:
+        raise TransferError(f"认不出班级“{class_name}”")
+    class_name = ref.canonical()
+    now = dt.datetime.combine(joined_on, dt.time(), dt.UTC)
+    student = session.get(Student, student_id)
+    if student is not None and student.active:
+        other = session.get(School, student.school_id)
+        where = "本校" if student.school_id == school_id else (other.name if other else student.school_id)
+        raise TransferError(f"学籍号 {student_id}（{student.name}）已在{where}的名单上（{student.class_name}）")
+    if student is None:
+        grade = class_name[: class_name.index("年级") + 2]
+        student = Student(
+            id=student_id, school_id=school_id, name=name, class_name=class_name, gender=gender, grade=grade
+        )
+    else:
+        # Back on a roll: the 学籍 row keeps what it held; the class (and the gender, when said) are new.
+        student.school_id, student.class_name, student.active, student.left_on = school_id, class_name, True, None
+        student.gender = gender or student.gender
+    student.updated_at = now
+    session.add(student)
+    known = session.exec(
+        select(SchoolClass.id).where(SchoolClass.school_id == school_id, SchoolClass.name == class_name)
+    ).first()
+    if known is None:
+        session.add(SchoolClass(school_id=school_id, name=class_name, grade=ref.grade, number=ref.number))
+    session.flush()
+    session.add(Enrolment(student_id=student_id, school_id=school_id, class_name=class_name, joined_on=joined_on))
+    bump_roster_version(session, school_id)
+    session.flush()
+    return student

@@ -2,7 +2,9 @@
 
 The order is the precedence: a group no school has bound is handled by ``rooms`` alone
 (nothing else may speak there), and so is the answer to a binding question; answers to a question the bot asked come before anything
-else the same words could mean; corrections and queries before new reports; follow-up
+else the same words could mean; corrections and queries before new reports; a transfer
+told in chat ("王小明转学了", the principal's 同意转入) before follow-up notes and reports,
+which would read it as news of a case or an absence; follow-up
 notes (which name a student but report nothing) before reports; the parent's leave
 request before the refusal for non-staff; the FAQ last before the polite default.
 """
@@ -13,13 +15,14 @@ from bot.chat.app import App
 
 
 def register_all(app: App) -> App:
-    from bot.handlers import answers, attendance, basics, corrections, faq, followup, leave, queries, rooms
+    from bot.handlers import answers, attendance, basics, corrections, faq, followup, leave, queries, rooms, transfers
 
     rooms.register(app)
     basics.register(app)
     answers.register(app)
     corrections.register(app)
     queries.register(app)
+    transfers.register(app)
     followup.register(app)
     attendance.register(app)
     leave.register(app)
