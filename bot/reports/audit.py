@@ -1,0 +1,77 @@
+"""Who wrote or changed which student's records, when, from which message (a service).
+
+Reads the applied-changes log (``ledger_change``: every absence, return, roll-call, alert,
+劝返 note and 因病缺课 cluster a message or job wrote or changed, and what undo put back)
+joined to the messages that caused it; the CLI prints it (``schoolbot audit``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, or_, select
+
+from bot.school.context import SchoolContext
+from storage.models import InboundMessage, LedgerChange
+
+WHAT = {
+    "absence": "缺勤",
+    "class_report": "考勤报告",
+    "alert": "预警",
+    "alert_event": "预警记录",
+    "illness_cluster": "因病缺课预警",
+}
+SOURCE = {"message": "消息", "undo": "撤销", "job": "系统检查"}
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: dt.datetime
+    who: str  # staff name, else the chat id, else 系统
+    source: str
+    what: str  # 缺勤 新增 / 预警 修改 status closed …
+    student_id: str | None
+    message: str  # the words of the message that caused it
+    undone: bool
+
+
+def _summary(ch: LedgerChange) -> str:
+    after = json.loads(ch.after)
+    what = WHAT.get(ch.table_name, ch.table_name)
+    if ch.op == "insert":
+        bits = [str(after[k]) for k in ("kind", "start", "end", "status", "text") if after.get(k)]
+        return f"{what} 新增 " + " ".join(bits)
+    before = json.loads(ch.before)
+    return f"{what} 修改 " + "，".join(f"{k}: {before.get(k)} → {v}" for k, v in after.items())
+
+
+def trail(
+    session: Session, school: SchoolContext, *, student_id: str | None = None, sender_id: str | None = None
+) -> list[AuditLine]:
+    q = (
+        select(LedgerChange, InboundMessage)
+        .join(InboundMessage, col(InboundMessage.id) == LedgerChange.inbound_id, isouter=True)
+        .where(or_(col(LedgerChange.school_id) == school.id, col(LedgerChange.school_id).is_(None)))
+    )
+    if student_id is not None:
+        q = q.where(LedgerChange.student_id == student_id)
+    if sender_id is not None:
+        q = q.where(InboundMessage.sender_id == sender_id)
+    out = []
+    for ch, msg in session.exec(q.order_by(col(LedgerChange.id))):
+        who_id = msg.sender_id if msg else None
+        staff = school.staff_by_wechat(who_id) if who_id else None
+        out.append(
+            AuditLine(
+                at=ch.at,
+                who=staff.name if staff else (who_id or "系统"),
+                source=SOURCE.get(ch.source, ch.source),
+                what=_summary(ch),
+                student_id=ch.student_id,
+                message=(msg.text[:60] if msg else ""),
+                undone=ch.undone_by is not None,
+            )
+        )
+    return out

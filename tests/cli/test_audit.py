@@ -1,0 +1,30 @@
+"""schoolbot audit: who changed which student's records, from the applied-changes log."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from bot.cli import _register, app
+from tests.conftest import WANGFANG, at
+
+_register()
+
+
+async def test_the_trail_of_a_student_and_of_a_teacher(make_bot, db_url):
+    bot = await make_bot()
+    await bot.say("王小明今天没来", when=at("2026-11-23", "08:10"))
+    await bot.say("王小明不是旷课，是病假", when=at("2026-11-23", "08:20"))
+    await bot.say("撤销", when=at("2026-11-23", "08:25"))
+    (xiaoming,) = bot.app.roster.named("王小明", "三年级二班")
+    run = CliRunner()
+    out = run.invoke(app, ["--db", db_url, "audit", "--student", xiaoming.student_id], catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert any("王芳" in x and "缺勤 新增 unexcused" in x and "“王小明今天没来”" in x for x in lines)
+    assert any("缺勤 新增 sick" in x and "（已撤销）" in x for x in lines)
+    assert any("[撤销]" in x for x in lines)
+    out = run.invoke(app, ["--db", db_url, "audit", "--staff", "王芳"], catch_exceptions=False)
+    assert out.exit_code == 0 and "王小明今天没来" in out.stdout
+    out = run.invoke(app, ["--db", db_url, "audit", "--staff", "nobody"])
+    assert out.exit_code != 0 and "没有这位老师" in out.output
+    assert WANGFANG
