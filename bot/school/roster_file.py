@@ -170,21 +170,44 @@ def _xlsx_merged(archive: object, sheet_path: str) -> list[tuple[int, int, int, 
 
 
 def _read_xlsx(path: Path) -> Sheet:
-    from openpyxl import load_workbook
+    # python-calamine (a Rust reader) reads a county's 150,000-row export several times
+    # faster than openpyxl, which still writes the workbooks; merged ranges come from the
+    # sheet's XML either way.
+    import zipfile
+
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises several kinds for a file that is not xlsx
+        book = CalamineWorkbook.from_path(str(path))
+        sheet = book.get_sheet_by_index(0)
+        # Row by row (a county's sheet held whole costs hundreds of MB), padded back to A1
+        # so that every problem names the row Excel shows.
+        top, left = sheet.start or (0, 0)
+        rows: list[list[str]] = [[] for _ in range(top)]
+        rows += [[""] * left + [_cell(c) for c in row] for row in sheet.iter_rows()]
+        with zipfile.ZipFile(path) as archive:
+            merged = _xlsx_merged(archive, _first_sheet_path(archive))
+    except (CalamineError, zipfile.BadZipFile, KeyError, ValueError) as e:
         raise RosterError(
             [f"{path.name}：打不开这个 Excel 文件（{type(e).__name__}），请在 Excel 里另存为 .xlsx 再试"]
         ) from e
-    try:
-        ws = wb.worksheets[0]
-        rows = [[_cell(c) for c in row] for row in ws.iter_rows(values_only=True)]
-        merged = _xlsx_merged(wb._archive, ws._worksheet_path)
-    finally:
-        wb.close()
     return Sheet(rows, merged)
+
+
+def _first_sheet_path(archive: object) -> str:
+    """The XML part of the workbook's first sheet (as Excel lists them, not by file name)."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8")  # type: ignore[attr-defined]
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")  # type: ignore[attr-defined]
+    first = re.search(r'<(?:\w+:)?sheet\b[^>]*?r:id="([^"]+)"', workbook)
+    if first is None:
+        raise ValueError("no sheet")
+    target = re.search(r'<Relationship\b[^>]*?Id="' + re.escape(first.group(1)) + r'"[^>]*?Target="([^"]+)"', rels)
+    if target is None:
+        target = re.search(r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="' + re.escape(first.group(1)) + '"', rels)
+    if target is None:
+        raise ValueError("no sheet part")
+    part = target.group(1).lstrip("/")
+    return part if part.startswith("xl/") else f"xl/{part}"
 
 
 def _read_xls(path: Path) -> Sheet:
