@@ -356,7 +356,7 @@ def apply_report(
         a.student.class_name
         for a in result.absences
         if a.start <= day and (a.end is None or a.end >= day) and a.student.class_name == mine
-    }
+    } | {r.student.class_name for r in result.returns if r.date == day and r.student.class_name == mine}
     touched.discard(roll_class)
     for class_name in sorted(touched):
         ledger.add_class_report(

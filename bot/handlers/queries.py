@@ -64,6 +64,9 @@ def _class_view(ctx: Context, r: ParseResult, view: View) -> None:
         ctx.reply("queries/not_allowed.j2", query=ASKED_AS[r.query or "alerts"], own_class=None)
         return
     own = view.class_name
+    if r.class_name and r.class_name != own and r.query in ("alerts", "not_returned", "absent_today"):
+        ctx.reply("queries/not_allowed.j2", query=f"{r.class_name}{ASKED_AS[r.query]}", own_class=own)
+        return
     if r.query in ("alerts", "not_returned"):
         cases = [c for c in case_views(ctx.session, ctx.school, ctx.today) if c.student.class_name == own]
         ctx.reply("queries/alerts.j2", cases=cases, day=ctx.today)

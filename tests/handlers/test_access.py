@@ -77,3 +77,9 @@ def test_the_view_of_each_role(school):
     assert view_of(by_id[WANGFANG]).class_name == "三年级二班"
     assert view_of(by_id[WANGFANG], head_teachers_see_all=True).scope == Scope.SCHOOL
     assert view_of(None).scope == Scope.NONE
+
+
+async def test_a_head_teacher_asking_about_another_class_is_told_so(make_bot):
+    bot = await make_bot()
+    sent = await bot.say("三年级一班今日缺勤", sender=WANGFANG, room=None, when=at("2026-11-23", "09:00"))
+    assert "班主任只能查本班（三年级二班）" in sent[0].text

@@ -197,7 +197,7 @@ async def test_answers_that_name_the_student_asked_about_do_not_crash(make_bot):
     bot = await make_bot()
     sent = await bot.say("王小明记录", sender="wxid_demo_chenguohua", room=None, when=at("2026-11-23", "08:10"))
     assert [m.text for m in sent] == [
-        "没找到学生“王小明”。请核对姓名，您是不是要查：三年级一班王小明、三年级二班王小明。"
+        "学校里有2位“王小明”：三年级一班王小明、三年级二班王小明。请带上班级再问一次，例如“三年级一班王小明 记录”。"
     ]
     sent = await bot.say("张三丰记录", sender="wxid_demo_chenguohua", room=None)
     assert [m.text for m in sent] == ["没找到学生“张三丰”。请核对姓名。"]

@@ -109,3 +109,29 @@ async def test_the_illness_sheet_and_the_digest_line(make_bot, tmp_path):
     assert (xie[6], xie[7], xie[8], xie[10]) == ("水痘", "是", 3, "已查验")
     assert xie[9].date() == dt.date(2026, 11, 26)
     assert rows["高兴"][5] == "发热、咳嗽" and rows["高兴"][10] in ("", None)
+
+
+async def test_from_a_parents_and_principals_trial(make_bot):
+    bot = await make_bot()
+    # symptoms seen and a guessed disease: a sick report, and the notifiable warning
+    sent = await bot.say("刘鹏脸上起了些红点点 不知道是不是水痘 家长带去看了", when=at(MON, "07:50"))
+    assert any(m.contact == PRINCIPAL and "水痘" in m.text for m in sent)
+    assert any(m.contact == WANGFANG and m.text.startswith("【因病缺课预警】") for m in sent)  # her class
+    # "last night" is when it began; the absence begins today
+    await bot.say("吴倩昨晚烧起来了家长请假", when=at(TUE, "07:50"))
+    with bot.session() as s:
+        starts = {r.start.isoformat() for r in s.execute(select(Absence).where(Absence.status == "active")).scalars()}
+    assert TUE in starts and "2026-11-22" not in starts
+    # the fever is over and the child is back: a return
+    sent = await bot.say("吴倩烧退了今天来了", when=at(WED, "07:50"))
+    assert any("吴倩 11月25日返校" in m.text for m in sent)
+
+
+async def test_a_cluster_that_grows_with_other_symptoms_drops_its_label(make_bot):
+    bot = await make_bot()
+    for name in ("高兴", "吴倩", "蒋天佑"):
+        await bot.say(f"{name}发烧请假", when=at(MON, "07:50"))
+    await bot.say("周子轩拉肚子", when=at(TUE, "07:50"))
+    sent = await bot.say("余宁吐了 请假", when=at(TUE, "07:55"))
+    (update,) = [m.text for m in sent if m.contact == PRINCIPAL and "补充" in m.text]
+    assert "三年级二班因病缺课新增" in update and "（发热）" not in update

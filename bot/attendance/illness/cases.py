@@ -47,10 +47,13 @@ def rules_of(school: SchoolContext) -> IllnessRules:
     return school.rules.illness
 
 
-def recipients(school: SchoolContext) -> list[str]:
-    """The school's 疫情报告人 (the principal when there is none) and the principal."""
+def recipients(school: SchoolContext, class_name: str | None = None) -> list[str]:
+    """The school's 疫情报告人 (the principal when there is none), the principal, and the
+    head teacher of the class (who does the 晨午检 and follows each child)."""
     ids = [s.wechat_id for s in school.with_role(Role.HEALTH_REPORTER)]
     ids += [s.wechat_id for s in school.with_role(Role.PRINCIPAL)]
+    if class_name and (teacher := school.head_teacher_of(class_name)):
+        ids.append(teacher.wechat_id)
     return list(dict.fromkeys(ids))
 
 
@@ -132,7 +135,6 @@ def check_clusters(session: Session, school: SchoolContext, day: dt.date, now: d
     live = live_clusters(session, school.id)
     wanted = {i for f in found for i in f.student_ids} | {i for c in live for i in _ids(c)}
     students = {s.id: s for s in session.exec(select(Student).where(col(Student.id).in_(wanted)))} if wanted else {}
-    who = recipients(school)
     changes: list[ClusterChange] = []
     for f in found:
         cluster = next((c for c in live if _same(c, f) and c.status == ClusterStatus.OPEN), None)
@@ -159,7 +161,7 @@ def check_clusters(session: Session, school: SchoolContext, day: dt.date, now: d
                     cluster,
                     [students[i] for i in f.student_ids if i in students],
                     cases=latest,
-                    recipients=who,
+                    recipients=recipients(school, f.class_name),
                 )
             )
             continue
@@ -167,6 +169,8 @@ def check_clusters(session: Session, school: SchoolContext, day: dt.date, now: d
         cluster.last_day = max(cluster.last_day, day)
         if new:
             cluster.student_ids = ",".join(_ids(cluster) + new)
+            if cluster.label and any(cluster.label not in latest[i].labels for i in new if i in latest):
+                cluster.label = ""  # no longer one symptom: the class's 因病缺课 as a whole
             changes.append(
                 ClusterChange(
                     ClusterChangeKind.GREW,
@@ -174,7 +178,7 @@ def check_clusters(session: Session, school: SchoolContext, day: dt.date, now: d
                     [students[i] for i in _ids(cluster) if i in students],
                     new=[students[i] for i in new if i in students],
                     cases=latest,
-                    recipients=who,
+                    recipients=recipients(school, cluster.class_name),
                 )
             )
         session.add(cluster)
@@ -188,7 +192,15 @@ def check_clusters(session: Session, school: SchoolContext, day: dt.date, now: d
             changes.append(ClusterChange(ClusterChangeKind.PROOF_NEEDED, cluster, members, cases=latest))
         else:
             cluster.status = ClusterStatus.CLOSED
-            changes.append(ClusterChange(ClusterChangeKind.CLOSED, cluster, members, cases=latest, recipients=who))
+            changes.append(
+                ClusterChange(
+                    ClusterChangeKind.CLOSED,
+                    cluster,
+                    members,
+                    cases=latest,
+                    recipients=recipients(school, cluster.class_name),
+                )
+            )
         session.add(cluster)
     return changes
 

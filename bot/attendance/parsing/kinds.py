@@ -53,7 +53,7 @@ _CHILD_AGAIN = re.compile(r"他|她|孩子|娃|自己|本人|也")
 _OLD_AFTER = re.compile(r"^\s*(?:改成|改为|换成|更正为|应该是|应为|要改|->|→|写错)")
 _WEAK_PREFIX = re.compile(
     "^(?:[\\s,]|"
-    + "|".join(sorted(map(re.escape, L.RETURN_ADVERBS), key=len, reverse=True))
+    + "|".join(sorted(map(re.escape, L.RETURN_ADVERBS + L.RECOVERED), key=len, reverse=True))
     + "|上午|下午|早上|中午|\ue004|\ue005|\ue000|\ue001)*$"
 )
 _QUESTION = re.compile(

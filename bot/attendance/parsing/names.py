@@ -115,6 +115,7 @@ _NEXT_OK = re.compile(
         + L.LABEL_UNEXCUSED
         + L.RETURN_STRONG
         + L.RETURN_WEAK
+        + L.RECOVERED
         + list(_TIME_WORDS[:13])
         + L.RECORD_WORDS
         + [
@@ -316,6 +317,7 @@ _FOLLOW = re.compile(
         + L.LABEL_PERSONAL
         + L.LABEL_UNEXCUSED
         + L.RETURN_STRONG
+        + L.RECOVERED
         + [
             "来了",
             "到了",

@@ -42,6 +42,8 @@ from bot.school.roster import Roster
 from bot.school.roster_file import RosterEntry
 
 _HEDGED = re.compile(L.alt(L.HEDGES))
+# said of a child in school: a symptom there is the school nurse's, not an absence
+_AT_SCHOOL = re.compile(r"上课|课上|课堂|在学校|在班上|在班里|在教室|在校|来了|到校|来学校")
 _IN_SCHOOL = re.compile(r"(?<![没未不有])(?:来|到|在)(?:了|过)|才(?:来|到)|上完|早退|回家|接走")
 _ERROR_WORDS = {"发错了", "发错", "报错了", "弄错了", "搞错了"}
 _REPORT_CATS = {
@@ -310,9 +312,17 @@ class _Parse:
             self.mentioned.append(student)
             self.resolved[i] = student
         role = self._role(i, person, pieces, facts)
+        said_here = "".join(self.s[p.start : p.end] for p in pieces if p.role != "header")
+        if not said_here:
+            # no attendance word near the name: what follows it, up to the next name
+            nxt = next((p.start for p in self.people if p.start > person.start), len(self.s))
+            said_here = self.s[person.end : nxt]
+        if role is None and tag(said_here).symptoms and not facts.returned and not _AT_SCHOOL.search(said_here):
+            # "刘鹏脸上起了些红点点 …家长带去看了": symptoms seen are a sick child's report
+            role = "absence"
         portion = None
         if role in (None, "absence", "return"):
-            said = "".join(self.s[p.start : p.end] for p in pieces if p.role != "header")
+            said = said_here
             portion = day_portion(said)
             role = "absence" if portion else role
         if role is None or (role == "correction" and self.fix is not None and i == self.fix[0]):
@@ -332,10 +342,11 @@ class _Parse:
             self.kind_fix = KindCorrection(fixed[1], fixed[0], student)
         reason = reason_text(self.s, m, [p for p in pieces if p.role != "header"] or pieces, facts.words)
         kind = facts.kind
-        said_here = "".join(self.s[p.start : p.end] for p in pieces if p.role != "header")
         if kind != "sick" and facts.label is None:
-            # "烧起来了 今天请假": the illness words of the 因病缺课 forms say it is a sick leave
-            if tag(said_here).ill and not _HEDGED.search(said_here):  # a guess is no reason
+            # "烧起来了 今天请假": the illness words of the 因病缺课 forms say it is a sick leave;
+            # symptoms seen count, a guessed disease alone does not
+            tags = tag(said_here)
+            if tags.symptoms or (tags.ill and not _HEDGED.search(said_here)):
                 kind = "sick"
         timing = absence_timing(
             m,

@@ -147,6 +147,19 @@ def _day_of(d: DateMention, calendar: SchoolCalendar, today: dt.date, notes: lis
     return d.date
 
 
+_EVENING_WORDS = ("昨晚", "今晚")
+_AFTER_SCHOOL = re.compile(r"^\s*(?:晚上|夜里|半夜|放学(?:后|以后|回家)?|下午放学)")
+
+
+def _after_school(d: DateMention, m: str, calendar: SchoolCalendar, today: dt.date) -> dt.date | None:
+    """ "昨晚烧起来了" / "昨天放学摔伤了": it began out of school hours, so the first day
+    away is the next school day (today, when that is today)."""
+    if d.date >= today or not (d.text in _EVENING_WORDS or _AFTER_SCHOOL.match(m[d.end : d.end + 6])):
+        return None
+    nxt = calendar.next_school_day(d.date)
+    return min(nxt, today) if nxt else None
+
+
 def _best_plain(
     m: str,
     plain: list[DateMention],
@@ -189,7 +202,7 @@ def _best_plain(
     chosen = [d for d in plain if rank(d) == best and not d.now]
     if not chosen:
         return None
-    days = [_day_of(d, calendar, today, notes) for d in chosen]
+    days = [_after_school(d, m, calendar, today) or _day_of(d, calendar, today, notes) for d in chosen]
     # dates beside reasons only ("昨晚发高烧，今天去医院"): the latest is the absence
     return max(days) if best == 2 else min(days)
 

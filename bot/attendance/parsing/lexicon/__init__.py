@@ -41,7 +41,7 @@ from bot.attendance.parsing.lexicon.people import (
     SURNAMES,
     TITLES,
 )
-from bot.attendance.parsing.lexicon.returns import ARRIVE, RETURN_ADVERBS, RETURN_STRONG, RETURN_WEAK
+from bot.attendance.parsing.lexicon.returns import ARRIVE, RECOVERED, RETURN_ADVERBS, RETURN_STRONG, RETURN_WEAK
 
 __all__ = [
     "ABSENT",
@@ -70,6 +70,7 @@ __all__ = [
     "PLURAL",
     "QUERIES",
     "RECORD_WORDS",
+    "RECOVERED",
     "RETURN_ADVERBS",
     "RETURN_STRONG",
     "RETURN_WEAK",

@@ -81,3 +81,6 @@ ARRIVE = [
     "带他来",
     "带她来",
 ]
+
+# Getting better: said of a child coming back ("烧退了今天来了"), never an absence itself.
+RECOVERED = ["烧退了", "退烧了", "烧退", "退烧", "病好了", "病好", "好多了", "好些了", "康复了", "好了"]
