@@ -117,6 +117,14 @@ def _in_room(room: str | None) -> ColumnElement[bool]:
     return col(PendingQuestion.room).is_(None) if room is None else col(PendingQuestion.room) == room
 
 
+def about(questions: list[PendingQuestion], name: str | None) -> list[PendingQuestion]:
+    """The questions about ``name`` ("同意蒋天佑", "已查验王小明"); all of them when no name
+    is given or none is about it (the answer then asks which)."""
+    if not name:
+        return questions
+    return [q for q in questions if payload(q).get("name") == name] or questions
+
+
 def payload(q: PendingQuestion) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(q.payload)
     return data

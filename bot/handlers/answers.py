@@ -234,9 +234,7 @@ def on_proof(ctx: Context, found: Found) -> None:
     from storage.models import IllnessCluster
 
     m, questions = found
-    name = m.group("name") or m.group("name2")
-    if name:
-        questions = [q for q in questions if pending.payload(q)["name"] == name] or questions
+    questions = pending.about(questions, m.group("name") or m.group("name2"))
     if len(questions) > 1:
         ctx.reply("attendance/which_check.j2", names=[pending.payload(q)["name"] for q in questions])
         return
@@ -263,9 +261,7 @@ def approval_answer(ctx: Context) -> Found | None:
 
 def on_approval(ctx: Context, found: Found) -> None:
     m, questions = found
-    name = m.group("name")
-    if name:
-        questions = [q for q in questions if pending.payload(q)["name"] == name] or questions
+    questions = pending.about(questions, m.group("name"))
     if len(questions) > 1:
         ctx.reply("leave/which_leave.j2", names=[pending.payload(q)["name"] for q in questions])
         return

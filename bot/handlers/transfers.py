@@ -268,9 +268,7 @@ def principal_answer(ctx: Context) -> Answer | None:
 
 def on_principal_answer(ctx: Context, found: Answer) -> None:
     m, questions = found
-    name = m.group("name")
-    if name:
-        questions = [q for q in questions if pending.payload(q)["name"] == name] or questions
+    questions = pending.about(questions, m.group("name"))
     if len(questions) > 1:
         ctx.reply("transfers/which_request.j2", names=[pending.payload(q)["name"] for q in questions])
         return
