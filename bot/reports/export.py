@@ -17,18 +17,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col, or_, select
 
 from bot.attendance import ledger
-from bot.attendance.illness.tags import tag
 from bot.attendance.streak import SchoolDayIndex, Span, kinds_by_day
+from bot.reports.illness_sheet import illness_rows
+from bot.reports.workbook import write_sheet, yes
 from bot.school.calendar import SchoolCalendar
 from bot.school.classnames import parse_class_name
 from bot.school.config import SchoolConfig
-from storage.enums import AbsenceKind, AlertEventKind, AlertStatus, ClusterRule, ClusterStatus, DayPortion, RecordStatus
-from storage.models import Absence, Alert, AlertEvent, ClassReport, Enrolment, IllnessCluster, Student
+from storage.enums import AbsenceKind, AlertEventKind, AlertStatus, DayPortion, RecordStatus
+from storage.models import Absence, Alert, AlertEvent, ClassReport, Enrolment, Student
 
 KIND_LABELS: dict[str, str] = {
     AbsenceKind.SICK: "病假",
@@ -69,9 +68,7 @@ HEADERS = {
         "原因",
     ),
 }
-DATE_FORMAT = "yyyy-mm-dd"
 WRAP_COLUMNS = {(ALERTS, "劝返记录"), (ALERTS, "连续天数"), (ALERTS, "处理结果"), (ABSENCES, "原因")}
-MAX_WIDTH = 60
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -83,8 +80,8 @@ class LedgerExport:
     open_until: dt.date | None = None  # open absences were counted up to this day only
 
 
-def _yes(flag: bool) -> str:
-    return "是" if flag else "否"
+def _write(wb: Workbook, title: str, rows: list[tuple[Any, ...]]) -> int:
+    return write_sheet(wb, title, HEADERS[title], rows, {h for t, h in WRAP_COLUMNS if t == title})
 
 
 def _md(day: dt.date) -> str:
@@ -188,7 +185,7 @@ def build_ledger(
         {sid: r.get(index.position(as_of), 0) for sid, r in runs.items()},
     )
     export.rows[DAILY] = _daily_sheet(wb, session, school, students, index, lo, upto, kinds, parts)
-    export.rows[ILLNESS] = _illness_sheet(wb, session, school, calendar, students, start, end, as_of)
+    export.rows[ILLNESS] = _write(wb, ILLNESS, illness_rows(session, school, calendar, students, start, end, as_of))
     return export
 
 
@@ -240,8 +237,8 @@ def _absence_sheet(
                     reason,
                     runs[sid].get(pos, 0),
                     reporter,
-                    _yes(st.poverty),
-                    _yes(st.left_behind),
+                    yes(st.poverty),
+                    yes(st.left_behind),
                 ),
             )
         )
@@ -264,8 +261,8 @@ def _absence_sheet(
                     p.reason,
                     0,
                     reporter,
-                    _yes(st.poverty),
-                    _yes(st.left_behind),
+                    yes(st.poverty),
+                    yes(st.left_behind),
                 ),
             )
         )
@@ -399,112 +396,10 @@ def _daily_sheet(
                     *(c[k] for k in KINDS),
                     sum(c[k] for k in KINDS),
                     part_counts[(day, name)],
-                    _yes((name, day) in reported),
+                    yes((name, day) in reported),
                 )
             )
     return _write(wb, DAILY, rows)
-
-
-def _illness_sheet(
-    wb: Workbook,
-    session: Session,
-    school: SchoolConfig,
-    calendar: SchoolCalendar,
-    students: dict[str, Student],
-    start: dt.date,
-    end: dt.date,
-    as_of: dt.date,
-) -> int:
-    """因病缺课登记: one row per sick absence touching the range, as the school's form has it."""
-    rows = session.exec(
-        select(Absence)
-        .where(
-            Absence.school_id == school.id,
-            Absence.status == RecordStatus.ACTIVE,
-            Absence.kind == AbsenceKind.SICK,
-            Absence.start <= end,
-            or_(col(Absence.end).is_(None), col(Absence.end) >= start),
-        )
-        .order_by(col(Absence.start), col(Absence.id))
-    ).all()
-    proofs: dict[str, str] = {}
-    for c in session.exec(
-        select(IllnessCluster).where(
-            IllnessCluster.school_id == school.id, IllnessCluster.rule == ClusterRule.NOTIFIABLE
-        )
-    ):
-        state = {
-            ClusterStatus.CLOSED: "已查验",
-            ClusterStatus.PROOF_PENDING: "待查验",
-            ClusterStatus.OPEN: "返校时查验",
-        }
-        if c.status in state:
-            proofs[c.student_ids] = state[ClusterStatus(c.status)]
-    out = []
-    for a in rows:
-        st = students.get(a.student_id)
-        if st is None:
-            continue
-        last = min(a.end or as_of, as_of)
-        days = (
-            0.5
-            if a.portion != DayPortion.FULL
-            else float(calendar.count_school_days(a.start, last))
-            if last >= a.start
-            else 0.0
-        )
-        back = calendar.next_school_day(a.end) if a.end is not None and a.end < as_of else None
-        out.append(
-            (
-                a.start,
-                st.class_name,
-                st.name,
-                st.gender,
-                st.id,
-                "、".join(filter(None, a.symptoms.split(","))),
-                "、".join(filter(None, a.diseases.split(","))),
-                _yes(tag(a.reason).seen_doctor),
-                days,
-                back,
-                proofs.get(st.id, ""),
-                a.reason,
-            )
-        )
-    return _write(wb, ILLNESS, out)
-
-
-def _width(value: object) -> int:
-    if isinstance(value, dt.date):
-        return 10
-    lines = str(value).split("\n") if value is not None else [""]
-    # CJK characters take two columns in Excel and WPS.
-    return max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in lines)
-
-
-def _write(wb: Workbook, title: str, rows: list[tuple[Any, ...]]) -> int:
-    ws = wb.create_sheet(title)
-    headers = HEADERS[title]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    widths = [_width(h) for h in headers]
-    wrap = {i for i, h in enumerate(headers) if (title, h) in WRAP_COLUMNS}
-    for row in rows:
-        ws.append(row)
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], _width(value))
-    for column in ws.iter_cols(min_row=2, max_row=ws.max_row):
-        for cell in column:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = DATE_FORMAT
-            if cell.column - 1 in wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, w + 2)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
-    return len(rows)
 
 
 def write_ledger(

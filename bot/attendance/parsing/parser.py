@@ -18,6 +18,7 @@ from bot.attendance.parsing import intents
 from bot.attendance.parsing import lexicon as L
 from bot.attendance.parsing.dates import date_roles, find_dates, find_durations
 from bot.attendance.parsing.kinds import Facts, reason_text, scan
+from bot.attendance.parsing.merge import dedupe, merge_absences
 from bot.attendance.parsing.names import NameMention, find_name_like, find_names, near_candidates, resolve, school_order
 from bot.attendance.parsing.normalize import clean
 from bot.attendance.parsing.portion import day_portion
@@ -197,9 +198,9 @@ class _Parse:
                 self._who(old, *self.group_of.get(self.fix[0], (None, None)))[0],
                 self._who(new, *self.group_of.get(self.fix[1], (None, None)))[0],
             )
-        absences = _merge_absences(self.out_abs, self.specific)
+        absences = merge_absences(self.out_abs, self.specific)
         returns = list({r.student.student_id: r for r in self.out_ret}.values())
-        unresolved = _dedupe(self.out_unres)
+        unresolved = dedupe(self.out_unres)
         clause_texts = [m[c.start : c.end] for c in self.clauses]
         wrong = intents.wrong_report_spans(self.m_names) if not (self.fix or self.cancel_students) else []
         if wrong:
@@ -439,29 +440,3 @@ class _Parse:
         if any(c.class_name != cls for u in unresolved for c in u.candidates):
             return None
         return cls
-
-
-def _merge_absences(items: list[Absence], specific: dict[int, bool]) -> list[Absence]:
-    """One absence per student; what is said of the student alone ("郭强是感冒") or a
-    reason over none decides the kind."""
-    out: dict[str, Absence] = {}
-    for a in items:
-        prev = out.get(a.student.student_id)
-        if prev is None:
-            out[a.student.student_id] = a
-            continue
-        if a.kind != "unexcused" and (prev.kind == "unexcused" or (specific.get(id(a)) and not specific.get(id(prev)))):
-            prev.kind, prev.reason = a.kind, a.reason or prev.reason
-        prev.start = min(prev.start, a.start)
-        prev.end = prev.end or a.end
-    return list(out.values())
-
-
-def _dedupe(items: list[Unresolved]) -> list[Unresolved]:
-    seen, out = set(), []
-    for u in items:
-        key = (u.text, tuple(c.student_id for c in u.candidates), u.role)
-        if key not in seen:
-            seen.add(key)
-            out.append(u)
-    return out
