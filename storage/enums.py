@@ -106,6 +106,9 @@ class PendingKind(StrEnum):
     RETURN_PROOF = "return_proof"  # 请查验复课证明: the head teacher answers 已查验
     ROLLCALL_GAP = "rollcall_gap"  # 应到−实到 disagrees with the ledger: who came, who is missing?
     TRANSFER_IN = "transfer_in"  # 新转入: the principal answers 同意转入 / 不同意转入
+    GUARDIAN_DIGITS = "guardian_digits"  # 我是周子轩的妈妈: the parent answers the phone's last 4 digits
+    GUARDIAN_CONFIRM = "guardian_confirm"  # no phone on the roster: the head teacher answers 确认绑定
+    PARENT_WHICH_CHILD = "parent_which_child"  # a bound parent of several children: which one, by number
 
 
 class PendingStatus(StrEnum):
@@ -146,3 +149,31 @@ class EnrolmentEnd(StrEnum):
 
     LEFT = "离校"  # marked as left by a roster import (--mark-missing-left)
     TRANSFER = "转学"
+
+
+class GuardianStatus(StrEnum):
+    ACTIVE = "active"
+    UNBOUND = "unbound"  # by the head teacher, or the child left the school
+    UNDONE = "undone"  # the head teacher's 撤销 of the message that bound it
+
+
+class GuardianVia(StrEnum):
+    """How a binding was proved."""
+
+    PHONE = "phone"  # the last 4 digits of the roster's guardian phone
+    HEAD_TEACHER = "head_teacher"  # 绑定 周子轩 妈妈 wxid… from the head teacher
+    CONFIRMED = "confirmed"  # no phone on the roster: the head teacher confirmed by DM
+
+
+class WorryFamily(StrEnum):
+    """What a parent's worry says keeps the child from school (docs/SPEC.md §4b)."""
+
+    UNWILLING = "unwilling"  # 不想上学, 不肯去, 厌学
+    WORK = "work"  # 出去打工, 跟亲戚去广东
+    SCREENS = "screens"  # 在家玩手机, 打游戏不去
+    BULLIED = "bullied"  # 被欺负, 被打
+    MONEY = "money"  # 没钱, 交不起
+    NO_CARE = "no_care"  # 家里没人管, 没人送
+    ILL_NO_MONEY = "ill_no_money"  # 生病了没钱看
+    MOVING = "moving"  # 要搬走, 转学, 回老家
+    SEEN_OUT = "seen_out"  # another child seen out of school (我看到他在街上耍)

@@ -295,3 +295,56 @@ class FaqQuery(SQLModel, table=True):
     score: float = 0.0
     answered: bool = False
     reason: str = ""  # why it was (not) answered: answered | below_threshold | repeat | chit_chat …
+
+
+class Guardian(SQLModel, table=True):
+    """A parent's chat id bound to one student, with the relation (妈妈, 爷爷 …).
+
+    A parent may have several children and a child several guardians. Bindings are
+    never deleted: an unbinding (the head teacher's, or the child's transfer) marks the
+    row, so the audit shows who bound whom, when, and how it ended.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
+    student_id: str = Field(foreign_key="student.id", index=True)
+    chat_id: str = Field(index=True, max_length=255)
+    relation: str  # 妈妈 | 爸爸 | 爷爷 | 奶奶 | 外公 | 外婆 | 监护人 | 姐姐 …
+    how: str  # GuardianVia: phone | head_teacher | confirmed
+    status: str = Field(default="active", index=True)  # GuardianStatus
+    bound_by: str | None = None  # the head teacher's chat id when bound from their side
+    bound_at: dt.datetime
+    unbound_at: dt.datetime | None = None
+    unbound_why: str = ""
+
+
+class GuardianAttempt(SQLModel, table=True):
+    """One answer to "手机号后4位": three wrong in a day lock that chat id's binding."""
+
+    __tablename__ = "guardian_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: str = Field(index=True, max_length=255)
+    at: dt.datetime = Field(index=True)
+    ok: bool = False
+
+
+class ParentWorry(SQLModel, table=True):
+    """A parent's words that a child will not or cannot come (不想读了, 要去打工 …):
+    the earliest warning of a dropout, on the child's record when the child is known."""
+
+    __tablename__ = "parent_worry"
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
+    student_id: str | None = Field(default=None, foreign_key="student.id", index=True)
+    class_name: str | None = None
+    family: str  # WorryFamily
+    sender_id: str
+    sender_name: str = ""
+    relation: str = ""  # the sender's relation when bound to the child
+    about_other: bool = False  # a parent telling of someone else's child
+    room_topic: str | None = None  # None: a direct message
+    words: str = ""  # at most 60 characters of what they wrote (staff only)
+    day: dt.date = Field(index=True)
+    inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id", index=True)
+    status: str = Field(default="active", sa_column_kwargs={"server_default": "active"})  # RecordStatus
+    created_at: dt.datetime

@@ -20,8 +20,8 @@ from sqlmodel import Session, col, select
 
 from bot.school.classnames import parse_class_name
 from bot.school.roster_file import STUDENT_FIELDS, RosterEntry
-from storage.enums import LIVE_ALERT_STATES, AlertEventKind, AlertStatus, EnrolmentEnd, RecordStatus
-from storage.models import Absence, Alert, AlertEvent, Enrolment, School, SchoolClass, Student
+from storage.enums import LIVE_ALERT_STATES, AlertEventKind, AlertStatus, EnrolmentEnd, GuardianStatus, RecordStatus
+from storage.models import Absence, Alert, AlertEvent, Enrolment, Guardian, School, SchoolClass, Student
 
 CHUNK = 5000  # rows per bulk statement: big enough to be fast, small enough for PostgreSQL's parameter limit
 IN_CHUNK = 5000  # ids per IN (...): well under SQLite's 32,766 variables
@@ -221,6 +221,15 @@ def _transfer(
     school = session.get(School, to_school) if to_school else None  # the 台账 names the school, not its id
     where = school.name if school else (dest or to_school or "")
     _close_enrolments(session, [student.id], old, day, EnrolmentEnd.TRANSFER, where)
+    # the parents bound at the old school are that school's: the new one binds its own
+    for g in session.exec(
+        select(Guardian).where(
+            Guardian.student_id == student.id, Guardian.school_id == old, Guardian.status == GuardianStatus.ACTIVE
+        )
+    ):
+        g.status, g.unbound_at = GuardianStatus.UNBOUND, now
+        g.unbound_why = f"转学（{where}）" if where else "转学"
+        session.add(g)
     if day is None:
         return []
     closed: list[tuple[int, str]] = []

@@ -21,8 +21,18 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, col, select
 
-from storage.enums import AlertStatus, ChangeSource, ClusterStatus, RecordStatus
-from storage.models import Absence, Alert, AlertEvent, ClassReport, IllnessCluster, InboundMessage, LedgerChange
+from storage.enums import AlertStatus, ChangeSource, ClusterStatus, GuardianStatus, RecordStatus
+from storage.models import (
+    Absence,
+    Alert,
+    AlertEvent,
+    ClassReport,
+    Guardian,
+    IllnessCluster,
+    InboundMessage,
+    LedgerChange,
+    ParentWorry,
+)
 
 TRACKED: dict[type[SQLModel], str] = {
     Absence: "absence",
@@ -30,6 +40,10 @@ TRACKED: dict[type[SQLModel], str] = {
     Alert: "alert",
     AlertEvent: "alert_event",
     IllnessCluster: "illness_cluster",
+    # not the ledger, but the child's record: the audit shows who bound a parent, and a
+    # head teacher's 撤销 takes back a binding they made by mistake
+    Guardian: "guardian",
+    ParentWorry: "parent_worry",
 }
 MODELS = {name: model for model, name in TRACKED.items()}
 _KEY = "ledger_changelog"
@@ -205,6 +219,10 @@ def _withdraw(row: Any) -> None:
     elif isinstance(row, IllnessCluster):
         row.status = ClusterStatus.UNDONE
         row.episode_key = f"{row.episode_key}~undone{row.id}"
+    elif isinstance(row, Guardian):
+        row.status = GuardianStatus.UNDONE
+    elif isinstance(row, ParentWorry):
+        row.status = RecordStatus.UNDONE
 
 
 def undo(session: Session, changes: list[LedgerChange], *, by_inbound: int | None, now: dt.datetime) -> list[Reverted]:

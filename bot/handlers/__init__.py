@@ -7,6 +7,10 @@ told in chat ("王小明转学了", the principal's 同意转入) before follow-
 which would read it as news of a case or an absence; follow-up
 notes (which name a student but report nothing) before reports; the parent's leave
 request before the refusal for non-staff; the FAQ last before the polite default.
+A parent's binding ("我是周子轩的妈妈", the 4 digits) comes right after the rooms, before
+any answer a bare number could be; a parent's worry and own-child question before the
+leave request (生病了没钱看 is a worry, not a leave) and the FAQ (不想读书了 is not a
+question of law).
 """
 
 from __future__ import annotations
@@ -15,16 +19,32 @@ from bot.chat.app import App
 
 
 def register_all(app: App) -> App:
-    from bot.handlers import answers, attendance, basics, corrections, faq, followup, leave, queries, rooms, transfers
+    from bot.handlers import (
+        answers,
+        attendance,
+        basics,
+        corrections,
+        faq,
+        followup,
+        guardians,
+        leave,
+        parents,
+        queries,
+        rooms,
+        transfers,
+    )
 
     rooms.register(app)
+    guardians.register(app)
     basics.register(app)
+    parents.register_greeting(app)
     answers.register(app)
     corrections.register(app)
     queries.register(app)
     transfers.register(app)
     followup.register(app)
     attendance.register(app)
+    parents.register(app)
     leave.register(app)
     attendance.register_refusal(app)
     faq.register(app)

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from bot.attendance.alerts import case_views
 from bot.attendance.parsing import ParseResult
 from bot.chat.app import STAFF_PLACES, App, Context
+from bot.parents import guardians, records, signals
 from bot.reports import digest
 from bot.reports.jobs import render_daily_digest
 from bot.school.access import Scope, View, view_of
@@ -125,7 +126,14 @@ def student_record(ctx: Context, student_id: str) -> dict[str, Any]:
         ):
             events[ev.alert_id].append(ev)
     cases = [(a, events[a.id]) for a in alerts]
-    return {"student": student, "absences": absences, "cases": cases}
+    return {
+        "student": student,
+        "absences": absences,
+        "cases": cases,
+        "guardians": guardians.guardians_of(s, ctx.school, student_id),
+        "worries": records.worries_of(s, ctx.school, student_id),
+        "labels": signals.LABELS,
+    }
 
 
 def register(app: App) -> None:

@@ -22,6 +22,8 @@ WHAT = {
     "alert": "预警",
     "alert_event": "预警记录",
     "illness_cluster": "因病缺课预警",
+    "guardian": "家长绑定",
+    "parent_worry": "家长反映",
 }
 SOURCE = {"message": "消息", "undo": "撤销", "job": "系统检查"}
 
@@ -41,7 +43,8 @@ def _summary(ch: LedgerChange) -> str:
     after = json.loads(ch.after)
     what = WHAT.get(ch.table_name, ch.table_name)
     if ch.op == "insert":
-        bits = [str(after[k]) for k in ("kind", "start", "end", "status", "text") if after.get(k)]
+        keys = ("kind", "start", "end", "status", "text", "relation", "chat_id", "how", "family")
+        bits = [str(after[k]) for k in keys if after.get(k)]
         return f"{what} 新增 " + " ".join(bits)
     before = json.loads(ch.before)
     return f"{what} 修改 " + "，".join(f"{k}: {before.get(k)} → {v}" for k, v in after.items())

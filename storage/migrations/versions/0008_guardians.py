@@ -1,0 +1,89 @@
+"""Parents: guardian bindings, binding attempts, parents' worries
+
+Revision ID: 0008
+Revises: 0006
+Create Date: 2026-12-01
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_STR = sqlmodel.sql.sqltypes.AutoString
+_TIME = sqlmodel.sql.sqltypes.UTCDateTime
+
+
+def upgrade() -> None:
+    op.create_table(
+        "guardian",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", _STR(), nullable=False),
+        sa.Column("student_id", _STR(), nullable=False),
+        sa.Column("chat_id", _STR(length=255), nullable=False),
+        sa.Column("relation", _STR(), nullable=False),
+        sa.Column("how", _STR(), nullable=False),
+        sa.Column("status", _STR(), nullable=False),
+        sa.Column("bound_by", _STR(), nullable=True),
+        sa.Column("bound_at", _TIME(), nullable=False),
+        sa.Column("unbound_at", _TIME(), nullable=True),
+        sa.Column("unbound_why", _STR(), nullable=False),
+        sa.ForeignKeyConstraint(["school_id"], ["school.id"]),
+        sa.ForeignKeyConstraint(["student_id"], ["student.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("guardian") as b:
+        b.create_index("ix_guardian_school_id", ["school_id"], unique=False)
+        b.create_index("ix_guardian_student_id", ["student_id"], unique=False)
+        b.create_index("ix_guardian_chat_id", ["chat_id"], unique=False)
+        b.create_index("ix_guardian_status", ["status"], unique=False)
+    op.create_table(
+        "guardian_attempt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", _STR(length=255), nullable=False),
+        sa.Column("at", _TIME(), nullable=False),
+        sa.Column("ok", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("guardian_attempt") as b:
+        b.create_index("ix_guardian_attempt_chat_id", ["chat_id"], unique=False)
+        b.create_index("ix_guardian_attempt_at", ["at"], unique=False)
+    op.create_table(
+        "parent_worry",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", _STR(), nullable=False),
+        sa.Column("student_id", _STR(), nullable=True),
+        sa.Column("class_name", _STR(), nullable=True),
+        sa.Column("family", _STR(), nullable=False),
+        sa.Column("sender_id", _STR(), nullable=False),
+        sa.Column("sender_name", _STR(), nullable=False),
+        sa.Column("relation", _STR(), nullable=False),
+        sa.Column("about_other", sa.Boolean(), nullable=False),
+        sa.Column("room_topic", _STR(), nullable=True),
+        sa.Column("words", _STR(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("inbound_id", sa.Integer(), nullable=True),
+        sa.Column("status", _STR(), server_default="active", nullable=False),
+        sa.Column("created_at", _TIME(), nullable=False),
+        sa.ForeignKeyConstraint(["school_id"], ["school.id"]),
+        sa.ForeignKeyConstraint(["student_id"], ["student.id"]),
+        sa.ForeignKeyConstraint(["inbound_id"], ["inbound_message.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("parent_worry") as b:
+        b.create_index("ix_parent_worry_school_id", ["school_id"], unique=False)
+        b.create_index("ix_parent_worry_student_id", ["student_id"], unique=False)
+        b.create_index("ix_parent_worry_day", ["day"], unique=False)
+        b.create_index("ix_parent_worry_inbound_id", ["inbound_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_table("parent_worry")
+    op.drop_table("guardian_attempt")
+    op.drop_table("guardian")
