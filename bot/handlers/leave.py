@@ -25,7 +25,9 @@ from bot.attendance.parsing import Absence
 from bot.chat import pending
 from bot.chat.app import App, Context
 from bot.chat.outbox import Recipient
-from bot.handlers import attendance
+from bot.handlers import attendance, parents
+from bot.parents import phrases
+from bot.parents.guardians import Child
 from bot.school.roster_file import RosterEntry
 from storage.enums import AbsenceKind, PendingKind, PendingStatus, RoomKind, SenderKind
 from storage.models import PendingQuestion
@@ -37,14 +39,46 @@ DAILY_LIMIT = 3
 LEAVE_WORDS = ("请假", "假", "不舒服", "生病", "发烧", "有事")
 
 
-Asked = list[Absence] | Literal["which_child", "use_group"]
+Asked = list[Absence] | Literal["which_child", "use_group"] | tuple[str, list[Child]]
+_CHILD_WORD = re.compile(
+    r"(?:我家|我们家|俺家|我的)?(?:娃娃|娃儿|娃|孩子|小孩|儿子|女儿|孙子|孙女|外孙女|外孙|闺女|姑娘|宝贝|宝宝)"
+)
+
+
+def _said_leave(ctx: Context) -> bool:
+    r = ctx.report
+    return bool(r.absences or r.unresolved) or any(w in r.text for w in LEAVE_WORDS) or bool(tag(r.text).symptoms)
+
+
+def as_said_of(ctx: Context, student: RosterEntry, text: str) -> list[Absence]:
+    """A bound parent's leave that names no child, read as said of their child: "我家娃今天
+    咳嗽，请一天假" is the parser's "崔若曦今天咳嗽，请一天假"."""
+    body = re.sub(r"^\s*(?:@\S+\s*)?(?:老师|班主任)?(?:您好|你好)?[，,：:\s]*", "", text)
+    said, n = _CHILD_WORD.subn(student.name, body, count=1)
+    if not n:
+        said = f"{student.name}{body}"
+    return [a for a in ctx.parse(said).absences if a.student == student and a.kind in LEAVE_KINDS]
 
 
 def leave_request(ctx: Context) -> Asked | None:
     r = ctx.report
-    if r.intent not in ("absence", "rollcall"):
+    if r.intent not in ("absence", "rollcall", "none"):
         return None
     wanted = [a for a in r.absences if a.kind in LEAVE_KINDS]
+    kids = parents.own_children(ctx)
+    if kids:
+        mine = {k.student.student_id for k in kids}
+        own = [a for a in wanted if a.student.student_id in mine]
+        if own:
+            return own
+        if (wanted or r.unresolved) and ctx.where.is_direct:
+            return ("not_yours", kids)  # another child's leave is not theirs to ask by DM
+        if not wanted and not r.unresolved and _said_leave(ctx):
+            if len(kids) > 1:
+                return ("which_own", kids)
+            return as_said_of(ctx, kids[0].student, ctx.text) or None
+    if r.intent == "none":
+        return None
     if ctx.where.is_direct:
         # Not from the class group: the same answer whoever is named, enrolled or not.
         said_leave = wanted or r.unresolved or any(w in r.text for w in LEAVE_WORDS)
@@ -91,12 +125,34 @@ def _who(name: str) -> str:
 
 
 def on_leave_request(ctx: Context, wanted: Asked) -> None:
+    if isinstance(wanted, tuple):
+        what, kids = wanted
+        if what == "not_yours":
+            ctx.reply_private("leave/not_yours.j2", children=kids)
+            return
+        pending.ask(
+            ctx.session,
+            kind=PendingKind.PARENT_WHICH_CHILD,
+            ask_to=ctx.sender.id,
+            room=None,
+            payload={"text": ctx.text, "ids": [k.student.student_id for k in kids]},
+            now=ctx.now,
+            ttl=ctx.app.pending_ttl,
+        )
+        ctx.reply_private("leave/which_own_child.j2", children=kids)
+        return
+    forward(ctx, wanted)
+
+
+def forward(ctx: Context, wanted: Asked) -> None:
+    assert not isinstance(wanted, tuple)
     if wanted == "use_group":
         ctx.reply_private("leave/use_group.j2")
         return
     if wanted == "which_child":
         ctx.reply_private("leave/which_child.j2")
         return
+    kids = parents.own_children(ctx)
     if _asked_today(ctx) + len(wanted) > DAILY_LIMIT:
         ctx.reply_private("leave/too_many.j2", limit=DAILY_LIMIT)
         return
@@ -137,8 +193,35 @@ def on_leave_request(ctx: Context, wanted: Asked) -> None:
             student=student,
             line=recording.absence_line(student, a.kind, a.start, a.end, reason),
             asker=_who(ctx.sender.name),
-            group=ctx.msg.room or "",
+            relation=next((k.relation for k in kids if k.student.student_id == student.student_id), ""),
+            group=ctx.where.topic if ctx.where.is_parent_room else "",
         )
+
+
+def which_own_answer(ctx: Context) -> tuple[PendingQuestion, RosterEntry] | None:
+    """ "2" or a child's name, answering "请问是哪个孩子请假？" (by DM, from the parent asked)."""
+    q = pending.latest(
+        ctx.session, ctx.sender.id, None, (PendingKind.PARENT_WHICH_CHILD, PendingKind.FAQ_MENU, PendingKind.FAQ_CHOICE)
+    )
+    if q is None or q.kind != PendingKind.PARENT_WHICH_CHILD or pending.is_expired(q, ctx.now):
+        return None
+    ids = pending.payload(q)["ids"]
+    kids = [st for i in ids if (st := ctx.roster.by_id.get(i))]
+    n = pending.choice_number(ctx.text)
+    if n is not None and 1 <= n <= len(kids):
+        return q, kids[n - 1]
+    named = [st for st in kids if st.name in ctx.text and len(ctx.text.strip()) <= len(st.name) + 4]
+    return (q, named[0]) if len(named) == 1 else None
+
+
+def on_which_own(ctx: Context, found: tuple[PendingQuestion, RosterEntry]) -> None:
+    q, student = found
+    pending.close(ctx.session, q)
+    wanted = as_said_of(ctx, student, pending.payload(q)["text"])
+    if wanted:
+        forward(ctx, wanted)
+    else:
+        ctx.reply_private("leave/which_child.j2")
 
 
 def _leave(ctx: Context, q: PendingQuestion) -> tuple[dict[str, Any], RosterEntry | None, dt.date, dt.date | None]:
@@ -170,7 +253,13 @@ def approve(ctx: Context, q: PendingQuestion) -> None:
     )
     ctx.finish(out, ctx.today)
     attendance.reply_recorded(ctx, out)
-    ctx.send(Recipient(contact=data["parent_id"]), "leave/approved.j2", student=student, line=out.lines[0])
+    ctx.send(
+        Recipient(contact=data["parent_id"]),
+        "leave/approved.j2",
+        student=student,
+        line=out.lines[0],
+        occasion=phrases.occasion(data["kind"], data["reason"]),
+    )
 
 
 def decline(ctx: Context, q: PendingQuestion) -> None:
@@ -188,6 +277,13 @@ def decline(ctx: Context, q: PendingQuestion) -> None:
 
 
 def register(app: App) -> None:
+    app.add_handler(
+        on_which_own,
+        name="parent_which_child",
+        rooms={RoomKind.DIRECT},
+        senders={SenderKind.PARENT, SenderKind.STRANGER},
+        match=which_own_answer,
+    )
     app.add_handler(
         on_leave_request,
         name="parent_leave",

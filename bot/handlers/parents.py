@@ -144,18 +144,22 @@ def _any_name(ctx: Context) -> bool:
     return bool(_named(ctx, ctx.school))
 
 
-def on_own_question(ctx: Context, ask: phrases.Ask) -> None:
+def on_own_question(ctx: Context, ask: phrases.Ask) -> bool | None:
     school = parent_school(ctx)
     kids = own_children(ctx) if not ctx.where.is_direct else guardians.children_of(ctx.session, school, ctx.sender.id)
     if not kids:
+        if ctx.where.is_parent_room and not ctx.msg.mentioned:
+            return False  # a group's chatter among parents, maybe to the teacher: not ours to answer
         ctx.reply_private("parents/how_to_bind.j2")
-        return
+        return None
     named = _named(ctx, school)
     mine = {k.student.student_id: k for k in kids}
-    if named and not any(s.student_id in mine for s in named):
+    said = phrases.asked_name(ctx.text)
+    own_names = {k.student.name for k in kids}
+    if (named and not any(s.student_id in mine for s in named)) or (said and not named and said not in own_names):
         # another child's, or a child who does not exist: the same answer
         ctx.reply_private("parents/only_own.j2", children=kids)
-        return
+        return None
     asked = [mine[s.student_id] for s in named if s.student_id in mine] or kids
     students = [k.student for k in asked]
     day = ctx.today
@@ -166,6 +170,7 @@ def on_own_question(ctx: Context, ask: phrases.Ask) -> None:
     else:
         leaves = records.leaves_asked(ctx.session, ctx.sender.id, [s.student_id for s in students], ctx.now)
         ctx.reply_private("parents/leave_state.j2", leaves=leaves, now=ctx.now)
+    return None
 
 
 # -- a hello -----------------------------------------------------------------------------

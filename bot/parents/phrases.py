@@ -130,7 +130,7 @@ def own_child_question(text: str) -> Ask | None:
     t = text.strip()
     if not re.search(r"[?？吗没么呢不]|几|多少|怎么样|咋样", t):
         return None
-    if re.search(r"手续|流程|怎么请|如何请|怎么办理|政策|规定|会不会被|要不要|能不能|可以请", t):
+    if re.search(r"手续|流程|怎么请|如何请|怎么办理|政策|规定|会不会被|会被|就会|算不算|劝返|要不要|能不能|可以请", t):
         return None
     if _LEAVE.search(t):
         return Ask.LEAVE
@@ -139,6 +139,27 @@ def own_child_question(text: str) -> Ask | None:
     if _TODAY.search(t):
         return Ask.TODAY
     return None
+
+
+_ASKED_WHO = re.compile(
+    r"^\s*(?:@\S+\s*)?(?:老师|请问|麻烦问下|问一下|想问下|你好|您好)?[，,\s]*(?:我家|我们家|俺家)?"
+    r"(?P<who>[\u4e00-\u9fff·]{2,4}?)(?:同学)?(?:今天|今早|今日|早上|这个月|本月|这月|这学期|本学期|这周|的请假|请假|的假|到校|到学校|去学校|在学校|缺了|缺课)"
+)
+_NOT_A_NAME = re.compile(
+    r"^(?:孩子|娃娃|娃儿|小孩|儿子|女儿|孙子|孙女|外孙|闺女|姑娘|宝贝|宝宝|我娃|我的娃|他|她|那个|这个|我)$"
+)
+
+
+def asked_name(text: str) -> str | None:
+    """The child a question names, as written ("张无名今天到校了吗" → 张无名), whether or
+    not such a child exists; None when it names none ("我家娃今天到校了吗")."""
+    m = _ASKED_WHO.match(text)
+    if m is None or _NOT_A_NAME.match(m.group("who")):
+        return None
+    who = m.group("who")
+    if re.search(r"今|这|本月|请假|到校|学校|缺|^(?:孩子|娃|小孩|儿子|女儿|孙|外孙)|(?:孩子|娃)$", who):
+        return None  # a time word or "孩子": the question names nobody
+    return who
 
 
 def speaks_of_a_child(text: str) -> bool:
@@ -157,3 +178,27 @@ _GREETING = re.compile(
 def greeting(text: str) -> bool:
     """ "@保学小助手 你好" / "在吗": a hello, nothing asked yet."""
     return bool(_GREETING.match(text))
+
+
+class Occasion(StrEnum):
+    """What a leave is for, so that the parent is answered in words that fit."""
+
+    ILLNESS = "illness"
+    WEDDING = "wedding"  # 吃喜酒, 婚礼: no 早日康复
+    FUNERAL = "funeral"  # 丧事, 老人过世: a word of sympathy
+    OTHER = "other"
+
+
+_WEDDING = re.compile(r"喜酒|喜事|婚礼|结婚|办酒|订婚|出嫁|娶亲|满月酒|生日酒|升学宴|乔迁|搬新家")
+_FUNERAL = re.compile(
+    r"丧事|白事|葬礼|奔丧|出殡|送葬|去世|过世|逝世|走了|没了|不在了|老了|上山|吊唁|办后事|守灵|烧七|头七"
+)
+
+
+def occasion(kind: str, reason: str) -> Occasion:
+    """A leave's occasion from its kind and reason ("吃喜酒" → wedding, whatever the kind)."""
+    if _FUNERAL.search(reason):
+        return Occasion.FUNERAL
+    if _WEDDING.search(reason):
+        return Occasion.WEDDING
+    return Occasion.ILLNESS if kind == "sick" else Occasion.OTHER

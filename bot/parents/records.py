@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from bot.attendance import ledger
 from bot.attendance.streak import absent_on
+from bot.parents.signals import LABELS
 from bot.school.context import SchoolContext
 from bot.school.roster_file import RosterEntry
 from storage.enums import DayPortion, PendingKind, PendingStatus, RecordStatus, WorryFamily
@@ -183,12 +184,30 @@ def _active() -> ColumnElement[bool]:
     return col(ParentWorry.status) == RecordStatus.ACTIVE
 
 
-def worries_on(session: Session, school: SchoolContext, day: dt.date) -> list[ParentWorry]:
-    """The worries parents voiced on a day (for the digest's 家长反映 line), by class."""
+@dataclass(frozen=True)
+class WorryView:
+    class_name: str | None
+    name: str | None  # the child, when the parent's words said which
+    label: str  # 不想上学, 要外出打工 …
+    about_other: bool
+
+
+def worries_on(session: Session, school: SchoolContext, day: dt.date) -> list[WorryView]:
+    """The worries parents voiced on a day (the digest's 家长反映 line), by class."""
     rows = session.exec(
         select(ParentWorry).where(ParentWorry.school_id == school.id, ParentWorry.day == day, _active())
     ).all()
-    return sorted(rows, key=lambda w: (w.class_name or "", w.id or 0))
+    roster = school.roster(session)
+    out = [
+        WorryView(
+            w.class_name,
+            roster.by_id[w.student_id].name if w.student_id in roster.by_id else None,
+            LABELS.get(w.family, w.family),
+            w.about_other,
+        )
+        for w in sorted(rows, key=lambda w: (w.class_name or "", w.id or 0))
+    ]
+    return out
 
 
 def worries_of(session: Session, school: SchoolContext, student_id: str) -> list[ParentWorry]:

@@ -28,9 +28,7 @@ _PATTERNS: dict[F, tuple[re.Pattern[str], ...]] = {
         re.compile(r"(?:没钱|没有钱|没得钱|拿不出钱).{0,6}(?:看病|看医生|治病|治|住院|去医院|买药|打针)"),
     ),
     F.BULLIED: (
-        re.compile(
-            r"被(?:人|同学|别人|别的\S{0,2}|大孩子|高年级\S{0,2}|几个\S{0,3}|班上\S{0,3})?(?:欺负|霸凌|打了|打伤|勒索|抢|孤立|威胁|起外号)"
-        ),
+        re.compile(r"被\S{0,8}?(?:欺负|霸凌|打了|打伤|勒索|抢了|孤立|威胁|起外号)"),
         re.compile(
             r"(?:受|遭)(?:人)?欺负|有人(?:欺负|打|勒索|威胁)(?:他|她|我家|我娃|孩子)|(?:不敢|害怕|怕)(?:去)?(?:学校|上学)"
         ),
@@ -77,14 +75,14 @@ _SEEN = re.compile(
     r"(?:看到|看见|瞧见|碰到|碰见|遇到|遇见|见到)\S{0,6}?(?:在|去)(?:街上|镇上|外面|外头|网吧|河边|路上|田里|山上|集上|街头|村里|车站|游戏厅|台球室|家里|屋头)"
     r"|(?:天天|整天|一天到晚|成天)(?:在|泡在)(?:网吧|街上|镇上|外面|游戏厅|台球室)"
 )
-_MISSING = re.compile(r"没(?:有)?(?:去|来|在)?(?:学校|上学|上课)|不(?:去|上)学")
+_MISSING = re.compile(r"没(?:有)?(?:去|来|在)?(?:学校|上学|上课)|不(?:去|上)?(?:上学|学校|上课)")
 
 _NEGATED = re.compile(r"(?:没有|并没有|并没|没|不是|从不|从来不|不会|不用|别)$")
 _HYPOTHETICAL = re.compile(r"(?:如果|要是|万一|假如|假设|若是|倘若|一般|有的|有些|别人家)")
 _ADULT_SUBJECT = re.compile(
     r"(?:爸爸|妈妈|爸|妈|爹|娘|父母|大人|我们|我|老公|老婆|他爹|他娘|他爸|他妈|两口子)(?:要|想|准备|打算|都|也|还|在|去)?$"
 )
-_POSITIVE = re.compile(r"喜欢上学|喜欢去学校|爱上学|愿意上学|吵着要去学校|闹着要去学校")
+_POSITIVE = re.compile(r"(?<!不)(?:喜欢上学|喜欢去学校|爱上学|愿意上学|吵着要去学校|闹着要去学校)")
 
 
 @dataclass(frozen=True)
@@ -97,7 +95,8 @@ def _counts(family: F, text: str, m: re.Match[str]) -> bool:
     before = text[max(0, m.start() - 4) : m.start()]
     if _NEGATED.search(before):
         return False
-    if family == F.WORK and _ADULT_SUBJECT.search(text[max(0, m.start() - 5) : m.start()]):
+    taking_the_child = re.search(r"带(?:他|她|孩子|娃)", m.group())
+    if family == F.WORK and not taking_the_child and _ADULT_SUBJECT.search(text[max(0, m.start() - 5) : m.start()]):
         return False  # the adults' work (留守 families), not the child leaving school
     # "在广东打工" states where someone works, not that the child is to go
     return not (family == F.WORK and re.match(r"在\S{0,6}(?:打工|上班)", text[m.start() :]))

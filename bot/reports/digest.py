@@ -18,6 +18,7 @@ from bot.attendance import ledger
 from bot.attendance.alerts import CaseView, case_views
 from bot.attendance.illness.cases import live_clusters, sick_today
 from bot.attendance.streak import absent_on
+from bot.parents.records import WorryView, worries_on
 from bot.school.context import SchoolContext
 from storage.enums import AbsenceKind, AlertStatus, ClusterStatus, RecordStatus
 from storage.models import Alert, ClassReport, IllnessCluster, Student
@@ -58,6 +59,7 @@ class DailyDigest:
     sick_by_symptom: Counter[str] = field(default_factory=Counter)  # 因病缺课 today: students per symptom
     sick_total: int = 0
     clusters: list[IllnessCluster] = field(default_factory=list)  # open 因病缺课 clusters
+    parent_worries: list[WorryView] = field(default_factory=list)  # 家长反映 today (bot.parents.records)
 
     @property
     def detailed(self) -> bool:
@@ -142,6 +144,7 @@ def daily(session: Session, school: SchoolContext, day: dt.date) -> DailyDigest:
         sick_by_symptom=sick_by_symptom,
         sick_total=len({c.student_id for c in sick}),
         clusters=[c for c in live_clusters(session, school.id) if c.status == ClusterStatus.OPEN],
+        parent_worries=worries_on(session, school, day),
     )
 
 

@@ -96,3 +96,67 @@ async def test_other_class_children_and_plain_chat_are_left_alone(make_bot):
     assert sent == []  # 高兴 is in 三年级二班: not this group's child
     sent = await bot.say("收到，谢谢老师", sender=PARENT, room=PARENTS_3_2)
     assert sent == []
+
+
+# -- a bound parent ----------------------------------------------------------------------
+
+MUM = "wxid_parent_cuiruoxi_mum"
+
+
+async def _bind(bot, name, relation="妈妈", who=MUM):
+    await bot.say(f"绑定 {name} {relation} {who}", room=None)
+
+
+async def test_a_bound_parent_asks_leave_without_naming_the_child(make_bot):
+    bot = await make_bot()
+    await _bind(bot, "崔若曦")
+    sent = await bot.say(
+        "老师 我家娃今天咳嗽得厉害，请一天假", sender=MUM, room=PARENTS_3_2, when=at("2026-11-23", "07:20")
+    )
+    assert not [m for m in sent if m.room]
+    (to_teacher,) = [m.text for m in sent if m.contact == WANGFANG]
+    assert "崔若曦" in to_teacher and "已绑定为崔若曦的妈妈" in to_teacher and "咳嗽" in to_teacher
+    sent = await bot.say("同意", room=None)
+    assert any(m.contact == MUM and "早日康复" in m.text for m in sent)
+
+
+async def test_a_bound_parent_may_ask_leave_by_direct_message(make_bot):
+    bot = await make_bot()
+    await _bind(bot, "崔若曦")
+    sent = await bot.say("明天家里吃喜酒，请一天假", sender=MUM, room=None, when=at("2026-11-23", "19:00"))
+    (to_teacher,) = [m.text for m in sent if m.contact == WANGFANG]
+    assert "私聊里的" in to_teacher and "11月24日" in to_teacher
+    sent = await bot.say("同意", room=None)
+    (to_parent,) = [m.text for m in sent if m.contact == MUM]
+    assert "班主任已同意" in to_parent and "康复" not in to_parent
+
+
+async def test_a_funeral_leave_is_not_wished_a_recovery(make_bot):
+    bot = await make_bot()
+    await _bind(bot, "崔若曦")
+    await bot.say("孩子外公过世了，回老家奔丧，请三天假", sender=MUM, room=None, when=at("2026-11-23", "07:00"))
+    sent = await bot.say("同意", room=None)
+    (to_parent,) = [m.text for m in sent if m.contact == MUM]
+    assert "节哀" in to_parent and "康复" not in to_parent
+
+
+async def test_a_parent_of_two_is_asked_which_child(make_bot):
+    bot = await make_bot()
+    await _bind(bot, "崔若曦")
+    await _bind(bot, "姜军")
+    sent = await bot.say("今天发烧了，请一天假", sender=MUM, room=None, when=at("2026-11-23", "07:00"))
+    assert [m.contact for m in sent] == [MUM] and "1. " in sent[0].text and "2. " in sent[0].text
+    assert not [m for m in bot.transport.sent if m.contact == WANGFANG and "请假" in m.text]
+    order = [n for n in ("崔若曦", "姜军") if n in sent[0].text]
+    number = 1 + sorted(order, key=sent[0].text.index).index("姜军")
+    sent = await bot.say(str(number), sender=MUM, room=None)
+    (to_teacher,) = [m.text for m in sent if m.contact == WANGFANG]
+    assert "姜军" in to_teacher and "崔若曦" not in to_teacher
+
+
+async def test_a_bound_parent_cannot_ask_leave_for_another_child_by_dm(make_bot):
+    bot = await make_bot()
+    await _bind(bot, "崔若曦")
+    a = await bot.say("王小明发烧了，请一天假", sender=MUM, room=None, when=at("2026-11-23", "07:00"))
+    b = await bot.say("张无名发烧了，请一天假", sender=MUM, room=None)
+    assert [m.contact for m in a + b] == [MUM, MUM] and a[0].text == b[0].text
