@@ -28,6 +28,7 @@ from bot.chat.outbox import Recipient
 from bot.handlers import attendance, parents
 from bot.parents import phrases
 from bot.parents.guardians import Child
+from bot.school.access import parent_may_ask_leave
 from bot.school.roster_file import RosterEntry
 from storage.enums import AbsenceKind, PendingKind, PendingStatus, RoomKind, SenderKind
 from storage.models import PendingQuestion
@@ -68,7 +69,11 @@ def leave_request(ctx: Context) -> Asked | None:
     kids = parents.own_children(ctx)
     if kids:
         mine = {k.student.student_id for k in kids}
-        own = [a for a in wanted if a.student.student_id in mine]
+        own = [
+            a
+            for a in wanted
+            if parent_may_ask_leave(bound=a.student.student_id in mine, room_class=None, student_class="")
+        ]
         if own:
             return own
         if (wanted or r.unresolved) and ctx.where.is_direct:
@@ -85,7 +90,11 @@ def leave_request(ctx: Context) -> Asked | None:
         return "use_group" if said_leave else None
     if ctx.where.is_parent_room:
         # In a class group only that class's children; anything else is not ours to pass on.
-        wanted = [a for a in wanted if a.student.class_name == ctx.where.class_name]
+        wanted = [
+            a
+            for a in wanted
+            if parent_may_ask_leave(bound=False, room_class=ctx.where.class_name, student_class=a.student.class_name)
+        ]
     if wanted:
         return wanted
     addressed = ctx.where.is_direct or ctx.msg.mentioned

@@ -18,6 +18,7 @@ from sqlmodel import func, select
 from bot.chat.app import App, Context
 from bot.chat.outbox import Recipient
 from bot.parents import guardians, phrases, records, signals
+from bot.school.access import parent_sees
 from bot.school.context import SchoolContext
 from bot.school.roster_file import RosterEntry
 from storage.enums import Role, RoomKind, SenderKind
@@ -160,7 +161,7 @@ def on_own_question(ctx: Context, ask: phrases.Ask) -> bool | None:
         # another child's, or a child who does not exist: the same answer
         ctx.reply_private("parents/only_own.j2", children=kids)
         return None
-    asked = [mine[s.student_id] for s in named if s.student_id in mine] or kids
+    asked = [mine[s.student_id] for s in named if parent_sees(bound=s.student_id in mine)] or kids
     students = [k.student for k in asked]
     day = ctx.today
     if ask == phrases.Ask.TODAY:

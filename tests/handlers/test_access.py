@@ -83,3 +83,13 @@ async def test_a_head_teacher_asking_about_another_class_is_told_so(make_bot):
     bot = await make_bot()
     sent = await bot.say("三年级一班今日缺勤", sender=WANGFANG, room=None, when=at("2026-11-23", "09:00"))
     assert "班主任只能查本班（三年级二班）" in sent[0].text
+
+
+def test_a_parents_leave_and_view_follow_the_binding():
+    from bot.school.access import parent_may_ask_leave, parent_sees
+
+    assert parent_may_ask_leave(bound=True, room_class=None, student_class="三年级二班")  # by DM, own child
+    assert not parent_may_ask_leave(bound=False, room_class=None, student_class="三年级二班")  # by DM, not theirs
+    assert parent_may_ask_leave(bound=False, room_class="三年级二班", student_class="三年级二班")
+    assert not parent_may_ask_leave(bound=False, room_class="三年级一班", student_class="三年级二班")
+    assert parent_sees(bound=True) and not parent_sees(bound=False)
