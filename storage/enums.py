@@ -109,6 +109,7 @@ class PendingKind(StrEnum):
     GUARDIAN_DIGITS = "guardian_digits"  # 我是周子轩的妈妈: the parent answers the phone's last 4 digits
     GUARDIAN_CONFIRM = "guardian_confirm"  # no phone on the roster: the head teacher answers 确认绑定
     PARENT_WHICH_CHILD = "parent_which_child"  # a bound parent of several children: which one, by number
+    NOTICE_SEND = "notice_send"  # a notice's preview: the author answers 发送 / 取消
 
 
 class PendingStatus(StrEnum):
@@ -177,3 +178,9 @@ class WorryFamily(StrEnum):
     ILL_NO_MONEY = "ill_no_money"  # 生病了没钱看
     MOVING = "moving"  # 要搬走, 转学, 回老家
     SEEN_OUT = "seen_out"  # another child seen out of school (我看到他在街上耍)
+
+
+class NoticeStatus(StrEnum):
+    DRAFT = "draft"  # previewed to its author, waiting for 发送
+    SENT = "sent"
+    CANCELLED = "cancelled"

@@ -348,3 +348,31 @@ class ParentWorry(SQLModel, table=True):
     inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id", index=True)
     status: str = Field(default="active", sa_column_kwargs={"server_default": "active"})  # RecordStatus
     created_at: dt.datetime
+
+
+class Notice(SQLModel, table=True):
+    """A school notice (政策宣传, 致家长一封信) for the parent groups: previewed to its author
+    by DM, posted on 发送, once per group."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
+    by: str  # the author's chat id (a principal or a head teacher)
+    target: str  # "*" (各班家长群) or a class name
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="draft", index=True)  # NoticeStatus
+    rooms: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))  # room ids posted to
+    created_at: dt.datetime
+    sent_at: dt.datetime | None = None
+
+
+class NoticeAck(SQLModel, table=True):
+    """A parent's 收到 (or any acknowledgement) in a group after a notice: counted once per sender."""
+
+    __tablename__ = "notice_ack"
+    __table_args__ = (UniqueConstraint("notice_id", "sender_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    room_id: str
+    class_name: str | None = None
+    sender_id: str
+    at: dt.datetime

@@ -28,6 +28,7 @@ def register_all(app: App) -> App:
         followup,
         guardians,
         leave,
+        notices,
         parents,
         queries,
         rooms,
@@ -36,6 +37,7 @@ def register_all(app: App) -> App:
 
     rooms.register(app)
     guardians.register(app)
+    notices.register(app)
     basics.register(app)
     parents.register_greeting(app)
     answers.register(app)
@@ -44,6 +46,7 @@ def register_all(app: App) -> App:
     transfers.register(app)
     followup.register(app)
     attendance.register(app)
+    notices.register_acks(app)
     parents.register(app)
     leave.register(app)
     attendance.register_refusal(app)

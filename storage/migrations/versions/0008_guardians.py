@@ -1,4 +1,4 @@
-"""Parents: guardian bindings, binding attempts, parents' worries
+"""Parents: guardian bindings, binding attempts, parents' worries, school notices and their acknowledgements
 
 Revision ID: 0008
 Revises: 0006
@@ -81,9 +81,42 @@ def upgrade() -> None:
         b.create_index("ix_parent_worry_student_id", ["student_id"], unique=False)
         b.create_index("ix_parent_worry_day", ["day"], unique=False)
         b.create_index("ix_parent_worry_inbound_id", ["inbound_id"], unique=False)
+    op.create_table(
+        "notice",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", _STR(), nullable=False),
+        sa.Column("by", _STR(), nullable=False),
+        sa.Column("target", _STR(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("status", _STR(), nullable=False),
+        sa.Column("rooms", sa.Text(), server_default="", nullable=False),
+        sa.Column("created_at", _TIME(), nullable=False),
+        sa.Column("sent_at", _TIME(), nullable=True),
+        sa.ForeignKeyConstraint(["school_id"], ["school.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("notice") as b:
+        b.create_index("ix_notice_school_id", ["school_id"], unique=False)
+        b.create_index("ix_notice_status", ["status"], unique=False)
+    op.create_table(
+        "notice_ack",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("notice_id", sa.Integer(), nullable=False),
+        sa.Column("room_id", _STR(), nullable=False),
+        sa.Column("class_name", _STR(), nullable=True),
+        sa.Column("sender_id", _STR(), nullable=False),
+        sa.Column("at", _TIME(), nullable=False),
+        sa.ForeignKeyConstraint(["notice_id"], ["notice.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("notice_id", "sender_id"),
+    )
+    with op.batch_alter_table("notice_ack") as b:
+        b.create_index("ix_notice_ack_notice_id", ["notice_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("notice_ack")
+    op.drop_table("notice")
     op.drop_table("parent_worry")
     op.drop_table("guardian_attempt")
     op.drop_table("guardian")
