@@ -6,8 +6,11 @@ a summary the bot writes (child, days, kind, a short reason, who asked, from whi
 group), never the sender's own words — to answer 同意/不同意. Nothing is recorded on a
 parent's word alone. By direct message from someone the school does not know, a leave
 request is pointed to the class group and nothing is said of any child: whether a child
-is enrolled, and who teaches them, is not a stranger's to learn. At most
-``DAILY_LIMIT`` requests a day from one sender are passed on.
+is enrolled, and who teaches them, is not a stranger's to learn. A parent bound to a
+child (``bot.parents``) may ask that child's leave by DM too, and without naming the child
+(with several children the bot asks which, by number). The approval is worded for the
+reason (no 早日康复 for a wedding or a funeral). At most ``DAILY_LIMIT`` requests a day
+from one sender are passed on.
 """
 
 from __future__ import annotations
