@@ -107,3 +107,15 @@ async def test_a_transfer_out_ends_the_bindings(make_bot):
     await bot.say(f"绑定 王小明 妈妈 {MOTHER}", room=None)
     await bot.say("王小明转学了，转到县城二小", room=None)
     assert bindings(bot) == [] and bindings(bot, "unbound")
+
+
+async def test_the_audit_lists_bindings_and_undo_takes_back_a_mistaken_one(make_bot):
+    from bot.reports.audit import trail
+
+    bot = await make_bot()
+    await bot.say(f"绑定 周子轩 妈妈 {MOTHER}", room=None, when=at("2026-11-23", "19:00"))
+    with bot.session() as s:
+        lines = trail(s, bot.app.school, student_id="G53032017000189")
+    assert [(line.who, line.what.split()[0]) for line in lines] == [("王芳", "家长绑定")]
+    sent = await bot.say("撤销", room=None)
+    assert sent and bindings(bot) == [] and bindings(bot, "undone")
