@@ -54,14 +54,14 @@ _PATTERNS: dict[F, tuple[re.Pattern[str], ...]] = {
         re.compile(r"(?:一个人|自己)在家.{0,6}(?:没人|不去|没去|不上学)|管不住(?:他|她|了)?|管不了(?:他|她|了)?"),
     ),
     F.MONEY: (
-        re.compile(r"(?:读不起|上不起|供不起|念不起|交不起|付不起|拿不出|凑不齐|凑不出)"),
+        re.compile(r"(?:读不起|上不起|供不起|念不起|交不起|交不上|交不了|付不起|付不上|拿不出|凑不齐|凑不出)"),
         re.compile(r"(?:没钱|没有钱|没得钱|钱不够).{0,10}(?:读|上学|念书|学费|生活费|车费|路费|伙食费|校服|书本|交)"),
         re.compile(r"(?:读书|上学|学费|生活费|车费|路费).{0,6}(?:没钱|没有钱|没得钱|钱不够)"),
     ),
     F.MOVING: (
         re.compile(
-            r"(?:要|准备|打算|想|得|可能|会|下学期|下个月|过几天|过段时间|明年|马上|这周|下周)\S{0,3}?"
-            r"(?:搬家|搬走|搬到|搬去|转学|转走|转到|回老家|去外地读|到外地读|跟\S{0,4}去\S{0,4}读)"
+            r"(?:要|准备|打算|想|得|可能|会|下学期|下个月|过几天|过两天|过段时间|过完年|年后|月底|明年|马上|这周|下周|全家)\S{0,4}?"
+            r"(?:搬家|搬走|搬到|搬去|转学|转走|转到|回老家(?:读|上学|念)|去外地读|到外地读|跟\S{0,4}去\S{0,4}读)"
         ),
     ),
     F.UNWILLING: (
@@ -72,7 +72,7 @@ _PATTERNS: dict[F, tuple[re.Pattern[str], ...]] = {
 
 # another child seen out of school ("我看到他在街上耍", "王小明天天在网吧")
 _SEEN = re.compile(
-    r"(?:看到|看见|瞧见|碰到|碰见|遇到|遇见|见到)\S{0,6}?(?:在|去)(?:街上|镇上|外面|外头|网吧|河边|路上|田里|山上|集上|街头|村里|车站|游戏厅|台球室|家里|屋头)"
+    r"(?:看到|看见|瞧见|碰到|碰见|遇到|遇见|见到)\S{0,10}?(?:在|去)(?:街上|镇上|外面|外头|网吧|河边|路上|田里|山上|集上|街头|村里|车站|游戏厅|台球室|家里|屋头)"
     r"|(?:天天|整天|一天到晚|成天)(?:在|泡在)(?:网吧|街上|镇上|外面|游戏厅|台球室)"
 )
 _MISSING = re.compile(r"没(?:有)?(?:去|来|在)?(?:学校|上学|上课)|不(?:去|上)?(?:上学|学校|上课)")
@@ -82,6 +82,12 @@ _HYPOTHETICAL = re.compile(r"(?:如果|要是|万一|假如|假设|若是|倘若
 _ADULT_SUBJECT = re.compile(
     r"(?:爸爸|妈妈|爸|妈|爹|娘|父母|大人|我们|我|老公|老婆|他爹|他娘|他爸|他妈|两口子)(?:要|想|准备|打算|都|也|还|在|去)?$"
 )
+_LAW = re.compile(r"违法|犯法|处罚|罚款|法律|坐牢|负责|行不行|可以不读|能不能不读|能不能不上|会被")
+_BEYOND = re.compile(r"大学|考上|高中学费|助学贷款")
+_OFF_TIME = re.compile(r"周末|星期天|礼拜天|放假|假期|寒假|暑假|放学|写完作业|作业写完|晚上")
+_WONT_GO = re.compile(r"不(?:想|肯|愿意?)去了?|不去了")
+_ABOUT_SCHOOL = re.compile(r"上学|学校|读书|上课|念书")
+_EVENT = re.compile(r"春游|秋游|活动|运动会|比赛|演出|家长会|补课|兴趣班|培训班|吗")  # one outing, or a question
 _POSITIVE = re.compile(r"(?<!不)(?:喜欢上学|喜欢去学校|爱上学|愿意上学|吵着要去学校|闹着要去学校)")
 
 
@@ -98,6 +104,10 @@ def _counts(family: F, text: str, m: re.Match[str]) -> bool:
     taking_the_child = re.search(r"带(?:他|她|孩子|娃)", m.group())
     if family == F.WORK and not taking_the_child and _ADULT_SUBJECT.search(text[max(0, m.start() - 5) : m.start()]):
         return False  # the adults' work (留守 families), not the child leaving school
+    if text[m.end() : m.end() + 1] == "的":
+        return False  # "没人接的孩子…": children in general, not this one
+    if family == F.SCREENS and _OFF_TIME.search(text):
+        return False  # a weekend's or holiday's phone is not a school day missed
     # "在广东打工" states where someone works, not that the child is to go
     return not (family == F.WORK and re.match(r"在\S{0,6}(?:打工|上班)", text[m.start() :]))
 
@@ -105,6 +115,10 @@ def _counts(family: F, text: str, m: re.Match[str]) -> bool:
 def worries(text: str) -> list[Worry]:
     """The worry families a message voices, strongest first (empty: none)."""
     t = re.sub(r"\s+", "", text)
+    if _LAW.search(t) and not re.search(_CHILD_SUBJECT, t):
+        return []  # "初中不读了算违法吗": a question of law, for the FAQ, about no child
+    if _BEYOND.search(t):
+        return []  # college or high-school costs: an aid question, not a child leaving school
     clauses = re.split(r"[。！!？?；;]", t)
     found: list[Worry] = []
     for clause in clauses:
@@ -119,7 +133,13 @@ def worries(text: str) -> list[Worry]:
                 if m and _counts(family, clause, m):
                     found.append(Worry(family, about_other=False))
                     break
-        if not hypothetical and _SEEN.search(clause) and (_MISSING.search(t) or re.search("耍|玩|晃|逛", clause)):
+            # "叫他上学就发脾气，说不想去了": not going, said of school elsewhere in the message
+            if family == F.UNWILLING and not any(w.family == family for w in found):
+                m = _WONT_GO.search(clause)
+                if m and _ABOUT_SCHOOL.search(t) and not _EVENT.search(t) and _counts(family, clause, m):
+                    found.append(Worry(family, about_other=False))
+        out_of_school = _MISSING.search(t) or re.search("耍|玩|晃|逛|网吧|游戏厅|台球", clause)
+        if not hypothetical and _SEEN.search(clause) and out_of_school:
             if not any(w.family == F.SEEN_OUT for w in found):
                 found.append(Worry(F.SEEN_OUT, about_other=True))
     # ill with no money is the stronger reading of "no money" when both match
