@@ -20,6 +20,7 @@ from bot.chat.outbox import Recipient
 from bot.chat.render import local
 from bot.parents import guardians, phrases
 from bot.school.access import view_of
+from bot.school.classnames import find_classes
 from bot.school.context import SchoolContext
 from bot.school.roster_file import RosterEntry
 from storage.enums import GuardianVia, PendingKind, PendingStatus, RoomKind, SenderKind
@@ -230,23 +231,36 @@ def on_confirm(ctx: Context, found: tuple[PendingQuestion, bool]) -> None:
 # -- the head teacher's side -------------------------------------------------------------
 
 
-def _their_student(ctx: Context, name: str) -> RosterEntry | str:
+def _their_student(ctx: Context, name: str, class_name: str | None = None) -> RosterEntry | str:
     """The student a staff member names, if theirs to bind: the student, or why not."""
     view = view_of(ctx.sender.staff, head_teachers_see_all=ctx.school.rules.head_teachers_see_all)
-    found = [s for s in ctx.roster.named(name) if view.sees(s.class_name)]
+    bearers = ctx.roster.named(name, class_name)
+    found = [s for s in bearers if view.sees(s.class_name)]
     if not found:
-        return "not_theirs" if ctx.roster.named(name) else "no_student"
+        return "not_theirs" if bearers else "no_student"
     if len(found) > 1 and ctx.sender.staff and ctx.sender.staff.head_of:
         found = [s for s in found if s.class_name == ctx.sender.staff.head_of] or found
     return found[0] if len(found) == 1 else "several"
 
 
-def staff_bind(ctx: Context) -> re.Match[str] | None:
-    return STAFF_BIND.match(ctx.text)
+def _with_class(text: str) -> tuple[str, str | None]:
+    """ "绑定 三年级二班 周子轩 妈妈 wxid…": the text without its class, and the class."""
+    mentions = find_classes(text)
+    if len(mentions) != 1:
+        return text, None
+    m = mentions[0]
+    return text[: m.start] + " " + text[m.end :], m.ref.canonical()
 
 
-def on_staff_bind(ctx: Context, m: re.Match[str]) -> None:
-    st = _their_student(ctx, m.group("name"))
+def staff_bind(ctx: Context) -> tuple[re.Match[str], str | None] | None:
+    text, cls = _with_class(ctx.text)
+    m = STAFF_BIND.match(text)
+    return (m, cls) if m else None
+
+
+def on_staff_bind(ctx: Context, found: tuple[re.Match[str], str | None]) -> None:
+    m, cls = found
+    st = _their_student(ctx, m.group("name"), cls)
     if isinstance(st, str):
         ctx.reply("parents/staff_bind_refused.j2", why=st, name=m.group("name"))
         return
@@ -260,12 +274,15 @@ def on_staff_bind(ctx: Context, m: re.Match[str]) -> None:
         _bound(ctx, ctx.school, st, relation, chat_id)
 
 
-def staff_unbind(ctx: Context) -> re.Match[str] | None:
-    return STAFF_UNBIND.match(ctx.text)
+def staff_unbind(ctx: Context) -> tuple[re.Match[str], str | None] | None:
+    text, cls = _with_class(ctx.text)
+    m = STAFF_UNBIND.match(text)
+    return (m, cls) if m else None
 
 
-def on_staff_unbind(ctx: Context, m: re.Match[str]) -> None:
-    st = _their_student(ctx, m.group("name"))
+def on_staff_unbind(ctx: Context, found: tuple[re.Match[str], str | None]) -> None:
+    m, cls = found
+    st = _their_student(ctx, m.group("name"), cls)
     if isinstance(st, str):
         ctx.reply("parents/staff_bind_refused.j2", why=st, name=m.group("name"))
         return

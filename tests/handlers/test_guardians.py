@@ -94,12 +94,15 @@ async def test_head_teacher_binds_and_unbinds_from_their_side(make_bot):
     assert {b[0] for b in bindings(bot)} == {"G53032017000189", "G53032017000193"}
     refused = await bot.say(f"绑定 周子轩 爸爸 {MOTHER}", sender=ZHENG, room=None)  # another class's teacher
     assert "只有周子轩的班主任" in refused[0].text
+    sent = await bot.say(f"绑定 三(2)班 周子轩 奶奶 {MOTHER}x", room=None)  # a class written with it
+    assert "已绑定：三年级二班 周子轩的奶奶" in sent[0].text
+    await bot.say("解绑 周子轩 奶奶", room=None)
     sent = await bot.say("解绑 周子轩 爸爸", room=None)
     assert "已解除绑定" in sent[0].text
     assert [b[0] for b in bindings(bot)] == ["G53032017000193"]
     with bot.session() as s:
         logged = s.execute(select(LedgerChange).where(LedgerChange.table_name == "guardian")).scalars().all()
-    assert len(logged) == 3  # two bindings and one unbinding, in the audit's log
+    assert len(logged) == 5  # three bindings and two unbindings, in the audit's log
 
 
 async def test_a_transfer_out_ends_the_bindings(make_bot):
