@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cn2an
 
@@ -108,6 +109,7 @@ def find_classes(text: str) -> list[ClassMention]:
     return sorted(found, key=lambda c: c.start)
 
 
+@lru_cache(maxsize=4096)  # a county has a few thousand class names; cn2an is slow
 def parse_class_name(name: str) -> ClassRef | None:
     """A roster/config class name ('三年级二班') → ClassRef; None if it is not one."""
     mentions = find_classes(name.strip())
