@@ -29,7 +29,7 @@ from bot.school.calendar import SchoolCalendar
 from bot.school.classnames import ClassRef
 
 CACHE = Path(__file__).resolve().parents[1] / ".bench-cache"
-FORMAT = 1  # bump when the generator changes: older caches are rebuilt
+FORMAT = 2  # bump when the generator changes: older caches are rebuilt
 TERM_START = dt.date(2026, 9, 1)
 TERM_END = dt.date(2027, 1, 22)
 ABSENT_SHARE = 0.03
@@ -216,7 +216,7 @@ def _populate(county: County, calendar: SchoolCalendar, log) -> None:
                     updated_at=now,
                 )
             )
-            enrol.append(dict(student_id=stid, school_id=sid, class_name=cls, joined_on=None))
+            enrol.append(_enrolment(stid, sid, cls, None))
     days = [TERM_START + dt.timedelta(days=n) for n in range((county.day - TERM_START).days + 1)]
     days = [d for d in days if calendar.is_school_day(d)]
     # Transfers: the student moves to the next school, mid-term; the old school's
@@ -233,7 +233,7 @@ def _populate(county: County, calendar: SchoolCalendar, log) -> None:
         st = by_id[stid]
         moved[stid] = (st["school_id"], on)  # from where
         st["school_id"] = to
-        enrol.append(dict(student_id=stid, school_id=to, class_name=st["class_name"], joined_on=on))
+        enrol.append(_enrolment(stid, to, st["class_name"], on))
     absences = _absences(rnd, students, moved, days, now)
     reports = [
         dict(
@@ -270,6 +270,13 @@ def _populate(county: County, calendar: SchoolCalendar, log) -> None:
             check_alerts(s, SchoolContext.of(sc), prev, dt.datetime.combine(prev, dt.time(2), dt.UTC))
         s.commit()
     engine.dispose()
+
+
+def _enrolment(student: str, school: str, cls: str, joined: dt.date | None) -> dict[str, Any]:
+    # Every row with every key: an executemany takes its columns from the first row.
+    return dict(
+        student_id=student, school_id=school, class_name=cls, joined_on=joined, left_on=None, left_why="", left_to=""
+    )
 
 
 def _absences(
