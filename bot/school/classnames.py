@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import cn2an
-
 CN_DIGITS = "零一二三四五六七八九"
 
 # Grades a primary/middle school uses; 初一..初三 map to 7..9.
@@ -26,10 +24,28 @@ def cn_number(token: str) -> int | None:
         return None
     if token.isdigit():
         return int(token)
+    if (small := _small_number(token)) is not None:
+        return small  # what cn2an says of these, without importing it (a second at start)
+    import cn2an
+
     try:
         return int(cn2an.cn2an(token, "normal"))
     except (ValueError, KeyError, IndexError):
         return None
+
+
+def _small_number(token: str) -> int | None:
+    """一 … 九十九 written plainly (九, 十二, 三十, 四十五); None for anything else."""
+    digit = CN_DIGITS.find
+    if len(token) == 1:
+        return 10 if token == "十" else (d if (d := digit(token)) >= 1 else None)
+    if len(token) == 2 and token[0] == "十" and (d := digit(token[1])) >= 1:
+        return 10 + d
+    if len(token) == 2 and token[1] == "十" and (d := digit(token[0])) >= 2:
+        return d * 10
+    if len(token) == 3 and token[1] == "十" and (t := digit(token[0])) >= 2 and (d := digit(token[2])) >= 1:
+        return t * 10 + d
+    return None
 
 
 @dataclass(frozen=True)
