@@ -17,12 +17,13 @@
 
 from __future__ import annotations
 
-import logging
+import importlib.util
 import re
 import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from bot.attendance.parsing import lexicon as L
 from bot.attendance.parsing.near_names import name_score, near_candidates, school_order  # noqa: F401  (re-exported)
@@ -41,22 +42,32 @@ class NameMention:
 
 # -- is this name also an everyday word? -------------------------------------------------
 @lru_cache(maxsize=1)
-def _jieba_tables():
-    import jieba
-    import jieba.posseg as pseg
+def _common_words() -> frozenset[str]:
+    """jieba's dictionary words that are not (only) a person's name: tagged other than nr*
+    with a frequency, or frequent whatever their tag. Read straight from jieba's dict.txt
+    (the same file its tokenizer and its tagger load): neither is needed here, and
+    importing jieba.posseg alone takes seconds."""
+    entries: dict[str, tuple[int, str | None]] = {}
+    with _jieba_dictionary().open("rb") as f:
+        for raw in f:
+            parts = raw.decode("utf-8").strip().split(" ")
+            if len(parts) >= 2:
+                entries[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else None)
+    return frozenset(
+        w for w, (f, tag) in entries.items() if (tag is not None and not tag.startswith("nr") and f > 0) or f >= 1000
+    )
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba.dt.FREQ, pseg.dt.word_tag_tab
+
+def _jieba_dictionary() -> Path:
+    spec = importlib.util.find_spec("jieba")
+    assert spec is not None and spec.submodule_search_locations, "jieba is a dependency"
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
 
 
 @lru_cache(maxsize=8192)
 def is_common_word(token: str) -> bool:
     """A dictionary word that is not (only) a person's name: 高兴, 文明, 谢谢, 何时."""
-    freq, tags = _jieba_tables()
-    f = freq.get(token) or 0
-    tag = tags.get(token)
-    return (tag is not None and not tag.startswith("nr") and f > 0) or f >= 1000
+    return token in _common_words()
 
 
 _TIME_WORDS = (
