@@ -160,6 +160,10 @@ def _groups(rows_by_table: dict[str, tuple[list[str], list[tuple]]], since) -> l
     return [groups[k] for k in sorted(groups)]
 
 
+def _names(cols: list[str]) -> str:
+    return ",".join(f'"{c}"' for c in cols)  # "end" is a keyword on PostgreSQL
+
+
 def _strip_later_refs(table: str, cols: list[str], row: tuple) -> tuple:
     drop = LATER_REFS.get(table, ())
     return tuple(None if c in drop else v for c, v in zip(cols, row, strict=True))
@@ -232,12 +236,12 @@ def _sqlite_floor(src: Path, dst: Path) -> tuple[int, float]:
         cur = s.execute(f"select * from {table}")
         cols = [d[0] for d in cur.description]
         c.execute("BEGIN")
-        c.executemany(f"insert or ignore into {table} ({','.join(cols)}) values ({','.join('?' * len(cols))})", cur)
+        c.executemany(f"insert or ignore into {table} ({_names(cols)}) values ({','.join('?' * len(cols))})", cur)
         c.execute("COMMIT")
     s.close()
     prepared = [
         [
-            (f"insert into {t} ({','.join(cols)}) values ({','.join('?' * len(cols))})", _strip_later_refs(t, cols, r))
+            (f"insert into {t} ({_names(cols)}) values ({','.join('?' * len(cols))})", _strip_later_refs(t, cols, r))
             for t, cols, r in g
         ]
         for g in groups
@@ -272,13 +276,13 @@ def _pg_floor(src_url: str, dst_url: str) -> tuple[int, float]:
         for table, (cols, rows) in base.items():
             with c.transaction(), c.cursor() as cur:
                 cur.executemany(
-                    f"insert into {table} ({','.join(cols)}) values ({','.join(['%s'] * len(cols))}) on conflict do nothing",
+                    f"insert into {table} ({_names(cols)}) values ({','.join(['%s'] * len(cols))}) on conflict do nothing",
                     rows,
                 )
         prepared = [
             [
                 (
-                    f"insert into {t} ({','.join(cols)}) values ({','.join(['%s'] * len(cols))})",
+                    f"insert into {t} ({_names(cols)}) values ({','.join(['%s'] * len(cols))})",
                     _strip_later_refs(t, cols, r),
                 )
                 for t, cols, r in g
