@@ -273,7 +273,8 @@ def run(a: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {"scale": scale, "date": today.isoformat(), "commit": _commit()}
     t0 = time.perf_counter()
     pg = a.db if a.db and a.db.startswith("postgres") else None
-    county = county_mod.build(schools, students, today, db_url=pg, log=log)
+    # The county stays in its cached SQLite file; --county-db builds it in a PostgreSQL database.
+    county = county_mod.build(schools, students, today, db_url=a.county_db, log=log)
     out.update(county_counts(county))
     log(f"county ready ({time.perf_counter() - t0:.0f} s); ingest …")
     r = ingest.run(n_ingest)
@@ -338,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="a smaller county (under 2 minutes)")
     ap.add_argument("--tiny", action="store_true", help="a toy county: checks the harness runs (tests)")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
-    ap.add_argument("--db", default=None, help="a PostgreSQL URL: the county and a second ingest run there")
+    ap.add_argument("--db", default=None, help="a PostgreSQL URL: the ingest and its floor also run there (pg_…)")
+    ap.add_argument("--county-db", default=None, help="a PostgreSQL URL to build and serve the county from (slow)")
     ap.add_argument("--skip", default="", help="comma-separated: import, wechaty")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
