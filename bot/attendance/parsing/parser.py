@@ -44,7 +44,10 @@ from bot.school.roster_file import RosterEntry
 
 _HEDGED = re.compile(L.alt(L.HEDGES))
 # said of a child in school: a symptom there is the school nurse's, not an absence
-_AT_SCHOOL = re.compile(r"上课|课上|课堂|在学校|在班上|在班里|在教室|在校|来了|到校|来学校")
+_AT_SCHOOL = re.compile(L.alt([*L.IN_CLASS, "课堂", "来了", "到校", "来学校"]))
+_IN_CLASS = re.compile(L.alt(L.IN_CLASS))
+_NOT_IN_CLASS = re.compile(L.alt(L.NOT_IN_CLASS))
+_AWAY_CATS = {"absent", "no_reason", "leave", "personal", "label_sick", "label_personal", "label_unexcused"}
 _IN_SCHOOL = re.compile(r"(?<![没未不有])(?:来|到|在)(?:了|过)|才(?:来|到)|上完|早退|回家|接走")
 _ERROR_WORDS = {"发错了", "发错", "报错了", "弄错了", "搞错了"}
 _REPORT_CATS = {
@@ -313,6 +316,8 @@ class _Parse:
             self.mentioned.append(student)
             self.resolved[i] = student
         role = self._role(i, person, pieces, facts)
+        if role == "absence" and self._seen_in_class(pieces, facts):
+            role = None
         said_here = "".join(self.s[p.start : p.end] for p in pieces if p.role != "header")
         if not said_here:
             # no attendance word near the name: what follows it, up to the next name
@@ -410,6 +415,16 @@ class _Parse:
             else:
                 assert val is not None  # a return's entry is its date, ``back``
                 self.out_ret.append(Return(student, val))
+
+    def _seen_in_class(self, pieces: list[Piece], facts: Facts) -> bool:
+        """ "胡子涵上课还咳嗽" / "在班上说肚子疼": only illness words, said of a child in
+        class — a symptom seen at school, not an absence."""
+        if facts.returned or any(
+            w.cat in _AWAY_CATS and not (w.negated or w.hedged or w.old or w.kin) for w in facts.words
+        ):
+            return False
+        said = "".join(self.s[p.start : p.end] for p in pieces)
+        return bool(_IN_CLASS.search(said)) and not _NOT_IN_CLASS.search(said) and not self.rollcall_absent
 
     def _who(
         self, person: NameMention, group: Group | None, member: Member | None

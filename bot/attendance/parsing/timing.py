@@ -104,7 +104,8 @@ def absence_timing(
         elif du.days:
             end = calendar.nth_school_day(start, du.days)
         elif du.weeks:
-            end = calendar.previous_school_day(start + dt.timedelta(days=7 * du.weeks)) or start
+            # 一周 is 5 school days (SPEC §4), counted like N天, so past the term end too
+            end = calendar.nth_school_day(start, 5 * du.weeks)
     # 下午请假 is that one day — unless a later day is said too ("昨天下午…，今天也没来")
     if (
         end is None
@@ -152,12 +153,14 @@ _AFTER_SCHOOL = re.compile(r"^\s*(?:晚上|夜里|半夜|放学(?:后|以后|回
 
 
 def _after_school(d: DateMention, m: str, calendar: SchoolCalendar, today: dt.date) -> dt.date | None:
-    """ "昨晚烧起来了" / "昨天放学摔伤了": it began out of school hours, so the first day
+    """ "昨晚烧起来了" / "昨天放学摔伤了" / "周六摔伤了": it began out of school hours, so the first day
     away is the next school day (today, when that is today)."""
-    if d.date >= today or not (d.text in _EVENING_WORDS or _AFTER_SCHOOL.match(m[d.end : d.end + 6])):
-        return None
+    if d.date >= today or not (
+        d.text in _EVENING_WORDS or _AFTER_SCHOOL.match(m[d.end : d.end + 6]) or not calendar.is_school_day(d.date)
+    ):
+        return None  # (a weekend or holiday is out of school hours too: "周六摔伤了")
     nxt = calendar.next_school_day(d.date)
-    return min(nxt, today) if nxt else None
+    return nxt  # today when that is a school day; else the school day to come
 
 
 def _best_plain(
@@ -180,6 +183,11 @@ def _best_plain(
     def rank(d: DateMention) -> int:
         p = _within(d.start, pieces)
         here = [w for w in words if p and p.start <= w.start < p.end]
+        later = [e.start for e in plain if p and d.end <= e.start < p.end]
+        if later:
+            # two days in one piece ("周六摔伤了腿 明天请一天假"): each day goes with what
+            # is said after it, up to the next day — an onset is not the leave's day
+            here = [w for w in here if d.end <= w.start < min(later)] or here
         if any(w.cat in _ABSENCE_CATS for w in here):
             return 0
         if p and (p.role in ("pre", "header", "paren") or not here):

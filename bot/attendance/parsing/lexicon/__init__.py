@@ -28,6 +28,7 @@ from bot.attendance.parsing.lexicon.messages import (
     QUERIES,
     RECORD_WORDS,
 )
+from bot.attendance.parsing.lexicon.modality import IGNORANCE, IN_CLASS, NO_LEAVE, NOT_IN_CLASS
 from bot.attendance.parsing.lexicon.people import (
     BOT_NAMES,
     CLAUSE_SEPS,
@@ -55,6 +56,8 @@ __all__ = [
     "CORRECT_VERBS",
     "GREETINGS",
     "HEDGES",
+    "IGNORANCE",
+    "IN_CLASS",
     "KIN",
     "LABEL_PERSONAL",
     "LABEL_SICK",
@@ -62,8 +65,10 @@ __all__ = [
     "LEAVE",
     "LIST_SEP_CHARS",
     "NEGATORS",
+    "NOT_IN_CLASS",
     "NOT_IN_NAME",
     "NOT_NAMES",
+    "NO_LEAVE",
     "NO_REASON",
     "OTHERS",
     "PERSONAL",
