@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bot.attendance.illness.tags import tag
 from bot.attendance.parsing import intents
@@ -47,6 +48,13 @@ _HEDGED = re.compile(L.alt(L.HEDGES))
 _AT_SCHOOL = re.compile(L.alt([*L.IN_CLASS, "课堂", "来了", "到校", "来学校"]))
 _IN_CLASS = re.compile(L.alt(L.IN_CLASS))
 _NOT_IN_CLASS = re.compile(L.alt(L.NOT_IN_CLASS))
+# name, then someone of theirs, not speaking for the child: "蒋天佑同桌没来", "蒋天佑的妈妈没来"
+_SOMEONE_OF = re.compile(
+    r"\s*(?:的|他的|她的|他|她|家)?\s*(?P<who>"
+    + L.alt(L.SOMEONE_OF)
+    + r")(?!\s*(?:说|讲|打电话|打了电话|反映|告诉|来电|发微信|联系|请|带|送|陪|讲的|妈|爸))"
+)
+_GAP_BREAK = re.compile("[" + re.escape(L.CLAUSE_SEPS) + r"]|说|讲|娃|孩子|\ue000")
 _AWAY_CATS = {"absent", "no_reason", "leave", "personal", "label_sick", "label_personal", "label_unexcused"}
 _IN_SCHOOL = re.compile(r"(?<![没未不有])(?:来|到|在)(?:了|过)|才(?:来|到)|上完|早退|回家|接走")
 _ERROR_WORDS = {"发错了", "发错", "报错了", "弄错了", "搞错了"}
@@ -318,6 +326,11 @@ class _Parse:
         role = self._role(i, person, pieces, facts)
         if role == "absence" and self._seen_in_class(pieces, facts):
             role = None
+        someone = self._someone_of(person, facts) if role == "absence" and student is not None else None
+        if someone is not None and student is not None:
+            # unsure who is away: the teacher is asked whether it is the child named
+            candidates, near, student = [student], True, None
+            person = replace(person, text=self.s[person.start : someone[1]])
         said_here = "".join(self.s[p.start : p.end] for p in pieces if p.role != "header")
         if not said_here:
             # no attendance word near the name: what follows it, up to the next name
@@ -407,6 +420,7 @@ class _Parse:
                         date=None if ab else val,
                         portion=part or "full",
                         said=said_here if ab else "",
+                        someone=someone[0] if someone else None,
                     )
                 )
             elif what == "absence":
@@ -415,6 +429,19 @@ class _Parse:
             else:
                 assert val is not None  # a return's entry is its date, ``back``
                 self.out_ret.append(Return(student, val))
+
+    def _someone_of(self, person: NameMention, facts: Facts) -> tuple[str, int] | None:
+        """(the word, where it ends) when someone of the child's stands between the name and
+        the first thing said ("蒋天佑同桌没来"): that one may be the one away."""
+        x = _SOMEONE_OF.match(self.m, person.end)
+        if x is None:
+            return None
+        first = next((w for w in sorted(facts.words, key=lambda w: w.start) if w.start >= person.end), None)
+        if first is None or first.start < x.end() or first.cat not in ("absent", "no_reason", "sick"):
+            return None  # "蒋天佑妈妈请假了": a leave a parent asks is the child's
+        if _GAP_BREAK.search(self.m[x.end() : first.start]):
+            return None  # "他爸来了，说娃病了": what follows is said of the child again
+        return x.group("who"), x.end()
 
     def _seen_in_class(self, pieces: list[Piece], facts: Facts) -> bool:
         """ "胡子涵上课还咳嗽" / "在班上说肚子疼": only illness words, said of a child in

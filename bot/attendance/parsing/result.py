@@ -63,6 +63,9 @@ class Unresolved:
     date: dt.date | None = None  # for a return
     portion: str = "full"  # DayPortion of an absence
     said: str = ""  # what the message says of this child
+    # "蒋天佑同桌没来": the word after the name that may be the one meant (同桌); the
+    # candidate is the child named, and the teacher is asked whether it is them
+    someone: str | None = None
 
     def to_json(self) -> dict:
         return {"text": self.text, "candidates": [_who(s) for s in self.candidates]}

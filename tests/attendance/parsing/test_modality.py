@@ -144,3 +144,35 @@ def test_an_onset_out_of_school_hours_starts_the_next_school_day(text, date, sta
 def test_a_week_is_five_school_days(text, date, end):
     (a,) = parse(text, sender="wxid_demo_shenjianguo", date=date)["absences"]
     assert (a["start"], a["end"]) == (date, end)
+
+
+@pytest.mark.parametrize(
+    "text,said",
+    [
+        ("蒋天佑同桌没来", "蒋天佑同桌"),
+        ("蒋天佑的同桌今天没来", "蒋天佑的同桌"),
+        ("蒋天佑弟弟今天也没来", "蒋天佑弟弟"),
+        ("蒋天佑他妈妈没来", "蒋天佑他妈妈"),
+        ("蒋天佑家长今天没到", "蒋天佑家长"),
+        ("蒋天佑旁边那个今天没来", "蒋天佑旁边那个"),
+    ],
+)
+def test_someone_of_the_childs_before_the_predicate_is_asked_not_guessed(text, said):
+    r = parse(text)
+    assert r["intent"] == "absence" and r["absences"] == [] and r["class"] == "三年级二班"
+    assert [(u["text"], [c["name"] for c in u["candidates"]]) for u in r["unresolved"]] == [(said, ["蒋天佑"])]
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("蒋天佑妈妈请假了", "personal"),  # a leave a parent asks is the child's
+        ("蒋天佑他妈说他发烧了", "sick"),
+        ("蒋天佑妈妈打电话说没来", "unexcused"),
+        ("蒋天佑同学今天没来", "unexcused"),  # 同学 after a name is a title
+        ("蒋天佑他爸来了，说娃病了", "sick"),
+    ],
+)
+def test_a_relative_speaking_or_asking_leave_is_no_doubt(text, kind):
+    r = parse(text)
+    assert r["unresolved"] == [] and [a[:2] for a in absences(r)] == [("蒋天佑", kind)]

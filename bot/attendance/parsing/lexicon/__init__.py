@@ -28,7 +28,7 @@ from bot.attendance.parsing.lexicon.messages import (
     QUERIES,
     RECORD_WORDS,
 )
-from bot.attendance.parsing.lexicon.modality import IGNORANCE, IN_CLASS, NO_LEAVE, NOT_IN_CLASS
+from bot.attendance.parsing.lexicon.modality import IGNORANCE, IN_CLASS, NO_LEAVE, NOT_IN_CLASS, SOMEONE_OF
 from bot.attendance.parsing.lexicon.people import (
     BOT_NAMES,
     CLAUSE_SEPS,
@@ -80,6 +80,7 @@ __all__ = [
     "RETURN_STRONG",
     "RETURN_WEAK",
     "SICK",
+    "SOMEONE_OF",
     "STRONG_SEPS",
     "SURNAMES",
     "TITLES",
