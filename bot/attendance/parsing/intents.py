@@ -14,13 +14,15 @@ from bot.attendance.parsing.spans import NAME_RE
 _N = "(" + NAME_RE + ")"
 _SEP = r"\s*[,]?\s*"
 _WRONG = r"(?:写错了?|打错了?|报错了?|弄错了?|搞错了?|发错了?)"
+_SAID_OF = r"(?:病假|事假|旷课|请假|缺勤|没来|未到|记录|那条|迟到)"
 _TO = r"(?:应该是|应是|应为|改成|改为|换成|更正为|其实是|实际是|实际上是|才是)"
 _NAME_FIX = [
     (re.compile(r"把\s*" + _N + r"\s*(?:改成|改为|换成|更正为)\s*" + _N), (1, 2)),
     (re.compile(r"不是\s*" + _N + _SEP + r"(?:而)?是\s*" + _N), (1, 2)),
     (re.compile(r"是\s*" + _N + _SEP + r"不是\s*" + _N), (2, 1)),
     (re.compile(_N + r"\s*(?:的|同学)?\s*" + _WRONG + "?" + _SEP + r"(?:\S{0,3}?)" + _TO + r"\s*" + _N), (1, 2)),
-    (re.compile(_N + r"\s*" + _WRONG + _SEP + r"(?:应该)?是\s*" + _N), (1, 2)),
+    # "李静报错了，是李婧" / "李静病假报错了，应该是李婧": what was said of the name may stand between
+    (re.compile(_N + r"\s*(?:的)?\s*" + _SAID_OF + "?" + r"\s*" + _WRONG + _SEP + r"(?:应该|其实)?是\s*" + _N), (1, 2)),
     # "刚才说的杨强是郑强" / "林立新不是我们班的 写错了 是姜立新"
     (re.compile(r"(?:说|报|写|发)的\s*" + _N + _SEP + r"(?:应该|其实)?是\s*" + _N), (1, 2)),
     (

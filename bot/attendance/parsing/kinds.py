@@ -58,11 +58,12 @@ _WEAK_PREFIX = re.compile(
     + "|上午|下午|早上|中午|\ue004|\ue005|\ue000|\ue001)*$"
 )
 _QUESTION = re.compile(
-    r"(?:[吗么嘛](?:\s|$)|呢\s*$|谁|哪个|哪些|哪位|有没有|是不是|是否|几个|多少|什么时候|何时|怎么|为什么|为啥|咋|"
+    r"(?:[吗么](?:\s|$)|呢\s*$|谁|哪个|哪些|哪位|有没有|是不是|是否|几个|多少|什么时候|何时|怎么|为什么|为啥|咋|"
     r"了\s*(?:没|没有)\s*$|(?:来|到|到校|回来|回校|返校|来学校|来上课)(?:没|没有|不)\s*$|来没来|到没到|来不来|回没回|在不在)"
 )
 
 _NO_LEAVE = set(L.NO_LEAVE)
+_ILLNESS_ITSELF = set(L.ILLNESS_ITSELF)
 _SHORT_LABELS = {"事": "label_personal", "旷": "label_unexcused", "病": "label_sick", "假": "leave"}
 LABELS = {"label_sick": "sick", "label_personal": "personal", "label_unexcused": "unexcused"}
 REASON_CATS = {"sick", "personal", "no_reason", "label_sick", "label_personal", "label_unexcused"}
@@ -81,11 +82,18 @@ class Word:
 
 
 _IGNORANCE = re.compile(L.alt(L.IGNORANCE))
-_ASKS_STILL = re.compile(r"[吗么嘛]\s*$")
+_ASKS_STILL = re.compile(r"[吗么]\s*$")
+
+
+# 主要是/就是 are no 要是; "余宁的话" (as for 余宁) is a topic, not a condition
+_CONDITIONAL = re.compile(
+    "(?<![主只就还总重需])" + L.alt(w for w in L.CONDITIONALS if w != "的话") + "|(?<![\ue000\ue001])的话"
+)
 
 
 def is_question(clause: str, sep: str) -> bool:
-    if sep == "?":
+    """A question — or a hypothetical, which reports nothing either."""
+    if sep == "?" or _CONDITIONAL.search(clause):
         return True
     known = _IGNORANCE.search(clause)
     if known:
@@ -162,6 +170,11 @@ class Facts:
         )
 
     @property
+    def illness_denied(self) -> bool:
+        """ "其实不是生病" / "没生病": the illness itself is denied."""
+        return any(w.cat == "sick" and w.negated and w.text in _ILLNESS_ITSELF for w in self.words)
+
+    @property
     def returned(self) -> bool:
         return self.has("return")
 
@@ -174,7 +187,7 @@ class Facts:
                 if any(w.cat in LABELS for w in self.words if w.negated or w.old)
                 else LABELS[labels[0].cat]
             )
-        if self.has("sick"):
+        if self.has("sick") and not self.illness_denied:
             return "sick"
         if any(w.text in _NO_LEAVE and not w.negated for w in self.words):
             return "unexcused"  # "去吃酒了 没请假": a family business with no leave asked is truancy

@@ -299,8 +299,11 @@ class _Parse:
         ):
             self.query_kind = "student_record"
             return "query"
-        if intents.all_but(m[p.start : p.end] for p in own):
-            return "absence"  # 除了蒋天佑，其他都到了
+        others = [
+            m[c.start : c.end] for c in self.clauses if not c.question and intents.others_present(m[c.start : c.end])
+        ]
+        if intents.all_but([*(m[p.start : p.end] for p in own), *others]):
+            return "absence"  # 除了蒋天佑，其他都到了 (the clause of the others may stand apart)
         if facts.absent or (self.rollcall_absent and not facts.returned):
             return "absence"
         if facts.returned:
@@ -332,8 +335,10 @@ class _Parse:
             candidates, near, student = [student], True, None
             person = replace(person, text=self.s[person.start : someone[1]])
         said_here = "".join(self.s[p.start : p.end] for p in pieces if p.role != "header")
-        if not said_here:
+        asked = (c := self._clause_of(person.start)) is not None and c.question
+        if not said_here and not asked:
             # no attendance word near the name: what follows it, up to the next name
+            # (not in a question or a hypothetical: "假如蒋天佑发烧了…" reports nothing)
             nxt = next((p.start for p in self.people if p.start > person.start), len(self.s))
             said_here = self.s[person.end : nxt]
         if role is None and tag(said_here).symptoms and not facts.returned and not _AT_SCHOOL.search(said_here):
@@ -361,7 +366,7 @@ class _Parse:
             self.kind_fix = KindCorrection(fixed[1], fixed[0], student)
         reason = reason_text(self.s, m, [p for p in pieces if p.role != "header"] or pieces, facts.words)
         kind = facts.kind
-        if kind != "sick" and facts.label is None:
+        if kind != "sick" and facts.label is None and not facts.illness_denied:
             # "烧起来了 今天请假": the illness words of the 因病缺课 forms say it is a sick leave;
             # symptoms seen count, a guessed disease alone does not
             tags = tag(said_here)

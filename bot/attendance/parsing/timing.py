@@ -106,16 +106,18 @@ def absence_timing(
         elif du.weeks:
             # 一周 is 5 school days (SPEC §4), counted like N天, so past the term end too
             end = calendar.nth_school_day(start, 5 * du.weeks)
-    # 下午请假 is that one day — unless a later day is said too ("昨天下午…，今天也没来")
+    # 下午请假 is that one day — unless a later day is said too ("昨天下午…，今天也没来"); the
+    # half of the day goes with the absence word, not with a phone call that morning
     if (
         end is None
         and excused
         and not durs
         and not any(d.date > start and not d.now for d in mine)
         and any(
-            _HALF_DAY.search(m[p.start : p.end])
+            _HALF_DAY.search(m[max(p.start, w.start - 6) : w.end + 6]) or "半天" in m[p.start : p.end]
             for p in pieces
-            if any(p.start <= w.start < p.end and w.cat in _ABSENCE_CATS for w in words)
+            for w in words
+            if p.start <= w.start < p.end and w.cat in _ABSENCE_CATS
         )
     ):
         end = start
@@ -197,6 +199,9 @@ def _best_plain(
     # "今天也没来" / "下周一也来不了": a day added to the absence, not its start; but a
     # past day said with 也 ("昨天也没来，忘了报") is a day away the ledger did not have
     plain = [d for d in plain if not (_ALSO.match(m_of(d)) and d.date >= today)]
+    # "这两天感冒 请两天假": a recent span said of the illness is how long it has lasted,
+    # not the days away (that is "这两天没来")
+    plain = [d for d in plain if not (d.recent and _first_word_cat(d, words) == "sick")]
     # "没来" says a day that has come: a later day beside it ("他爸说明天…") is no start
     if words and all(
         w.cat in ("absent", "no_reason")
@@ -213,6 +218,11 @@ def _best_plain(
     days = [_after_school(d, m, calendar, today) or _day_of(d, calendar, today, notes) for d in chosen]
     # dates beside reasons only ("昨晚发高烧，今天去医院"): the latest is the absence
     return max(days) if best == 2 else min(days)
+
+
+def _first_word_cat(d: DateMention, words: list[Word]) -> str | None:
+    after = [w for w in words if w.start >= d.end and not (w.negated or w.hedged or w.old)]
+    return min(after, key=lambda w: w.start).cat if after else None
 
 
 def return_date(

@@ -8,6 +8,7 @@ family of them.
 from bot.attendance.parsing.lexicon.kinds import (
     ABSENT,
     HEDGES,
+    ILLNESS_ITSELF,
     LABEL_PERSONAL,
     LABEL_SICK,
     LABEL_UNEXCUSED,
@@ -28,7 +29,14 @@ from bot.attendance.parsing.lexicon.messages import (
     QUERIES,
     RECORD_WORDS,
 )
-from bot.attendance.parsing.lexicon.modality import IGNORANCE, IN_CLASS, NO_LEAVE, NOT_IN_CLASS, SOMEONE_OF
+from bot.attendance.parsing.lexicon.modality import (
+    CONDITIONALS,
+    IGNORANCE,
+    IN_CLASS,
+    NO_LEAVE,
+    NOT_IN_CLASS,
+    SOMEONE_OF,
+)
 from bot.attendance.parsing.lexicon.people import (
     BOT_NAMES,
     CLAUSE_SEPS,
@@ -52,11 +60,13 @@ __all__ = [
     "CANCEL",
     "CLAUSE_SEPS",
     "COMPOUND_SURNAMES",
+    "CONDITIONALS",
     "CORRECT_TRIGGERS",
     "CORRECT_VERBS",
     "GREETINGS",
     "HEDGES",
     "IGNORANCE",
+    "ILLNESS_ITSELF",
     "IN_CLASS",
     "KIN",
     "LABEL_PERSONAL",

@@ -116,6 +116,9 @@ SICK += [
     for w in words
     if len(w) >= 2 and w not in SICK
 ]
+# Illness itself, not a symptom: denied ("其实不是生病", "没生病"), every illness word said of
+# the child is a pretext ("说是肚子疼，其实不是生病").
+ILLNESS_ITSELF = ["生病", "病了", "得病", "病", "不舒服", "身体不好", "身体不适"]
 PERSONAL = [
     "有事",
     "家里有事",
