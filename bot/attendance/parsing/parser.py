@@ -54,6 +54,7 @@ _SOMEONE_OF = re.compile(
     + L.alt(L.SOMEONE_OF)
     + r")(?!\s*(?:说|讲|打电话|打了电话|反映|告诉|来电|发微信|联系|请|带|送|陪|讲的|妈|爸))"
 )
+_ADULT_ERRAND = re.compile(L.alt(L.ADULT_ERRANDS))
 _GAP_BREAK = re.compile("[" + re.escape(L.CLAUSE_SEPS) + r"]|说|讲|娃|孩子|\ue000")
 _AWAY_CATS = {"absent", "no_reason", "leave", "personal", "label_sick", "label_personal", "label_unexcused"}
 _IN_SCHOOL = re.compile(r"(?<![没未不有])(?:来|到|在)(?:了|过)|才(?:来|到)|上完|早退|回家|接走")
@@ -152,6 +153,10 @@ class _Parse:
                 continue
             out.append((c.start, c.end))
         return out
+
+    def _clause_end(self, pos: int) -> int:
+        c = self._clause_of(pos)
+        return c.end if c else len(self.s)
 
     def _clause_of(self, pos: int) -> Clause | None:
         return next((c for c in self.clauses if c.start <= pos < c.end or (pos == c.end == c.start)), None)
@@ -331,6 +336,8 @@ class _Parse:
             role = None
         someone = self._someone_of(person, facts) if role == "absence" and student is not None else None
         if someone is not None and student is not None:
+            if _ADULT_ERRAND.search(self.s[someone[1] : self._clause_end(person.start)]):
+                return  # "吴倩的妈妈没来开家长会": the adult's errand, nothing of the child's
             # unsure who is away: the teacher is asked whether it is the child named
             candidates, near, student = [student], True, None
             person = replace(person, text=self.s[person.start : someone[1]])

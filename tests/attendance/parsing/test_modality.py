@@ -176,3 +176,11 @@ def test_someone_of_the_childs_before_the_predicate_is_asked_not_guessed(text, s
 def test_a_relative_speaking_or_asking_leave_is_no_doubt(text, kind):
     r = parse(text)
     assert r["unresolved"] == [] and [a[:2] for a in absences(r)] == [("蒋天佑", kind)]
+
+
+@pytest.mark.parametrize(
+    "text", ["蒋天佑的妈妈没来开家长会", "蒋天佑家长今天没来签字", "蒋天佑他爸没来接他", "蒋天佑奶奶没来交费"]
+)
+def test_an_adults_errand_after_someone_of_the_child_is_theirs(text):
+    r = parse(text)
+    assert r["intent"] == "none" and r["absences"] == r["unresolved"] == []

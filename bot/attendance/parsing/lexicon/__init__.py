@@ -30,6 +30,7 @@ from bot.attendance.parsing.lexicon.messages import (
     RECORD_WORDS,
 )
 from bot.attendance.parsing.lexicon.modality import (
+    ADULT_ERRANDS,
     CONDITIONALS,
     IGNORANCE,
     IN_CLASS,
@@ -54,6 +55,7 @@ from bot.attendance.parsing.lexicon.returns import ARRIVE, RECOVERED, RETURN_ADV
 
 __all__ = [
     "ABSENT",
+    "ADULT_ERRANDS",
     "ALL_PRESENT",
     "ARRIVE",
     "BOT_NAMES",

@@ -97,3 +97,20 @@ SOMEONE_OF = [
 ]
 # A hypothetical reports nothing: "如果张瑞明天还不来，我就去他家看看", "明天还发烧的话就再请一天".
 CONDITIONALS = ["如果", "假如", "万一", "假若", "倘若", "若是", "如若", "要是", "的话"]
+# What an adult comes to school for: said after someone of the child's, the one who did not
+# come is that adult and there is nothing to ask ("吴倩的妈妈没来开家长会").
+ADULT_ERRANDS = [
+    "家长会",
+    "开会",
+    "签字",
+    "接孩子",
+    "接他",
+    "接她",
+    "接娃",
+    "送孩子",
+    "送他",
+    "送她",
+    "领",
+    "交费",
+    "缴费",
+]
