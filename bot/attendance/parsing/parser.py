@@ -19,7 +19,7 @@ from bot.attendance.parsing import intents
 from bot.attendance.parsing import lexicon as L
 from bot.attendance.parsing.dates import date_roles, find_dates, find_durations
 from bot.attendance.parsing.kinds import Facts, reason_text, scan
-from bot.attendance.parsing.merge import dedupe, merge_absences
+from bot.attendance.parsing.merge import dedupe, merge_absences, message_class
 from bot.attendance.parsing.names import NameMention, find_name_like, find_names, near_candidates, resolve, school_order
 from bot.attendance.parsing.normalize import clean
 from bot.attendance.parsing.portion import day_portion
@@ -36,6 +36,7 @@ from bot.attendance.parsing.rollcall import Rollcall as RollcallCounts
 from bot.attendance.parsing.rollcall import find_rollcall
 from bot.attendance.parsing.segment import Clause, Group, Member, Piece, build_groups, split_clauses
 from bot.attendance.parsing.spans import CLASS, DATE, DURATION, NAME, ROLLCALL, STAFF, mask
+from bot.attendance.parsing.subjects import AT_SCHOOL, seen_in_class, someone_of
 from bot.attendance.parsing.timing import absence_timing, return_date
 from bot.school.calendar import SchoolCalendar
 from bot.school.classnames import find_classes
@@ -44,19 +45,6 @@ from bot.school.roster import Roster
 from bot.school.roster_file import RosterEntry
 
 _HEDGED = re.compile(L.alt(L.HEDGES))
-# said of a child in school: a symptom there is the school nurse's, not an absence
-_AT_SCHOOL = re.compile(L.alt([*L.IN_CLASS, "课堂", "来了", "到校", "来学校"]))
-_IN_CLASS = re.compile(L.alt(L.IN_CLASS))
-_NOT_IN_CLASS = re.compile(L.alt(L.NOT_IN_CLASS))
-# name, then someone of theirs, not speaking for the child: "蒋天佑同桌没来", "蒋天佑的妈妈没来"
-_SOMEONE_OF = re.compile(
-    r"\s*(?:的|他的|她的|他|她|家)?\s*(?P<who>"
-    + L.alt(L.SOMEONE_OF)
-    + r")(?!\s*(?:说|讲|打电话|打了电话|反映|告诉|来电|发微信|联系|请|带|送|陪|讲的|妈|爸))"
-)
-_ADULT_ERRAND = re.compile(L.alt(L.ADULT_ERRANDS))
-_GAP_BREAK = re.compile("[" + re.escape(L.CLAUSE_SEPS) + r"]|说|讲|娃|孩子|\ue000")
-_AWAY_CATS = {"absent", "no_reason", "leave", "personal", "label_sick", "label_personal", "label_unexcused"}
 _IN_SCHOOL = re.compile(r"(?<![没未不有])(?:来|到|在)(?:了|过)|才(?:来|到)|上完|早退|回家|接走")
 _ERROR_WORDS = {"发错了", "发错", "报错了", "弄错了", "搞错了"}
 _REPORT_CATS = {
@@ -153,10 +141,6 @@ class _Parse:
                 continue
             out.append((c.start, c.end))
         return out
-
-    def _clause_end(self, pos: int) -> int:
-        c = self._clause_of(pos)
-        return c.end if c else len(self.s)
 
     def _clause_of(self, pos: int) -> Clause | None:
         return next((c for c in self.clauses if c.start <= pos < c.end or (pos == c.end == c.start)), None)
@@ -269,7 +253,13 @@ class _Parse:
             intent = "none"
         return ParseResult(
             intent=intent,
-            class_name=self._message_class(self.mentioned, unresolved, rollcall is not None),
+            class_name=message_class(
+                {c.ref.canonical() for c in self.classes},
+                self.mentioned,
+                unresolved,
+                rollcall is not None,
+                self.room_class or self.own_class,
+            ),
             absences=absences,
             returns=returns,
             rollcall=rollcall,
@@ -332,23 +322,27 @@ class _Parse:
             self.mentioned.append(student)
             self.resolved[i] = student
         role = self._role(i, person, pieces, facts)
-        if role == "absence" and self._seen_in_class(pieces, facts):
+        live = "".join(self.s[p.start : p.end] for p in pieces)
+        if role == "absence" and not self.rollcall_absent and seen_in_class(live, facts):
             role = None
-        someone = self._someone_of(person, facts) if role == "absence" and student is not None else None
+        here = self._clause_of(person.start)
+        someone = None
+        if role == "absence" and student is not None:
+            someone = someone_of(self.m, self.s, person.end, here.end if here else len(self.s), facts)
         if someone is not None and student is not None:
-            if _ADULT_ERRAND.search(self.s[someone[1] : self._clause_end(person.start)]):
+            if someone.errand:
                 return  # "吴倩的妈妈没来开家长会": the adult's errand, nothing of the child's
             # unsure who is away: the teacher is asked whether it is the child named
             candidates, near, student = [student], True, None
-            person = replace(person, text=self.s[person.start : someone[1]])
+            person = replace(person, text=self.s[person.start : someone.end])
         said_here = "".join(self.s[p.start : p.end] for p in pieces if p.role != "header")
-        asked = (c := self._clause_of(person.start)) is not None and c.question
+        asked = here is not None and here.question
         if not said_here and not asked:
             # no attendance word near the name: what follows it, up to the next name
             # (not in a question or a hypothetical: "假如蒋天佑发烧了…" reports nothing)
             nxt = next((p.start for p in self.people if p.start > person.start), len(self.s))
             said_here = self.s[person.end : nxt]
-        if role is None and tag(said_here).symptoms and not facts.returned and not _AT_SCHOOL.search(said_here):
+        if role is None and tag(said_here).symptoms and not facts.returned and not AT_SCHOOL.search(said_here):
             # "刘鹏脸上起了些红点点 …家长带去看了": symptoms seen are a sick child's report
             role = "absence"
         portion = None
@@ -432,7 +426,7 @@ class _Parse:
                         date=None if ab else val,
                         portion=part or "full",
                         said=said_here if ab else "",
-                        someone=someone[0] if someone else None,
+                        someone=someone.word if someone else None,
                     )
                 )
             elif what == "absence":
@@ -441,29 +435,6 @@ class _Parse:
             else:
                 assert val is not None  # a return's entry is its date, ``back``
                 self.out_ret.append(Return(student, val))
-
-    def _someone_of(self, person: NameMention, facts: Facts) -> tuple[str, int] | None:
-        """(the word, where it ends) when someone of the child's stands between the name and
-        the first thing said ("蒋天佑同桌没来"): that one may be the one away."""
-        x = _SOMEONE_OF.match(self.m, person.end)
-        if x is None:
-            return None
-        first = next((w for w in sorted(facts.words, key=lambda w: w.start) if w.start >= person.end), None)
-        if first is None or first.start < x.end() or first.cat not in ("absent", "no_reason", "sick"):
-            return None  # "蒋天佑妈妈请假了": a leave a parent asks is the child's
-        if _GAP_BREAK.search(self.m[x.end() : first.start]):
-            return None  # "他爸来了，说娃病了": what follows is said of the child again
-        return x.group("who"), x.end()
-
-    def _seen_in_class(self, pieces: list[Piece], facts: Facts) -> bool:
-        """ "胡子涵上课还咳嗽" / "在班上说肚子疼": only illness words, said of a child in
-        class — a symptom seen at school, not an absence."""
-        if facts.returned or any(
-            w.cat in _AWAY_CATS and not (w.negated or w.hedged or w.old or w.kin) for w in facts.words
-        ):
-            return False
-        said = "".join(self.s[p.start : p.end] for p in pieces)
-        return bool(_IN_CLASS.search(said)) and not _NOT_IN_CLASS.search(said) and not self.rollcall_absent
 
     def _who(
         self, person: NameMention, group: Group | None, member: Member | None
@@ -474,23 +445,3 @@ class _Parse:
         written = self._written_class(person, group, member)
         st = resolve(person.students, written, self.own_class, self.room_class)
         return st, ([] if st else sorted(person.students, key=school_order)), False
-
-    def _message_class(
-        self, mentioned: list[RosterEntry], unresolved: list[Unresolved], rollcall: bool = False
-    ) -> str | None:
-        """The class written in the message; else the one class of the students found,
-        unless a name still unresolved may be a student of another class. A roll-call
-        that names no class and no student ("全勤", "应到37 实到37") is about the class
-        of the room it is posted in, else the sender's own class."""
-        written = {c.ref.canonical() for c in self.classes}
-        if written:
-            return written.pop() if len(written) == 1 else None
-        if rollcall and not mentioned and not unresolved:
-            return self.room_class or self.own_class
-        found = {s.class_name for s in mentioned}
-        if len(found) != 1:
-            return None
-        cls = found.pop()
-        if any(c.class_name != cls for u in unresolved for c in u.candidates):
-            return None
-        return cls
