@@ -141,6 +141,20 @@ class Role(StrEnum):
     HEALTH_REPORTER = "health_reporter"  # 疫情报告人: 因病缺课 clusters go to them (else the principal)
 
 
+class StaffSource(StrEnum):
+    CONFIG = "config"  # listed in school.toml
+    INVITE = "invite"  # bound with `schoolbot staff invite`'s code
+
+
+class AuditAction(StrEnum):
+    STAFF_INVITED = "staff_invited"
+    STAFF_BOUND = "staff_bound"
+    STAFF_REMOVED = "staff_removed"
+    INVITE_REVOKED = "invite_revoked"
+    STUDENT_VIEWED = "student_viewed"  # “X 记录”: guardian, phone, history
+    EXPORTED = "exported"  # a 台账 workbook written
+
+
 class EnrolmentEnd(StrEnum):
     """Why a student's time at a school ended (``Enrolment.left_why``)."""
 

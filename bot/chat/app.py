@@ -32,9 +32,10 @@ from bot.school.calendar import SchoolCalendar
 from bot.school.config import SchoolConfig
 from bot.school.context import SchoolContext
 from bot.school.deployment import Deployment
+from bot.school.reload import ConfigWatch
 from bot.school.roster import Roster
 from storage.enums import InboundStatus, RoomKind, SenderKind
-from storage.models import InboundMessage, OutboundMessage
+from storage.models import InboundMessage, OutboundMessage, School
 
 if TYPE_CHECKING:
     from bot.attendance.illness.cases import ClusterChange
@@ -183,6 +184,11 @@ class App:
         self.guard = RoomGuard(self)
         if hasattr(transport, "on_members_changed"):
             transport.on_members_changed = self.guard.forget
+        # ``schoolbot run`` watches the folder (a school.toml edit reaches the running bot);
+        # tests and one-off commands do not.
+        self.watch: ConfigWatch | None = None
+        self.topics_as_ids = True
+        self.on_reconfigured: list[Callable[[], None]] = []
         self.outbox = Outbox(
             engine,
             transport,
@@ -229,6 +235,52 @@ class App:
         for school in self.schools.values():
             school.invalidate_roster()
 
+    def refresh(self, session: Session) -> None:
+        """Who the staff are and what the folder says, as of now: another process (a
+        ``staff invite`` bound, ``staff remove``, a school.toml edit) may have changed either."""
+        if self.watch is not None and self.watch.changed():
+            self.reload_config(session)
+        versions = dict(session.exec(select(School.id, School.staff_version)).all())
+        for sid, school in self.schools.items():
+            school.refresh_staff(session, versions.get(sid, 0))
+
+    def reload_config(self, session: Session) -> bool:
+        """Load the school folder again; a folder that does not load keeps what we had."""
+        from bot.school.config import SchoolConfigError
+        from bot.school.deployment import load_deployment
+        from storage.queries import sync_school
+
+        try:
+            dep = load_deployment(self.deployment.folder)
+        except SchoolConfigError as e:
+            log.error(
+                "学校设置改过但有问题，仍按原设置运行 / the edited school folder does not load, "
+                "keeping the running one:\n  %s",
+                "\n  ".join(e.problems),
+            )
+            if self.watch is not None:
+                self.watch.refuse()
+            return False
+        configs = dep.with_cross_staff()
+        for cfg in configs:
+            sync_school(session, cfg, seed_roster=False, topics_as_ids=self.topics_as_ids)
+        session.commit()
+        for cfg in configs:
+            if cfg.id in self.schools:
+                self.schools[cfg.id].reconfigure(cfg)
+            else:
+                self.schools[cfg.id] = SchoolContext.of(cfg)
+        for gone in set(self.schools) - {c.id for c in configs}:
+            del self.schools[gone]
+        self.deployment = dep
+        self.rooms.invalidate()
+        if self.watch is not None:
+            self.watch.loaded(dep)
+        log.info("学校设置已重新读取 / school folder reloaded: %s", ", ".join(c.id for c in configs))
+        for callback in self.on_reconfigured:
+            callback()
+        return True
+
     def school_of(self, sender: Sender, where: Where) -> SchoolContext:
         sid = where.school_id or sender.school_id or ""
         return self.schools.get(sid, self.school)
@@ -239,6 +291,7 @@ class App:
         cleaned = hygiene.clean_message(msg)  # before anything reads or stores it
         msg = cleaned.msg
         with Session(self.engine, expire_on_commit=False) as session:
+            self.refresh(session)
             binding = self.rooms.get(session, msg.room_id)
             sender, where = identify(msg, binding, {k: v.config for k, v in self.schools.items()})
             school = self.school_of(sender, where)

@@ -35,6 +35,8 @@ def ledger_cmd(
     from bot.reports.export import ABSENCES, ALERTS, DAILY, ILLNESS, write_ledger
     from bot.runtime import make_clock
     from bot.school.calendar import SchoolCalendar
+    from bot.school.staff import audit, cli_actor
+    from storage.enums import AuditAction
 
     start, end = _date(from_, "开始日期", "--from"), _date(to, "结束日期", "--to")
     if start > end:
@@ -53,6 +55,16 @@ def ledger_cmd(
     try:
         with Session(b.engine) as s:
             result = write_ledger(out, s, b.school, calendar, start, end, today=today)
+            audit(
+                s,
+                school_id=b.school.id,
+                now=make_clock(b.settings, b.school).now(),
+                actor=cli_actor(),
+                action=AuditAction.EXPORTED,
+                subject=out.name,
+                detail=f"{start}–{end}",
+            )
+            s.commit()
     except PermissionError:
         fail(f"无法写入“{out}”：文件可能正在 Excel/WPS 中打开，请先关闭 / cannot write {out} (open elsewhere?)")
     except OSError as e:

@@ -65,7 +65,7 @@ def run_cmd() -> None:
             err=True,
         )
         transport = ConsoleTransport(b.dep.with_cross_staff(), clock)
-    run_forever(run_live(build_app(b, transport, clock)))
+    run_forever(run_live(build_app(b, transport, clock, watch_config=True)))
 
 
 def _say_unbound(b: Bootstrap) -> None:

@@ -17,7 +17,8 @@ from bot.reports import digest
 from bot.reports.jobs import render_daily_digest
 from bot.school.access import Scope, View, view_of
 from bot.school.context import SchoolContext
-from storage.enums import AlertStatus, RecordStatus, SenderKind
+from bot.school.staff import audit
+from storage.enums import AlertStatus, AuditAction, RecordStatus, SenderKind
 from storage.models import Absence, Alert, AlertEvent, Student
 
 ASKED_AS = {"alerts": "预警", "not_returned": "未返校名单", "absent_today": "今日缺勤", "student_record": "某某 记录"}
@@ -98,6 +99,17 @@ def _schools_asked(ctx: Context) -> list[SchoolContext]:
 def student_record(ctx: Context, student_id: str) -> dict[str, Any]:
     s = ctx.session
     student = s.get(Student, student_id)
+    # The guardian's phone and the child's history were shown: who looked is on record.
+    audit(
+        s,
+        school_id=ctx.school.id,
+        now=ctx.app.clock.now(),
+        actor=ctx.sender.id,
+        action=AuditAction.STUDENT_VIEWED,
+        student_id=student_id,
+        subject=student.name if student else student_id,
+        inbound_id=ctx.inbound.id,
+    )
     absences = list(
         s.exec(
             select(Absence)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, or_, select
 
 from bot.school.context import SchoolContext
-from storage.models import InboundMessage, LedgerChange
+from storage.models import AuditEvent, InboundMessage, LedgerChange
 
 WHAT = {
     "absence": "缺勤",
@@ -23,7 +23,15 @@ WHAT = {
     "alert_event": "预警记录",
     "illness_cluster": "因病缺课预警",
 }
-SOURCE = {"message": "消息", "undo": "撤销", "job": "系统检查"}
+SOURCE = {"message": "消息", "undo": "撤销", "job": "系统检查", "access": "权限"}
+ACTION = {
+    "staff_invited": "生成绑定码",
+    "staff_bound": "老师绑定",
+    "staff_removed": "移除老师",
+    "invite_revoked": "作废绑定码",
+    "student_viewed": "查看学生记录",
+    "exported": "导出台账",
+}
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,12 @@ def _summary(ch: LedgerChange) -> str:
 
 
 def trail(
-    session: Session, school: SchoolContext, *, student_id: str | None = None, sender_id: str | None = None
+    session: Session,
+    school: SchoolContext,
+    *,
+    student_id: str | None = None,
+    sender_id: str | None = None,
+    staff_name: str | None = None,
 ) -> list[AuditLine]:
     q = (
         select(LedgerChange, InboundMessage)
@@ -59,7 +72,7 @@ def trail(
         q = q.where(LedgerChange.student_id == student_id)
     if sender_id is not None:
         q = q.where(InboundMessage.sender_id == sender_id)
-    out = []
+    out = _access_lines(session, school, student_id=student_id, sender_id=sender_id, staff_name=staff_name)
     for ch, msg in session.exec(q.order_by(col(LedgerChange.id))):
         who_id = msg.sender_id if msg else None
         staff = school.staff_by_wechat(who_id) if who_id else None
@@ -72,6 +85,37 @@ def trail(
                 student_id=ch.student_id,
                 message=(msg.text[:60] if msg else ""),
                 undone=ch.undone_by is not None,
+            )
+        )
+    return sorted(out, key=lambda line: line.at)
+
+
+def _access_lines(
+    session: Session, school: SchoolContext, *, student_id: str | None, sender_id: str | None, staff_name: str | None
+) -> list[AuditLine]:
+    """Invites, bindings and removals: by the person asked about, or about them (a code
+    is made for a name, before anyone has a chat id)."""
+    q = select(AuditEvent).where(col(AuditEvent.school_id) == school.id)
+    if student_id is not None:
+        q = q.where(AuditEvent.student_id == student_id)
+    if sender_id is not None:
+        about = [col(AuditEvent.actor) == sender_id, col(AuditEvent.subject).contains(f"（{sender_id}）")]
+        if staff_name:
+            about.append(col(AuditEvent.subject) == staff_name)
+        q = q.where(or_(*about))
+    out = []
+    for ev in session.exec(q.order_by(col(AuditEvent.id))):
+        staff = school.staff_by_wechat(ev.actor)
+        what = " ".join(x for x in (ACTION.get(ev.action, ev.action), ev.subject, ev.detail) if x)
+        out.append(
+            AuditLine(
+                at=ev.at,
+                who=staff.name if staff else ev.actor,
+                source=SOURCE["access"],
+                what=what,
+                student_id=ev.student_id,
+                message="",
+                undone=False,
             )
         )
     return out
