@@ -100,6 +100,7 @@ def build_app(boot: Bootstrap, transport: Transport, clock: Clock) -> App:
         flood=FloodControl(per_minute=s.flood_per_minute, burst=s.flood_burst),
         lease=dt.timedelta(seconds=s.outbox_lease_s),
     )
+    app.web_url, app.web_link_minutes = s.web_url, s.web_link_minutes
     return register_all(app)
 
 

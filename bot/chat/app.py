@@ -177,6 +177,9 @@ class App:
         self.engine, self.clock, self.transport = engine, clock, transport
         self.rooms = rooms.RoomDirectory()
         self.pending_ttl = pending_ttl
+        # Where the web page is and how long a login link (网页) lasts: build_app sets them from settings.
+        self.web_url = "http://127.0.0.1:8080"
+        self.web_link_minutes = 10
         self.handlers: list[Handler] = []
         # The FAQ handler sets this: the numbered help menu (number, topic id, title).
         self.faq_menu: Callable[[], list[tuple[int, str, str]]] | None = None
