@@ -10,7 +10,7 @@ from bot.reports import digest
 from bot.school.context import SchoolContext
 from storage.enums import WebAccessKind
 from storage.models import Enrolment, SchoolClass, Student, WebAccess, WebLoginToken
-from tests.conftest import OFFICER, PRINCIPAL, WANGFANG, ZHENG
+from tests.conftest import OFFICER, PRINCIPAL, WANGFANG
 from tests.web.conftest import COOK, HUANG, LUO, TIAN, later
 
 ZHAO = "wxid_demo_zhaolihua"  # 一年级一班
@@ -79,7 +79,7 @@ def test_a_refusal_is_logged_and_audited(web, caplog):
     _own, other, _wang, _someone = ids(web)
     c = web.login(ZHAO)
     with caplog.at_level("WARNING", logger="bot.web.app"):
-        assert c.get("/s/qingshi/c/%d/today" % ids(web)[0]).status_code == 403
+        assert c.get(f"/s/qingshi/c/{ids(web)[0]}/today").status_code == 403
     assert any("web page refused" in r.getMessage() and ZHAO in r.getMessage() for r in caplog.records)
     with Session(web.deps.engine) as s:
         denied = s.exec(
@@ -201,7 +201,7 @@ def test_todays_table_has_the_digests_numbers(web):
 
 
 def test_the_student_page_shows_the_calendar_and_the_case_and_is_audited(web):
-    own, _other, wang, _ = ids(web)
+    _own, _other, wang, _ = ids(web)
     c = web.login(PRINCIPAL)
     html = c.get(f"/s/qingshi/student/{wang}").text
     assert "王小明" in html and "三年级二班" in html
