@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -266,6 +266,8 @@ class OutboundMessage(SQLModel, table=True):
     template: str | None = None  # which template wrote it (flood control tells pointers apart)
     parts_sent: int = 0  # a text longer than the transport carries goes in parts: how many went
     failed_at: dt.datetime | None = None  # when it failed for good (the next digest lists it)
+    # A picture (the weekly chart, PNG) sent as an image; ``text`` is then its caption, for logs and simulate.
+    image: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 class PendingQuestion(SQLModel, table=True):

@@ -361,6 +361,13 @@ class App:
             session.commit()
 
     # -- sending outside a message (jobs, alerts) ----------------------------------
+    def queue_image(
+        self, session: Session, school: SchoolContext, key: str, to: Recipient, png: bytes, template: str, **data: Any
+    ) -> bool:
+        """A picture on the outbox; its caption (file name) is rendered from a template like any text."""
+        caption = render(template, school=school.config, tz=school.tz, **data).strip()
+        return enqueue(session, self.clock, key, to, caption, school_id=school.id, template=template, image=png)
+
     def queue(
         self, session: Session, school: SchoolContext, key: str, to: Recipient, template: str, **data: Any
     ) -> bool:

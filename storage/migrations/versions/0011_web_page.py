@@ -1,4 +1,5 @@
-"""The web page: one-time login links, sessions, and its audit log (all hashed secrets)
+"""The web page: one-time login links, sessions, and its audit log (all hashed secrets);
+pictures in the outbox (the weekly chart)
 
 Revision ID: 0011
 Revises: 0006
@@ -21,6 +22,8 @@ _AT = sqlmodel.sql.sqltypes.UTCDateTime
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("outbound_message") as b:
+        b.add_column(sa.Column("image", sa.LargeBinary(), nullable=True))
     op.create_table(
         "web_login_token",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -68,3 +71,5 @@ def downgrade() -> None:
     op.drop_table("web_access")
     op.drop_table("web_session")
     op.drop_table("web_login_token")
+    with op.batch_alter_table("outbound_message") as b:
+        b.drop_column("image")
