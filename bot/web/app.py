@@ -155,6 +155,7 @@ def visit(request: Request, db: Session = Depends(open_db)) -> Visit:
     viewer = viewer_of(deps.schools, ws.wechat_id)
     if viewer is None:
         # Once staff, no longer (school.toml changed): the session opens nothing.
+        log.warning("网页会话已无权限 web session of someone with no view now: %s", ws.wechat_id)
         raise Forbidden("您现在不在任何学校的可查看名单里（校领导、控辍保学专干、班主任）")
     return Visit(request, deps, db, viewer, ws)
 

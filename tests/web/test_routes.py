@@ -293,3 +293,21 @@ def test_leaders_table_has_each_schools_digest_numbers(web2):
             assert f"<td>{d.enrolled}</td><td>{d.enrolled - d.absent_total}</td>" in row
             assert f"<td>{d.by_kind.get('unexcused', 0)}</td>" in row
     assert isinstance(next(iter(web2.deps.schools.values())), SchoolContext)
+
+
+def test_schoolbot_audit_lists_the_pages_views_and_downloads(web):
+    from bot.reports.audit import trail
+
+    _own, _other, wang, _ = ids(web)
+    c = web.login(WANGFANG)
+    assert c.get(f"/s/qingshi/student/{wang}").status_code == 200
+    school = web.deps.schools["qingshi"]
+    with Session(web.deps.engine) as s:
+        from storage.models import Enrolment
+
+        student_id = s.get(Enrolment, wang).student_id
+        lines = trail(s, school, student_id=student_id)
+        mine = trail(s, school, sender_id=WANGFANG)
+    assert any(line.source == "网页" and line.who == "王芳" and "查看学生记录" in line.what for line in lines)
+    assert any(line.source == "网页" for line in mine)
+    assert [line.at for line in lines] == sorted(line.at for line in lines)
