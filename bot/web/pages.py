@@ -188,25 +188,27 @@ def student_page(sid: str, eid: int, v: Visit = Depends(visit)) -> Response:
         school,
         found=found,
         class_name=class_name,
-        months=_months(found, term.start, min(today, term.end)),
+        months=_months(found, school, term.start, min(today, term.end)),
         today=today,
     )
 
 
 def _months(
-    found: student.StudentHistory, start: dt.date, end: dt.date
-) -> list[tuple[dt.date, list[list[tuple[dt.date, str] | None]]]]:
-    """The term as calendar months: weeks of (day, kind) cells, Monday first, None outside the month."""
+    found: student.StudentHistory, school: SchoolContext, start: dt.date, end: dt.date
+) -> list[tuple[dt.date, list[list[tuple[dt.date, str, bool] | None]]]]:
+    """The term as calendar months: weeks of (day, kind, school day) cells, Monday first, None outside
+    the month. Only school days carry a kind: an open absence does not colour the weekend."""
     kinds = found.days_by_kind(start, end)
     out = []
     first = start.replace(day=1)
     while first <= end:
         nxt = (first + dt.timedelta(days=32)).replace(day=1)
-        weeks: list[list[tuple[dt.date, str] | None]] = []
-        week: list[tuple[dt.date, str] | None] = [None] * first.weekday()
+        weeks: list[list[tuple[dt.date, str, bool] | None]] = []
+        week: list[tuple[dt.date, str, bool] | None] = [None] * first.weekday()
         d = first
         while d < nxt:
-            week.append((d, kinds.get(d, "")))
+            on = school.calendar.is_school_day(d)
+            week.append((d, kinds.get(d, "") if on else "", on))
             if len(week) == 7:
                 weeks.append(week)
                 week = []
