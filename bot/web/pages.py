@@ -133,7 +133,7 @@ def school_trend(sid: str, v: Visit = Depends(visit)) -> Response:
 def class_trend(sid: str, cid: int, v: Visit = Depends(visit)) -> Response:
     school, name = _need_class(v, sid, cid)
     t = trend.term_trend(v.db, school, _day(v, school, None))
-    series = next(c for c in t.classes if c.name == name) if any(c.name == name for c in t.classes) else None
+    series = next((c for c in t.classes if c.name == name), None)
     if series is None:
         raise NotFound("这个班级没有学生")
     one = trend.Trend(t.school_id, name, t.days, series)
