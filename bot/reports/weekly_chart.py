@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import logging
 from functools import lru_cache
+from pathlib import Path
 
 from bot.chat.render import weekday
 from bot.reports.trend import Trend
@@ -21,6 +22,7 @@ SIZE_PX = (960, 640)  # WeChat shows it full width on a phone; legible at that s
 DPI = 120
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei")
 INSTALL_HINT = "apt-get install fonts-noto-cjk"
+FONT_DIR = "/usr/share/fonts"
 _told = False
 
 
@@ -29,13 +31,23 @@ def cjk_font() -> str | None:
     """The first CJK font matplotlib can find, or None."""
     from matplotlib import font_manager
 
-    for family in CJK_FAMILIES:
-        try:
-            font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
-        except ValueError:
-            continue
-        return family
-    return None
+    def first_found() -> str | None:
+        for family in CJK_FAMILIES:
+            try:
+                font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+            except ValueError:
+                continue
+            return family
+        return None
+
+    found = first_found()
+    if found is None:
+        # matplotlib keeps its font list in a cache built at its first import: a font
+        # installed since (apt-get install fonts-noto-cjk) is added here by its file.
+        for path in sorted(Path(FONT_DIR).glob("**/NotoSansCJK*")):
+            font_manager.fontManager.addfont(str(path))
+        found = first_found()
+    return found
 
 
 def _no_font() -> None:
