@@ -106,6 +106,7 @@ def build_app(boot: Bootstrap, transport: Transport, clock: Clock, *, watch_conf
     app.topics_as_ids = boot.topics_as_ids
     if watch_config:
         app.watch = ConfigWatch(boot.dep)
+    app.web_url, app.web_link_minutes = s.web_url, s.web_link_minutes
     return register_all(app)
 
 

@@ -160,3 +160,14 @@ class EnrolmentEnd(StrEnum):
 
     LEFT = "离校"  # marked as left by a roster import (--mark-missing-left)
     TRANSFER = "转学"
+
+
+class WebAccessKind(StrEnum):
+    """What the web page's audit log records (``WebAccess.kind``)."""
+
+    LOGIN = "login"  # a login link redeemed
+    LINK_REFUSED = "link_refused"  # a used, expired or unknown link
+    STUDENT_VIEW = "student_view"  # a student's page opened
+    DOWNLOAD = "download"  # a 台账 (or other) file downloaded
+    DENIED = "denied"  # a page outside the person's scope: 403
+    LOGOUT = "logout"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -324,6 +324,8 @@ class OutboundMessage(SQLModel, table=True):
     template: str | None = None  # which template wrote it (flood control tells pointers apart)
     parts_sent: int = 0  # a text longer than the transport carries goes in parts: how many went
     failed_at: dt.datetime | None = None  # when it failed for good (the next digest lists it)
+    # A picture (the weekly chart, PNG) sent as an image; ``text`` is then its caption, for logs and simulate.
+    image: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 class PendingQuestion(SQLModel, table=True):
@@ -353,3 +355,44 @@ class FaqQuery(SQLModel, table=True):
     score: float = 0.0
     answered: bool = False
     reason: str = ""  # why it was (not) answered: answered | below_threshold | repeat | chit_chat …
+
+
+class WebLoginToken(SQLModel, table=True):
+    """A one-time login link for the web page, sent by DM (``网页``) or printed by the CLI.
+
+    Only the SHA-256 of the token is kept: a copy of the database opens nobody's session."""
+
+    __tablename__ = "web_login_token"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True, max_length=64)
+    wechat_id: str = Field(index=True)
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+
+
+class WebSession(SQLModel, table=True):
+    """A browser's session after a login link; the cookie holds the secret, this its hash."""
+
+    __tablename__ = "web_session"
+    id: int | None = Field(default=None, primary_key=True)
+    session_hash: str = Field(unique=True, index=True, max_length=64)
+    wechat_id: str = Field(index=True)
+    csrf: str = Field(max_length=64)  # the token every state-changing form must carry
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    ended_at: dt.datetime | None = None  # logged out
+
+
+class WebAccess(SQLModel, table=True):
+    """The web page's audit log: logins, a student's page viewed, downloads, refusals."""
+
+    __tablename__ = "web_access"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    wechat_id: str | None = Field(default=None, index=True)  # None: nobody logged in (a refused link)
+    school_id: str | None = Field(default=None, index=True)
+    kind: str  # WebAccessKind
+    student_id: str | None = Field(default=None, index=True)
+    path: str = ""
+    detail: str = ""

@@ -178,6 +178,9 @@ class App:
         self.engine, self.clock, self.transport = engine, clock, transport
         self.rooms = rooms.RoomDirectory()
         self.pending_ttl = pending_ttl
+        # Where the web page is and how long a login link (网页) lasts: build_app sets them from settings.
+        self.web_url = "http://127.0.0.1:8080"
+        self.web_link_minutes = 10
         self.handlers: list[Handler] = []
         # The FAQ handler sets this: the numbered help menu (number, topic id, title).
         self.faq_menu: Callable[[], list[tuple[int, str, str]]] | None = None
@@ -411,6 +414,13 @@ class App:
             session.commit()
 
     # -- sending outside a message (jobs, alerts) ----------------------------------
+    def queue_image(
+        self, session: Session, school: SchoolContext, key: str, to: Recipient, png: bytes, template: str, **data: Any
+    ) -> bool:
+        """A picture on the outbox; its caption (file name) is rendered from a template like any text."""
+        caption = render(template, school=school.config, tz=school.tz, **data).strip()
+        return enqueue(session, self.clock, key, to, caption, school_id=school.id, template=template, image=png)
+
     def queue(
         self, session: Session, school: SchoolContext, key: str, to: Recipient, template: str, **data: Any
     ) -> bool:

@@ -71,6 +71,7 @@ def enqueue(
     *,
     school_id: str | None = None,
     template: str | None = None,
+    image: bytes | None = None,
 ) -> bool:
     """Add a message unless its key exists; True if it was added. Caller commits.
 
@@ -86,6 +87,7 @@ def enqueue(
         to_contact=to.contact,
         text=text,
         template=template,
+        image=image,
         created_at=now,
         next_attempt_at=now,
     )
@@ -314,6 +316,9 @@ class Outbox:
 
     async def _send_parts(self, row: OutboundMessage) -> None:
         assert row.id is not None
+        if row.image is not None:
+            await self.transport.send_image(room=row.to_room, contact=row.to_contact, png=row.image, caption=row.text)
+            return
         limit = getattr(self.transport, "max_text", DEFAULT_MAX_TEXT)
         parts = split_text(row.text, limit)
         for i in range(row.parts_sent, len(parts)):

@@ -7,7 +7,8 @@ else the same words could mean; corrections and queries before new reports; a tr
 told in chat ("王小明转学了", the principal's 同意转入) before follow-up notes and reports,
 which would read it as news of a case or an absence; follow-up
 notes (which name a student but report nothing) before reports; the parent's leave
-request before the refusal for non-staff; the FAQ last before the polite default.
+request before the refusal for non-staff; the FAQ last before the polite default. A staff member's 网页 (a login link
+for the web page, by DM) comes right after help: the bare word means nothing else.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ def register_all(app: App) -> App:
         rooms,
         staff,
         transfers,
+        web_login,
     )
 
     rooms.register(app)
     staff.register(app)
     basics.register(app)
+    web_login.register(app)
     answers.register(app)
     corrections.register(app)
     queries.register(app)

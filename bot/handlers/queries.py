@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot.attendance.alerts import case_views
 from bot.attendance.parsing import ParseResult
 from bot.chat.app import STAFF_PLACES, App, Context
 from bot.reports import digest
 from bot.reports.jobs import render_daily_digest
+from bot.reports.student import history
 from bot.school.access import Scope, View, view_of
 from bot.school.context import SchoolContext
 from bot.school.staff import audit
-from storage.enums import AlertStatus, AuditAction, RecordStatus, SenderKind
-from storage.models import Absence, Alert, AlertEvent, Student
+from storage.enums import AuditAction, SenderKind
 
 ASKED_AS = {"alerts": "预警", "not_returned": "未返校名单", "absent_today": "今日缺勤", "student_record": "某某 记录"}
 HANDLED = tuple(ASKED_AS)  # "未回答问题" belongs to the FAQ
@@ -97,47 +95,19 @@ def _schools_asked(ctx: Context) -> list[SchoolContext]:
 
 
 def student_record(ctx: Context, student_id: str) -> dict[str, Any]:
-    s = ctx.session
-    student = s.get(Student, student_id)
     # The guardian's phone and the child's history were shown: who looked is on record.
+    found = history(ctx.session, ctx.school, student_id)
     audit(
-        s,
+        ctx.session,
         school_id=ctx.school.id,
         now=ctx.app.clock.now(),
         actor=ctx.sender.id,
         action=AuditAction.STUDENT_VIEWED,
         student_id=student_id,
-        subject=student.name if student else student_id,
+        subject=found.student.name if found is not None else student_id,
         inbound_id=ctx.inbound.id,
     )
-    absences = list(
-        s.exec(
-            select(Absence)
-            .where(
-                Absence.school_id == ctx.school.id,  # after a transfer the other school's records stay its own
-                Absence.student_id == student_id,
-                Absence.status == RecordStatus.ACTIVE,
-            )
-            .order_by(col(Absence.start))
-        )
-    )
-    alerts = list(
-        s.exec(
-            select(Alert)
-            .where(Alert.school_id == ctx.school.id, Alert.student_id == student_id, Alert.status != AlertStatus.UNDONE)
-            .order_by(col(Alert.id))
-        )
-    )
-    events: dict[int | None, list[AlertEvent]] = {a.id: [] for a in alerts}
-    if alerts:
-        for ev in s.exec(
-            select(AlertEvent)
-            .where(col(AlertEvent.alert_id).in_(list(events)), AlertEvent.status == RecordStatus.ACTIVE)
-            .order_by(col(AlertEvent.at), col(AlertEvent.id))
-        ):
-            events[ev.alert_id].append(ev)
-    cases = [(a, events[a.id]) for a in alerts]
-    return {"student": student, "absences": absences, "cases": cases}
+    return found.template_data() if found is not None else {"student": None, "absences": [], "cases": []}
 
 
 def register(app: App) -> None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, or_, select
 
 from bot.school.context import SchoolContext
-from storage.models import AuditEvent, InboundMessage, LedgerChange
+from storage.enums import WebAccessKind
+from storage.models import AuditEvent, InboundMessage, LedgerChange, WebAccess
 
 WHAT = {
     "absence": "缺勤",
@@ -87,6 +88,7 @@ def trail(
                 undone=ch.undone_by is not None,
             )
         )
+    out += _web(session, school, student_id, sender_id)
     return sorted(out, key=lambda line: line.at)
 
 
@@ -114,6 +116,37 @@ def _access_lines(
                 source=SOURCE["access"],
                 what=what,
                 student_id=ev.student_id,
+                message="",
+                undone=False,
+            )
+        )
+    return out
+
+
+WEB_WHAT = {
+    WebAccessKind.STUDENT_VIEW: "网页 查看学生记录",
+    WebAccessKind.DOWNLOAD: "网页 下载",
+    WebAccessKind.DENIED: "网页 越权访问被拒",
+}
+
+
+def _web(session: Session, school: SchoolContext, student_id: str | None, sender_id: str | None) -> list[AuditLine]:
+    """The web page's views of a student's page, downloads and refusals (``web_access``)."""
+    q = select(WebAccess).where(WebAccess.school_id == school.id, col(WebAccess.kind).in_(list(WEB_WHAT)))
+    if student_id is not None:
+        q = q.where(WebAccess.student_id == student_id)
+    if sender_id is not None:
+        q = q.where(WebAccess.wechat_id == sender_id)
+    out = []
+    for a in session.exec(q.order_by(col(WebAccess.id))):
+        staff = school.staff_by_wechat(a.wechat_id) if a.wechat_id else None
+        out.append(
+            AuditLine(
+                at=a.at,
+                who=staff.name if staff else (a.wechat_id or "?"),
+                source="网页",
+                what=" ".join(x for x in (WEB_WHAT[WebAccessKind(a.kind)], a.detail) if x),
+                student_id=a.student_id,
                 message="",
                 undone=False,
             )

@@ -291,10 +291,13 @@ class Simulation:
 
     def sent_json(self, m: Sent) -> dict[str, Any]:
         """One output line: ``room`` is the school's name for the group, ``room_id`` which group."""
-        return {
+        line: dict[str, Any] = {
             "at": m.at.isoformat() if m.at else None,
             "room": self.room_topic(m.room),
             "room_id": m.room,
             "to": m.contact,
             "text": m.text,
         }
+        if m.image is not None:  # a picture: its caption is the text
+            line["image"] = {"type": "png", "bytes": len(m.image)}
+        return line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Callable
@@ -17,6 +18,7 @@ class Sent:
     room: str | None  # the room id
     contact: str | None
     text: str
+    image: bytes | None = None  # a picture (PNG); ``text`` is its caption
 
 
 class MemoryTransport:
@@ -50,6 +52,12 @@ class MemoryTransport:
         if room is not None and self.known_rooms is not None and room not in self.known_rooms:
             raise SendError(f"机器人不在群“{room}”里 / bot is not in room {room!r}", permanent=True)
         self.sent.append(Sent(self.clock.now() if self.clock else None, room, contact, text))
+
+    async def send_image(
+        self, *, room: str | None = None, contact: str | None = None, png: bytes, caption: str
+    ) -> None:
+        await self.send(room=room, contact=contact, text=caption)
+        self.sent[-1] = dataclasses.replace(self.sent[-1], image=png)
 
     async def room_members(self, room_id: str) -> set[str] | None:
         return set(self.members.get(room_id, set()))
