@@ -1,0 +1,165 @@
+"""The answer to each kind of staff question (``Query.what``), from the services the digest
+uses; at most 12 lines, a long list cut with how many more there are.
+
+Only this module and ``queries.py`` turn the figures into messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from bot.attendance import ledger
+from bot.attendance.alerts import case_views
+from bot.attendance.parsing import ParseResult
+from bot.attendance.parsing.query import Period, Query
+from bot.chat.app import Context
+from bot.chat.outbox import Recipient
+from bot.reports import digest, figures, reminders
+from bot.reports.jobs import render_daily_digest
+from bot.school.access import view_of
+from storage.enums import AlertStatus
+
+if TYPE_CHECKING:
+    from bot.handlers.queries import Target
+
+NAMES_SHOWN = 8  # students or classes listed before "……共 N 人"
+KINDS = {"sick": ("sick",), "personal": ("personal",), "unexcused": ("unexcused",), "absent": None}
+# Asked by someone over several schools without naming one: each of their schools
+PER_SCHOOL = ("absent", "at_risk", "not_reported", "attendance_rate", "dropout_rate", "consolidation_rate")
+NOT_IN_CHAT_YET = ("export", "monthly", "worries")
+
+
+def period_label(p: Period, today: dt.date) -> str:
+    if p.kind == "today":
+        return "今天"
+    if p.kind == "yesterday":
+        return "昨天"
+    if p.start == p.end:
+        return f"{p.start.month}月{p.start.day}日"
+    names = {"this_week": "本周", "last_week": "上周", "this_month": "本月", "last_month": "上月", "term": "本学期"}
+    span = f"{p.start.month}月{p.start.day}日–{p.end.month}月{p.end.day}日"
+    return f"{names[p.kind]}（{span}）" if p.kind in names else span
+
+
+def answer(ctx: Context, q: Query, targets: list[Target]) -> None:
+    if q.what in NOT_IN_CHAT_YET:
+        ctx.reply("queries/not_in_chat_yet.j2", what=q.what)
+        return
+    if q.what == "digest_time":
+        ctx.reply("queries/digest_time.j2", rules=ctx.school.rules)
+        return
+    if q.what == "remind":
+        _remind(ctx, targets)
+        return
+    for t in targets:
+        data = _figures(ctx, q, t)
+        ctx.reply(data.pop("template"), label=t.label, period=period_label(q.period, ctx.today), **data)
+
+
+def _figures(ctx: Context, q: Query, t: Target) -> dict[str, Any]:
+    s, school, p, cls = ctx.session, t.school, q.period, t.classes
+    if q.what in KINDS:
+        f = figures.absences(s, school, p.start, p.end, cls)
+        rows = f.rows(KINDS[q.what])
+        unreported = (
+            [
+                c.name
+                for c in digest.daily(s, school, p.end).classes
+                if not c.reported and (cls is None or c.name in cls)
+            ]
+            if p.start == p.end == ctx.today
+            else []
+        )
+        return {
+            "template": "queries/absent.j2",
+            "what": q.what,
+            "f": f,
+            "rows": rows[:NAMES_SHOWN],
+            "more": len(rows) - NAMES_SHOWN,
+            "students": len({r[0].id for r in rows}),
+            "one_day": p.start == p.end,
+            "unreported": unreported,
+        }
+    if q.what == "late":
+        parts = ledger.part_days(s, school_id=school.id, day=p.start, upto=p.end)
+        st = figures.absences(s, school, p.start, p.start, cls).students
+        shown = [(st[a.student_id], a) for a in parts if a.student_id in st]
+        return {"template": "queries/late.j2", "rows": shown[:NAMES_SHOWN], "total": len(shown)}
+    if q.what in ("not_reported",):
+        day = p.end
+        reported = digest.reported_classes(s, school, day)
+        missing = [c for c in school.roster(s).classes if c not in reported and (cls is None or c in cls)]
+        teachers = {c: school.config.head_teacher_of(c) for c in missing}
+        return {"template": "queries/not_reported.j2", "missing": missing, "teachers": teachers, "day": day}
+    if q.what in ("at_risk", "home_teaching"):
+        cases = [c for c in case_views(s, school, ctx.today) if cls is None or c.student.class_name in cls]
+        want = AlertStatus.HOME_TEACHING if q.what == "home_teaching" else AlertStatus.OPEN
+        chosen = [c for c in cases if c.alert.status == want]
+        return {"template": f"queries/{q.what}.j2", "cases": chosen[:NAMES_SHOWN], "total": len(chosen), "all": cases}
+    if q.what == "flagged_absent":
+        f = figures.absences(s, school, p.start, p.end, cls)
+        rows = [r for r in f.rows() if r[0].poverty or r[0].left_behind]
+        return {"template": "queries/flagged.j2", "rows": rows[:NAMES_SHOWN], "more": len(rows) - NAMES_SHOWN}
+    if q.what == "followups":
+        notes = figures.followups(s, school, p.start, p.end, cls)
+        return {"template": "queries/followups.j2", "notes": notes[-NAMES_SHOWN:], "total": len(notes)}
+    if q.what == "attendance_rate":
+        a = figures.attendance(s, school, p.start, p.end, cls)
+        worst = sorted(a.per_class, key=lambda r: (r[2] / r[1]) if r[1] else 1)
+        return {"template": "queries/attendance.j2", "a": a, "classes": worst[:NAMES_SHOWN] if cls is None else []}
+    if q.what in ("dropout_rate", "consolidation_rate"):
+        return {"template": "queries/dropout.j2", "d": figures.dropout(s, school, ctx.today, cls), "what": q.what}
+    if q.what == "trend":
+        return {"template": "queries/trend.j2", "weeks": _weeks(figures.absences(s, school, p.start, p.end, cls))}
+    if q.what == "digest":
+        return {"template": "text.j2", "text": render_daily_digest(s, school, p.end)}
+    if q.what == "weekly":
+        data = digest.weekly(s, school, p.end).template_data()
+        return {"template": "digest/weekly.j2", **data}
+    raise ValueError(f"no answer for {q.what}")
+
+
+def _weeks(f: figures.AbsenceFigures) -> list[tuple[dt.date, dt.date, int, int]]:
+    """(first school day, last, student-days away, school days) per week, oldest first."""
+    weeks: dict[tuple[int, int], list[tuple[dt.date, Counter[str]]]] = {}
+    for day, counts in f.per_day:
+        weeks.setdefault(day.isocalendar()[:2], []).append((day, counts))
+    return [(d[0][0], d[-1][0], sum(sum(c.values()) for _, c in d), len(d)) for d in weeks.values()]
+
+
+def _remind(ctx: Context, targets: list[Target]) -> None:
+    """Now, to each head teacher whose class has not reported; the 09:30 reminder's key, so once a day."""
+    sent: list[tuple[str, str]] = []
+    before: list[tuple[str, str]] = []
+    for t in targets:
+        for name, teacher in reminders.unreported_classes(ctx.session, t.school, ctx.today):
+            if t.classes is not None and name not in t.classes:
+                continue
+            fresh = ctx.app.queue(
+                ctx.session,
+                t.school,
+                f"rollcall:{t.school.id}:{ctx.today}:{name}",
+                Recipient(contact=teacher.wechat_id),
+                "reminders/rollcall.j2",
+                class_name=name,
+                teacher=teacher,
+                day=ctx.today,
+            )
+            (sent if fresh else before).append((name, teacher.name))
+    ctx.reply("queries/reminded.j2", sent=sent, before=before)
+
+
+def student(ctx: Context, r: ParseResult) -> None:
+    from bot.handlers.records import student_record
+
+    view = view_of(ctx.sender.staff, head_teachers_see_all=ctx.school.rules.head_teachers_see_all)
+    if r.query_student is not None and view.sees(r.query_student.class_name):
+        ctx.reply("queries/student_record.j2", **student_record(ctx, r.query_student.student_id))
+    elif r.query_student is not None:
+        ctx.reply("queries/not_allowed.j2", query=f"{r.query_student.name} 记录", own_class=view.class_name)
+    else:
+        name = r.unresolved[0].text if r.unresolved else (r.query.scope.name if r.query else "") or ""
+        candidates = [c for c in (r.unresolved[0].candidates if r.unresolved else []) if view.sees(c.class_name)]
+        ctx.reply("queries/no_student.j2", name=name, candidates=candidates)
