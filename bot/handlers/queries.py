@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from bot.attendance.parsing import ParseResult
 from bot.attendance.parsing.query import Query
+from bot.chat import pending
 from bot.chat.app import STAFF_PLACES, App, Context
 from bot.handlers import query_answers
 from bot.school.access import Scope, view_of
 from bot.school.context import SchoolContext
-from storage.enums import SenderKind
+from storage.enums import PendingKind, SenderKind
+from storage.models import PendingQuestion
 
 ASKED_AS = {
     "absent": "今日缺勤",
@@ -101,5 +103,22 @@ def _schools_of(ctx: Context) -> list[SchoolContext]:
     return [ctx.app.schools[sid] for sid in person.schools if sid in ctx.app.schools]
 
 
+def detail_asked(ctx: Context) -> PendingQuestion | None:
+    """A 1 from the person whose latest open question here is an answer's "详细名单回复1"."""
+    if pending.choice_number(ctx.text.strip()) != 1:
+        return None
+    room = None if ctx.where.is_direct else ctx.where.room_id
+    q = pending.latest(ctx.session, ctx.sender.id, room, tuple(PendingKind))
+    if q is None or q.kind != PendingKind.QUERY_DETAIL or pending.is_expired(q, ctx.now):
+        return None
+    return q
+
+
+def on_detail(ctx: Context, q: PendingQuestion) -> None:
+    pending.close(ctx.session, q)
+    query_answers.detail(ctx, pending.payload(q))
+
+
 def register(app: App) -> None:
+    app.add_handler(on_detail, name="query_detail", senders={SenderKind.STAFF}, match=detail_asked)
     app.add_handler(on_query, name="query", senders={SenderKind.STAFF}, match=staff_query)

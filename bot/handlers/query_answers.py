@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 from bot.attendance import ledger
 from bot.attendance.alerts import case_views
 from bot.attendance.parsing import ParseResult
-from bot.attendance.parsing.query import Period, Query
+from bot.attendance.parsing.query import Period, Query, Scope
+from bot.chat import pending
 from bot.chat.app import Context
 from bot.chat.outbox import Recipient
 from bot.reports import digest, figures, reminders
 from bot.reports.jobs import render_daily_digest
 from bot.school.access import view_of
-from storage.enums import AlertStatus
+from storage.enums import AlertStatus, PendingKind
 
 if TYPE_CHECKING:
     from bot.handlers.queries import Target
@@ -54,11 +55,56 @@ def answer(ctx: Context, q: Query, targets: list[Target]) -> None:
         _remind(ctx, targets)
         return
     for t in targets:
-        data = _figures(ctx, q, t)
-        ctx.reply(data.pop("template"), label=t.label, period=period_label(q.period, ctx.today), **data)
+        data = _figures(ctx, q, t, NAMES_SHOWN)
+        detail = data.get("more", 0) > 0
+        if detail:
+            # "详细名单回复1": the full list waits for this person's 1, here, for the pending TTL
+            payload = {
+                "query": q.to_json(),
+                "school": t.school.id,
+                "classes": sorted(t.classes) if t.classes is not None else None,
+                "label": t.label,
+            }
+            room = None if ctx.where.is_direct else ctx.where.room_id
+            pending.ask(
+                ctx.session,
+                kind=PendingKind.QUERY_DETAIL,
+                ask_to=ctx.sender.id,
+                room=room,
+                payload=payload,
+                now=ctx.now,
+                ttl=ctx.app.pending_ttl,
+            )
+        template = data.pop("template")
+        ctx.reply(template, label=t.label, period=period_label(q.period, ctx.today), detail=detail, **data)
 
 
-def _figures(ctx: Context, q: Query, t: Target) -> dict[str, Any]:
+def detail(ctx: Context, payload: dict[str, Any]) -> None:
+    """The full list of an answer that was cut ("详细名单回复1")."""
+    raw = payload["query"]
+    q = Query(
+        raw["what"],
+        Scope(raw["scope"]["kind"], raw["scope"]["name"]),
+        Period(
+            raw["period"]["kind"],
+            dt.date.fromisoformat(raw["period"]["start"]),
+            dt.date.fromisoformat(raw["period"]["end"]),
+        ),
+    )
+    school = ctx.app.schools[payload["school"]]
+    classes = set(payload["classes"]) if payload["classes"] is not None else None
+    from bot.handlers.queries import Target
+
+    data = _figures(ctx, q, Target(school, classes, payload["label"]), None)
+    template = data.pop("template")
+    ctx.reply(template, label=payload["label"], period=period_label(q.period, ctx.today), detail=False, **data)
+
+
+def _cut(rows: list[Any], limit: int | None) -> tuple[list[Any], int]:
+    return (rows, 0) if limit is None else (rows[:limit], len(rows) - limit)
+
+
+def _figures(ctx: Context, q: Query, t: Target, limit: int | None) -> dict[str, Any]:
     s, school, p, cls = ctx.session, t.school, q.period, t.classes
     if q.what in KINDS:
         f = figures.absences(s, school, p.start, p.end, cls)
@@ -76,8 +122,8 @@ def _figures(ctx: Context, q: Query, t: Target) -> dict[str, Any]:
             "template": "queries/absent.j2",
             "what": q.what,
             "f": f,
-            "rows": rows[:NAMES_SHOWN],
-            "more": len(rows) - NAMES_SHOWN,
+            "rows": _cut(rows, limit)[0],
+            "more": _cut(rows, limit)[1],
             "students": len({r[0].id for r in rows}),
             "one_day": p.start == p.end,
             "unreported": unreported,
@@ -86,7 +132,8 @@ def _figures(ctx: Context, q: Query, t: Target) -> dict[str, Any]:
         parts = ledger.part_days(s, school_id=school.id, day=p.start, upto=p.end)
         st = figures.absences(s, school, p.start, p.start, cls).students
         shown = [(st[a.student_id], a) for a in parts if a.student_id in st]
-        return {"template": "queries/late.j2", "rows": shown[:NAMES_SHOWN], "total": len(shown)}
+        cut, more = _cut(shown, limit)
+        return {"template": "queries/late.j2", "rows": cut, "more": more, "total": len(shown)}
     if q.what in ("not_reported",):
         day = p.end
         reported = digest.reported_classes(s, school, day)
@@ -97,18 +144,26 @@ def _figures(ctx: Context, q: Query, t: Target) -> dict[str, Any]:
         cases = [c for c in case_views(s, school, ctx.today) if cls is None or c.student.class_name in cls]
         want = AlertStatus.HOME_TEACHING if q.what == "home_teaching" else AlertStatus.OPEN
         chosen = [c for c in cases if c.alert.status == want]
-        return {"template": f"queries/{q.what}.j2", "cases": chosen[:NAMES_SHOWN], "total": len(chosen), "all": cases}
+        cut, more = _cut(chosen, limit)
+        return {"template": f"queries/{q.what}.j2", "cases": cut, "more": more, "total": len(chosen), "all": cases}
     if q.what == "flagged_absent":
         f = figures.absences(s, school, p.start, p.end, cls)
         rows = [r for r in f.rows() if r[0].poverty or r[0].left_behind]
-        return {"template": "queries/flagged.j2", "rows": rows[:NAMES_SHOWN], "more": len(rows) - NAMES_SHOWN}
+        cut, more = _cut(rows, limit)
+        return {"template": "queries/flagged.j2", "rows": cut, "more": more}
     if q.what == "followups":
         notes = figures.followups(s, school, p.start, p.end, cls)
-        return {"template": "queries/followups.j2", "notes": notes[-NAMES_SHOWN:], "total": len(notes)}
+        recent = notes if limit is None else notes[-limit:]
+        return {
+            "template": "queries/followups.j2",
+            "notes": recent,
+            "more": len(notes) - len(recent),
+            "total": len(notes),
+        }
     if q.what == "attendance_rate":
         a = figures.attendance(s, school, p.start, p.end, cls)
         worst = sorted(a.per_class, key=lambda r: (r[2] / r[1]) if r[1] else 1)
-        return {"template": "queries/attendance.j2", "a": a, "classes": worst[:NAMES_SHOWN] if cls is None else []}
+        return {"template": "queries/attendance.j2", "a": a, "classes": worst[: limit or None] if cls is None else []}
     if q.what in ("dropout_rate", "consolidation_rate"):
         return {"template": "queries/dropout.j2", "d": figures.dropout(s, school, ctx.today, cls), "what": q.what}
     if q.what == "trend":

@@ -109,7 +109,8 @@ def db_rows(bot: SchoolBot, sql: str, *args) -> list[tuple]:
 
 
 def is_digest(e: dict) -> bool:
-    return "缺勤日报" in e["text"]
+    """The digest, or the principal's 今日缺勤 answer (students named: private text)."""
+    return "缺勤日报" in e["text"] or "全校 今天：缺勤" in e["text"]
 
 
 # ---- the ids --------------------------------------------------------------------------

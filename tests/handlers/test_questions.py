@@ -150,3 +150,14 @@ async def test_help_per_role_fits_a_phone(make_bot):
     ]:
         sent = await bot.say("帮助", sender=sender, room=room)
         assert mark in sent[0].text and len(sent[0].text.splitlines()) <= 10, sent[0].text
+
+
+async def test_a_long_list_is_cut_and_the_full_list_follows_a_1(make_bot):
+    bot = await make_bot(start=at("2026-11-25", "07:00"))
+    names = "、".join(["蒋天佑", "徐永强", "吴倩", "高兴", "张瑞", "张敏", "刘鹏", "谭俊杰", "姜立新", "吕勇"])
+    await bot.say(f"{names}今天没来", when=at("2026-11-25", "08:10"))
+    sent = await bot.say("今天谁没来", sender=PRINCIPAL, room=None, when=at("2026-11-25", "12:00"))
+    cut = sent[0].text
+    assert "还有 2 人，详细名单回复1" in cut and len(cut.splitlines()) <= 12
+    full = await bot.say("1", sender=PRINCIPAL, room=None, when=at("2026-11-25", "12:01"))
+    assert all(n in full[0].text for n in names.split("、")) and "回复1" not in full[0].text
