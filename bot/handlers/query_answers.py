@@ -162,7 +162,7 @@ def _figures(ctx: Context, q: Query, t: Target, limit: int | None) -> dict[str, 
         }
     if q.what == "attendance_rate":
         a = figures.attendance(s, school, p.start, p.end, cls)
-        worst = sorted(a.per_class, key=lambda r: (r[2] / r[1]) if r[1] else 1)
+        worst = sorted((r for r in a.per_class if r[2] < r[1]), key=lambda r: r[2] / r[1])
         return {"template": "queries/attendance.j2", "a": a, "classes": worst[: limit or None] if cls is None else []}
     if q.what in ("dropout_rate", "consolidation_rate"):
         return {"template": "queries/dropout.j2", "d": figures.dropout(s, school, ctx.today, cls), "what": q.what}

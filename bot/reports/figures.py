@@ -9,7 +9,7 @@ not kept apart from transfers, so a past day's rate uses today's roll.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
@@ -33,6 +33,7 @@ class AbsenceFigures:
     students: dict[str, Student]
     per_day: list[tuple[dt.date, Counter[str]]]  # each school day: kind → students away
     by_class: Counter[str] = field(default_factory=Counter)  # class → student-days away
+    away: dict[dt.date, dict[str, str]] = field(default_factory=dict)  # day → student → kind
 
     @property
     def by_kind(self) -> Counter[str]:
@@ -102,28 +103,34 @@ def absences(
     student_days: Counter[tuple[str, str]] = Counter()
     by_class: Counter[str] = Counter()
     per_day = []
+    by_day = {}
     for day in days:
-        away = absent_on(spans, day)
+        away = by_day[day] = absent_on(spans, day)
         per_day.append((day, Counter(away.values())))
         for sid, kind in away.items():
             student_days[(sid, kind)] += 1
             by_class[roll[sid].class_name] += 1
-    return AbsenceFigures(start, end, days, len(roll), student_days, roll, per_day, by_class)
+    return AbsenceFigures(start, end, days, len(roll), student_days, roll, per_day, by_class, by_day)
 
 
 def attendance(
     session: Session, school: SchoolContext, start: dt.date, end: dt.date, classes: set[str] | None = None
 ) -> Attendance:
+    """应到/实到 over the class-days that were reported: nobody knows who came in a silent class."""
+    from bot.reports.digest import reported_classes
+
     f = absences(session, school, start, end, classes)
     size = Counter(s.class_name for s in f.students.values())
-    away: dict[str, int] = defaultdict(int)
-    for (sid, _), n in f.student_days.items():
-        away[f.students[sid].class_name] += n
-    n_days = len(f.school_days)
+    due: Counter[str] = Counter()
+    came: Counter[str] = Counter()
+    for day, _ in f.per_day:
+        away = Counter(f.students[sid].class_name for sid in f.away[day])
+        for c in reported_classes(session, school, day) & set(size):
+            due[c] += size[c]
+            came[c] += size[c] - away[c]
     order = {c: i for i, c in enumerate(school.roster(session).classes)}
-    per_class = [(c, size[c] * n_days, size[c] * n_days - away[c]) for c in sorted(size, key=lambda c: order.get(c, 0))]
-    expected = f.enrolled * n_days
-    return Attendance(start, end, n_days, expected, expected - f.person_days, per_class)
+    per_class = [(c, due[c], came[c]) for c in sorted(due, key=lambda c: order.get(c, 0))]
+    return Attendance(start, end, len(f.school_days), sum(due.values()), sum(came.values()), per_class)
 
 
 def dropout(session: Session, school: SchoolContext, day: dt.date, classes: set[str] | None = None) -> Dropout:
