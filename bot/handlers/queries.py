@@ -7,6 +7,7 @@ they are answered privately with a pointer, never with the data.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.attendance.parsing import ParseResult
@@ -24,6 +25,7 @@ ASKED_AS = {
     "at_risk": "预警",
     "student_record": "某某 记录",
 }
+_MENTION = re.compile(r"@\S+[\s\u2005]*")
 # "未回答问题" belongs to the FAQ, which keeps the log of questions
 ELSEWHERE = ("unanswered",)
 
@@ -46,7 +48,8 @@ def on_query(ctx: Context, r: ParseResult) -> None:
     q = r.query
     assert q is not None  # staff_query matched
     if ctx.where.kind not in STAFF_PLACES:
-        ctx.reply_private("queries/not_here.j2", query=ctx.text.strip()[:20] or ASKED_AS.get(q.what, "查询"))
+        asked = _MENTION.sub("", ctx.text).strip()[:20]
+        ctx.reply_private("queries/not_here.j2", query=asked or ASKED_AS.get(q.what, "查询"))
         return
     if q.what == "student_record":
         query_answers.student(ctx, r)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from bot.attendance import ledger
@@ -17,7 +18,7 @@ from bot.attendance.parsing.query import Period, Query, Scope
 from bot.chat import pending
 from bot.chat.app import Context
 from bot.chat.outbox import Recipient
-from bot.reports import digest, figures, reminders
+from bot.reports import digest, figures, monthly, reminders
 from bot.reports.jobs import render_daily_digest
 from bot.school.access import view_of
 from storage.enums import AlertStatus, PendingKind
@@ -29,7 +30,7 @@ NAMES_SHOWN = 8  # students or classes listed before "……共 N 人"
 KINDS = {"sick": ("sick",), "personal": ("personal",), "unexcused": ("unexcused",), "absent": None}
 # Asked by someone over several schools without naming one: each of their schools
 PER_SCHOOL = ("absent", "at_risk", "not_reported", "attendance_rate", "dropout_rate", "consolidation_rate")
-NOT_IN_CHAT_YET = ("export", "monthly", "worries")
+NOT_IN_CHAT_YET = ("export", "worries")
 
 
 def period_label(p: Period, today: dt.date) -> str:
@@ -170,6 +171,13 @@ def _figures(ctx: Context, q: Query, t: Target, limit: int | None) -> dict[str, 
         return {"template": "queries/trend.j2", "weeks": _weeks(figures.absences(s, school, p.start, p.end, cls))}
     if q.what == "digest":
         return {"template": "text.j2", "text": render_daily_digest(s, school, p.end)}
+    if q.what == "monthly":
+        first, last = monthly.month_bounds(p.start.strftime("%Y-%m"))
+        report = monthly.monthly(s, school, first, min(last, max(p.end, first)))
+        if cls is not None:  # a head teacher's month is her class's, never the school's names
+            mine = [c for c in report.classes if c.name in cls]
+            report = replace(report, school=mine[0], classes=[]) if len(mine) == 1 else replace(report, classes=mine)
+        return {"template": "reports/monthly.j2", "r": report, "per_class": False}
     if q.what == "weekly":
         data = digest.weekly(s, school, p.end).template_data()
         return {"template": "digest/weekly.j2", **data}
