@@ -48,3 +48,6 @@ class Settings(BaseSettings):
     flood_per_minute: float = Field(6, description="messages a minute the bot sends to one group (token bucket)")
     flood_burst: int = Field(3, description="messages the bot may send to one group at once")
     pending_question_ttl_min: int = 30
+    export_dir: Path = Field(
+        Path(".schoolbot/exports"), description="where workbooks asked for in chat are written before they are sent"
+    )

@@ -266,6 +266,7 @@ class OutboundMessage(SQLModel, table=True):
     template: str | None = None  # which template wrote it (flood control tells pointers apart)
     parts_sent: int = 0  # a text longer than the transport carries goes in parts: how many went
     failed_at: dt.datetime | None = None  # when it failed for good (the next digest lists it)
+    attachment: str | None = None  # a file sent after the text (its path; the 台账 workbook)
 
 
 class PendingQuestion(SQLModel, table=True):

@@ -19,7 +19,9 @@ from bot.chat import pending
 from bot.chat.app import Context
 from bot.chat.outbox import Recipient
 from bot.reports import digest, figures, monthly, reminders
+from bot.reports.export import write_ledger
 from bot.reports.jobs import render_daily_digest
+from bot.school.access import Scope as Sees
 from bot.school.access import view_of
 from storage.enums import AlertStatus, PendingKind
 
@@ -30,7 +32,7 @@ NAMES_SHOWN = 8  # students or classes listed before "……共 N 人"
 KINDS = {"sick": ("sick",), "personal": ("personal",), "unexcused": ("unexcused",), "absent": None}
 # Asked by someone over several schools without naming one: each of their schools
 PER_SCHOOL = ("absent", "at_risk", "not_reported", "attendance_rate", "dropout_rate", "consolidation_rate")
-NOT_IN_CHAT_YET = ("export", "worries")
+NOT_IN_CHAT_YET = ("worries",)
 
 
 def period_label(p: Period, today: dt.date) -> str:
@@ -54,6 +56,10 @@ def answer(ctx: Context, q: Query, targets: list[Target]) -> None:
         return
     if q.what == "remind":
         _remind(ctx, targets)
+        return
+    if q.what == "export":
+        for t in targets:
+            _export(ctx, q, t)
         return
     for t in targets:
         data = _figures(ctx, q, t, NAMES_SHOWN)
@@ -190,6 +196,30 @@ def _weeks(f: figures.AbsenceFigures) -> list[tuple[dt.date, dt.date, int, int]]
     for day, counts in f.per_day:
         weeks.setdefault(day.isocalendar()[:2], []).append((day, counts))
     return [(d[0][0], d[-1][0], sum(sum(c.values()) for _, c in d), len(d)) for d in weeks.values()]
+
+
+def _export(ctx: Context, q: Query, t: Target) -> None:
+    """The 台账 workbook of the period, as a file to the asker alone (school leaders only: it names every child)."""
+    view = view_of(ctx.sender.staff, head_teachers_see_all=False)
+    if view.scope != Sees.SCHOOL or t.classes is not None:
+        ctx.reply("queries/not_allowed.j2", query="导出台账", own_class=view.class_name)
+        return
+    p = q.period
+    school = t.school
+    folder = ctx.app.export_dir / school.id
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{school.name}台账_{p.start:%Y%m%d}-{p.end:%Y%m%d}_{ctx.msg.message_id[-8:]}.xlsx"
+    who = ctx.sender.staff.name if ctx.sender.staff else ""
+    result = write_ledger(
+        path, ctx.session, school.config, school.calendar, p.start, p.end, today=ctx.today, prepared_by=who
+    )
+    ctx.send_file_private(
+        str(path),
+        "queries/exported.j2",
+        period=period_label(p, ctx.today),
+        rows=result.rows,
+        school_days=result.school_days,
+    )
 
 
 def _remind(ctx: Context, targets: list[Target]) -> None:

@@ -161,3 +161,26 @@ async def test_a_long_list_is_cut_and_the_full_list_follows_a_1(make_bot):
     assert "还有 2 人，详细名单回复1" in cut and len(cut.splitlines()) <= 12
     full = await bot.say("1", sender=PRINCIPAL, room=None, when=at("2026-11-25", "12:01"))
     assert all(n in full[0].text for n in names.split("、")) and "回复1" not in full[0].text
+
+
+async def test_the_workbook_is_sent_as_a_file_to_the_asker(make_bot):
+    import io
+
+    import openpyxl
+
+    from bot.reports.export import ABSENCES
+    from bot.reports.workbook import TITLE_ROWS
+
+    bot = await busy_day(make_bot)
+    sent = await bot.say("把这个月的劝返台账发我", sender=PRINCIPAL, room=None, when=at("2026-11-25", "12:00"))
+    caption, attached = sent
+    assert "控辍保学台账（本月（11月1日–11月25日）" in caption.text and caption.contact == PRINCIPAL
+    assert attached.contact == PRINCIPAL and attached.file is not None and attached.text.endswith(".xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(attached.file))
+    ws = wb[ABSENCES]
+    assert "制表人：陈国华" in ws["A3"].value
+    names = {r[1] for r in ws.iter_rows(min_row=TITLE_ROWS + 2, values_only=True)}
+    assert {"王小明", "高兴", "蒋天佑"} <= names
+    # a head teacher may not take the whole school's 台账; in a group it never goes to the group
+    refused = await bot.say("导出本月台账", sender=WANGFANG, room=None, when=at("2026-11-25", "12:05"))
+    assert len(refused) == 1 and refused[0].file is None and "导出台账" in refused[0].text
