@@ -102,6 +102,7 @@ def build_app(boot: Bootstrap, transport: Transport, clock: Clock, *, watch_conf
         pending_ttl=dt.timedelta(minutes=s.pending_question_ttl_min),
         flood=FloodControl(per_minute=s.flood_per_minute, burst=s.flood_burst),
         lease=dt.timedelta(seconds=s.outbox_lease_s),
+        export_dir=s.export_dir,
     )
     app.topics_as_ids = boot.topics_as_ids
     if watch_config:

@@ -55,3 +55,6 @@ class Settings(BaseSettings):
     web_link_minutes: int = Field(10, description="how long a login link sent by DM stays valid")
     web_session_hours: int = Field(12, description="how long a browser stays logged in after a link")
     web_login_per_minute: int = Field(10, description="login attempts one address may make a minute")
+    export_dir: Path = Field(
+        Path(".schoolbot/exports"), description="where workbooks asked for in chat are written before they are sent"
+    )

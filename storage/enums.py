@@ -106,6 +106,7 @@ class PendingKind(StrEnum):
     RETURN_PROOF = "return_proof"  # 请查验复课证明: the head teacher answers 已查验
     ROLLCALL_GAP = "rollcall_gap"  # 应到−实到 disagrees with the ledger: who came, who is missing?
     TRANSFER_IN = "transfer_in"  # 新转入: the principal answers 同意转入 / 不同意转入
+    QUERY_DETAIL = "query_detail"  # an answer cut short: "详细名单回复1"
 
 
 class PendingStatus(StrEnum):

@@ -326,6 +326,7 @@ class OutboundMessage(SQLModel, table=True):
     failed_at: dt.datetime | None = None  # when it failed for good (the next digest lists it)
     # A picture (the weekly chart, PNG) sent as an image; ``text`` is then its caption, for logs and simulate.
     image: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    attachment: str | None = None  # a file sent after the text (its path; the 台账 workbook)
 
 
 class PendingQuestion(SQLModel, table=True):

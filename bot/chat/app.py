@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
@@ -132,6 +133,13 @@ class Context:
     def reply_private(self, template: str, **data: Any) -> None:
         self.send(Recipient(contact=self.sender.id), template, **data)
 
+    def send_file_private(self, path: str, template: str, **data: Any) -> None:
+        """A file to the sender alone, after a caption (a workbook of student data never goes to a group)."""
+        key = f"reply:{self.msg.message_id}:{next(self._seq)}"
+        self.app.queue(
+            self.session, self.school, key, Recipient(contact=self.sender.id), template, attachment=path, **data
+        )
+
     def finish(self, out: Outcome, day: dt.date) -> None:
         """After recording: check the alert rule for the students touched, announce changes."""
         from bot.attendance import recording
@@ -171,8 +179,10 @@ class App:
         pending_ttl: dt.timedelta = dt.timedelta(minutes=30),
         flood: FloodControl | None = None,
         lease: dt.timedelta = CLAIM_LEASE,
+        export_dir: Path = Path(".schoolbot/exports"),
     ) -> None:
         self.deployment = Deployment.of(school)
+        self.export_dir = export_dir  # workbooks asked for in chat, kept until sent (and after, as sent)
         # Each school with the people who work across schools added to its staff.
         self.schools: dict[str, SchoolContext] = {s.id: SchoolContext.of(s) for s in self.deployment.with_cross_staff()}
         self.engine, self.clock, self.transport = engine, clock, transport
@@ -422,8 +432,19 @@ class App:
         return enqueue(session, self.clock, key, to, caption, school_id=school.id, template=template, image=png)
 
     def queue(
-        self, session: Session, school: SchoolContext, key: str, to: Recipient, template: str, **data: Any
+        self,
+        session: Session,
+        school: SchoolContext,
+        key: str,
+        to: Recipient,
+        template: str,
+        *,
+        attachment: str | None = None,
+        **data: Any,
     ) -> bool:
-        """Render a template for one school (its name, its time zone) and put it on the outbox."""
+        """Render a template for one school (its name, its time zone) and put it on the outbox;
+        ``attachment``: a file sent after the text."""
         text = render(template, school=school.config, tz=school.tz, **data)
-        return enqueue(session, self.clock, key, to, text, school_id=school.id, template=template)
+        return enqueue(
+            session, self.clock, key, to, text, school_id=school.id, template=template, attachment=attachment
+        )

@@ -27,6 +27,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import exists
@@ -72,6 +73,7 @@ def enqueue(
     school_id: str | None = None,
     template: str | None = None,
     image: bytes | None = None,
+    attachment: str | None = None,
 ) -> bool:
     """Add a message unless its key exists; True if it was added. Caller commits.
 
@@ -88,6 +90,7 @@ def enqueue(
         text=text,
         template=template,
         image=image,
+        attachment=attachment,
         created_at=now,
         next_attempt_at=now,
     )
@@ -323,9 +326,14 @@ class Outbox:
         parts = split_text(row.text, limit)
         for i in range(row.parts_sent, len(parts)):
             await self.transport.send(room=row.to_room, contact=row.to_contact, text=parts[i])
-            if i + 1 < len(parts):  # a retry goes on from the next part, not from the first
+            if i + 1 < len(parts) or row.attachment:  # a retry goes on from the next part, not from the first
                 row.parts_sent = i + 1
                 self._finish(row.id, parts_sent=i + 1)
+        if row.attachment:  # the file is the last part: after its caption
+            path = Path(row.attachment)
+            if not path.is_file():
+                raise SendError(f"要发送的文件不见了 / the file to send is gone: {path.name}", permanent=True)
+            await self.transport.send_file(room=row.to_room, contact=row.to_contact, path=str(path), name=path.name)
 
     def _failed(self, row: OutboundMessage, e: SendError) -> None:
         assert row.id is not None

@@ -78,6 +78,7 @@ def _register() -> None:
         "sim",
         "digest",
         "export",
+        "report",
         "audit",
         "staff",
         "web",

@@ -62,6 +62,10 @@ class Transport(Protocol):
     ) -> None:
         """Send a PNG picture (the weekly chart); ``caption`` names it (its file name, logs); raise SendError."""
 
+    async def send_file(self, *, room: str | None = None, contact: str | None = None, path: str, name: str) -> None:
+        """A file (the 台账 workbook), to exactly one room or contact; errors as ``send``."""
+        ...
+
     async def room_members(self, room_id: str) -> set[str] | None:
         """The chat ids in a room, or None when the transport cannot tell."""
 

@@ -117,5 +117,8 @@ class ConsoleTransport:
     ) -> None:
         await self.send(room=room, contact=contact, text=f"[图片] {caption}（PNG，{len(png) // 1024} KB）")
 
+    async def send_file(self, *, room: str | None = None, contact: str | None = None, path: str, name: str) -> None:
+        await self.send(room=room, contact=contact, text=f"[文件] {name}（已保存在 {path}）")
+
     async def stop(self) -> None:
         self._stopped.set()

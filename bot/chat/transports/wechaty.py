@@ -34,7 +34,7 @@ from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 from wechaty import Contact, Message, Room, WechatyOptions
 from wechaty_grpc.wechaty.puppet import MessageType  # type: ignore[import-untyped]  # wechaty-grpc ships no type hints
-from wechaty_puppet import EventLogoutPayload, Puppet, PuppetOptions
+from wechaty_puppet import EventLogoutPayload, FileBox, Puppet, PuppetOptions
 
 from bot.chat.transports.base import DEFAULT_MAX_TEXT, IncomingMessage, MessageCallback, SendError
 from bot.chat.transports.wechaty_support import (
@@ -349,11 +349,17 @@ class WechatyTransport:
     async def send_image(
         self, *, room: str | None = None, contact: str | None = None, png: bytes, caption: str
     ) -> None:
-        from wechaty_puppet import FileBox
 
         # A file box of a PNG is shown as a picture in the chat; the puppet service carries it as base64.
         box = FileBox.from_base64(base64.b64encode(png), name=f"{caption}.png")
         await self._deliver(room, contact, lambda puppet, to: puppet.message_send_file(to, box))
+
+    async def send_file(self, *, room: str | None = None, contact: str | None = None, path: str, name: str) -> None:
+        """A file as WeChat sends one (Wechaty's FileBox); errors as ``send``."""
+
+        await self._deliver(
+            room, contact, lambda puppet, to: puppet.message_send_file(to, FileBox.from_file(path, name))
+        )
 
     async def _deliver(
         self, room: str | None, contact: str | None, what: Callable[[Puppet, str], Awaitable[object]]
@@ -389,7 +395,7 @@ class WechatyTransport:
         if room is not None:
             conversation = await self._room_id(puppet, room)
         else:
-            assert contact is not None  # send() checked: exactly one of room and contact
+            assert contact is not None  # _deliver checked: exactly one of room and contact
             conversation = contact
             await self._check_contact(puppet, contact)
         await what(puppet, conversation)

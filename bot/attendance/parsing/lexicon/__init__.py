@@ -25,7 +25,6 @@ from bot.attendance.parsing.lexicon.messages import (
     CORRECT_VERBS,
     OTHERS,
     PLURAL,
-    QUERIES,
     RECORD_WORDS,
 )
 from bot.attendance.parsing.lexicon.people import (
@@ -68,7 +67,6 @@ __all__ = [
     "OTHERS",
     "PERSONAL",
     "PLURAL",
-    "QUERIES",
     "RECORD_WORDS",
     "RECOVERED",
     "RETURN_ADVERBS",
