@@ -40,7 +40,6 @@ _NAME_FIX = [
 ]
 _CANCEL = re.compile(L.alt(L.CANCEL))
 _CORRECT_TRIGGER = re.compile(L.alt(L.CORRECT_TRIGGERS))
-_QUERY = [(re.compile(re.escape(p)), q) for p, q in L.QUERIES]
 _RECORD_AFTER = re.compile(r"^\s*(?:的)?\s*(?:" + L.alt(L.RECORD_WORDS) + "|情况|考勤)")
 _LOOKUP_BEFORE = re.compile(r"(?:查一下|查询|查查|查看|看看|看一下|调出|调取|查)\s*$")
 _CHILD = re.compile(r"(?:孩子|小孩|娃|我家|我们家|俺家|儿子|女儿|闺女|宝宝|孙子|孙女|外孙)")
@@ -78,23 +77,6 @@ def wrong_report_spans(m: str) -> list[tuple[int, int]]:
 def is_cancel(clauses: list[str]) -> bool:
     """撤销 / 刚才发错了 / 那条不算 — but "不算旷课" speaks of a kind, not of undoing."""
     return any(not _KIND_AFTER.match(c[x.end() :]) for c in clauses for x in _CANCEL.finditer(c))
-
-
-_QUERY_FILLER = re.compile(
-    r"查询|查看|查一下|查查|查|看看|看一下|发一下|发下|发给我|给我|列一下|列出|统计|一下|请|有没有|有|吗|没有|的|名单|情况|"
-    r"列表|人数|今天|今日|学生|同学|娃娃|娃|孩子|小孩|个|位|还有|哪些|哪几|哪个|哪|几|谁|全校|本班|我班|目前|现在|"
-    r"[^\w]|_|[\ue000-\ue00b]"
-)
-
-
-def query_of(m: str) -> str | None:
-    """A staff query is a short command: the query words and little else
-    ("黄色预警，明天暴雨" is weather, not a query)."""
-    for rx, q in _QUERY:
-        x = rx.search(m)
-        if x and len(_QUERY_FILLER.sub("", m[: x.start()] + m[x.end() :])) <= 1:
-            return q
-    return None
 
 
 def record_lookup(m: str, start: int, end: int) -> bool:

@@ -91,6 +91,11 @@ _CONDITIONAL = re.compile(
 )
 
 
+def is_hypothetical(clause: str) -> bool:
+    """如果/万一/…的话: said of what may happen; it neither reports nor asks the ledger."""
+    return bool(_CONDITIONAL.search(clause))
+
+
 def is_question(clause: str, sep: str) -> bool:
     """A question — or a hypothetical, which reports nothing either."""
     if sep == "?" or _CONDITIONAL.search(clause):

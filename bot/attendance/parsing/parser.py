@@ -18,11 +18,12 @@ from bot.attendance.illness.tags import tag
 from bot.attendance.parsing import intents
 from bot.attendance.parsing import lexicon as L
 from bot.attendance.parsing.dates import date_roles, find_dates, find_durations
-from bot.attendance.parsing.kinds import Facts, reason_text, scan
+from bot.attendance.parsing.kinds import Facts, is_hypothetical, reason_text, scan
 from bot.attendance.parsing.merge import dedupe, merge_absences, message_class
 from bot.attendance.parsing.names import NameMention, find_name_like, find_names, near_candidates, resolve, school_order
 from bot.attendance.parsing.normalize import clean
 from bot.attendance.parsing.portion import day_portion
+from bot.attendance.parsing.query import Period, Query, Scope, read_query
 from bot.attendance.parsing.result import (
     Absence,
     KindCorrection,
@@ -69,8 +70,10 @@ def parse_report(
     sender: StaffMember | None = None,
     room_class: str | None = None,
     staff_names: Iterable[str] = (),
+    school_names: Iterable[str] = (),
 ) -> ParseResult:
-    return _Parse(text, roster, calendar, today, sender, room_class, staff_names).run()
+    """``school_names``: the deployment's schools, which a leader's question may name."""
+    return _Parse(text, roster, calendar, today, sender, room_class, staff_names, school_names).run()
 
 
 class _Parse:
@@ -83,9 +86,12 @@ class _Parse:
         sender: StaffMember | None,
         room_class: str | None,
         staff_names: Iterable[str],
+        school_names: Iterable[str] = (),
     ) -> None:
         self.roster, self.calendar, self.today = roster, calendar, today
+        self.school_names = list(school_names)
         self.own_class = sender.head_of if sender else None
+        self.staff_sender = sender is not None  # only staff ask the ledger questions
         self.room_class = room_class
         self.staff_names = set(staff_names) | ({sender.name} if sender else set())
         self.s, truncated = clean(text or "")
@@ -131,6 +137,8 @@ class _Parse:
         """Clauses where 都到了 may be about the class: not right after a clause of names only."""
         out = []
         for i, c in enumerate(clauses):
+            if c.question:
+                continue  # "602班今天来齐了没有" asks; it reports nothing
             prev = clauses[i - 1] if i else None
             if (
                 prev
@@ -237,8 +245,21 @@ class _Parse:
                     break
         returned = bool(returns or any(u.role == "return" for u in unresolved))
         query_kind = self.query_kind
-        if query_kind is None and not (reported or returned or rollcall):
-            query_kind = intents.query_of(self.m_names)
+        question = None
+        supposed = any(is_hypothetical(t) for t in clause_texts)  # "万一他下午没来，给我打个电话"
+        if self.staff_sender and not (reported or returned or rollcall or supposed):
+            question = read_query(
+                self.s,
+                today=self.today,
+                term_start=self.calendar.term.start,
+                staff_names=sorted(self.staff_names),
+                school_names=self.school_names,
+                students=[p.text for p in self.people],
+            )
+            if query_kind == "student_record" and (question is None or question.scope.kind != "student"):
+                name = next(p.text for p in self.people)
+                question = Query("student_record", Scope("student", name), _term(self.today, self.calendar))
+            query_kind = question.what if question else None
         if rollcall:
             intent = "rollcall"
         elif reported:
@@ -264,7 +285,7 @@ class _Parse:
             returns=returns,
             rollcall=rollcall,
             unresolved=unresolved,
-            query=query_kind if intent == "query" else None,
+            query=question if intent == "query" else None,
             query_student=self.query_student if intent == "query" else None,
             name_correction=name_fix,
             kind_correction=kind_fix,
@@ -445,3 +466,7 @@ class _Parse:
         written = self._written_class(person, group, member)
         st = resolve(person.students, written, self.own_class, self.room_class)
         return st, ([] if st else sorted(person.students, key=school_order)), False
+
+
+def _term(today: dt.date, calendar: SchoolCalendar) -> Period:
+    return Period("term", min(calendar.term.start, today), today)

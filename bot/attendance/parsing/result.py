@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from bot.attendance.parsing.query import Query
 from bot.school.roster_file import RosterEntry
 
 KINDS = ("sick", "personal", "unexcused")
 INTENTS = ("absence", "return", "rollcall", "cancel", "query", "none")
-QUERY_KINDS = ("alerts", "not_returned", "absent_today", "student_record", "unanswered")
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -111,7 +111,7 @@ class ParseResult:
     rollcall: Rollcall | None = None
     unresolved: list[Unresolved] = field(default_factory=list)
     # -- beyond the JSON -------------------------------------------------------------
-    query: str | None = None  # alerts | not_returned | absent_today | student_record | unanswered
+    query: Query | None = None  # a staff question or request: {what, scope, period} (query.py)
     query_student: RosterEntry | None = None  # for student_record ("王小明的记录")
     name_correction: NameCorrection | None = None
     kind_correction: KindCorrection | None = None
@@ -148,4 +148,5 @@ class ParseResult:
             "returns": [r.to_json() for r in self.returns],
             "rollcall": self.rollcall.to_json() if self.rollcall else None,
             "unresolved": [u.to_json() for u in self.unresolved],
+            "query": self.query.to_json() if self.query else None,
         }

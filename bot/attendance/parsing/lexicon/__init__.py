@@ -26,7 +26,6 @@ from bot.attendance.parsing.lexicon.messages import (
     CORRECT_VERBS,
     OTHERS,
     PLURAL,
-    QUERIES,
     RECORD_WORDS,
 )
 from bot.attendance.parsing.lexicon.modality import (
@@ -85,7 +84,6 @@ __all__ = [
     "OTHERS",
     "PERSONAL",
     "PLURAL",
-    "QUERIES",
     "RECORD_WORDS",
     "RECOVERED",
     "RETURN_ADVERBS",
