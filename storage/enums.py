@@ -106,6 +106,7 @@ class PendingKind(StrEnum):
     RETURN_PROOF = "return_proof"  # 请查验复课证明: the head teacher answers 已查验
     ROLLCALL_GAP = "rollcall_gap"  # 应到−实到 disagrees with the ledger: who came, who is missing?
     TRANSFER_IN = "transfer_in"  # 新转入: the principal answers 同意转入 / 不同意转入
+    QUERY_DETAIL = "query_detail"  # an answer cut short: "详细名单回复1"
 
 
 class PendingStatus(StrEnum):
@@ -141,8 +142,33 @@ class Role(StrEnum):
     HEALTH_REPORTER = "health_reporter"  # 疫情报告人: 因病缺课 clusters go to them (else the principal)
 
 
+class StaffSource(StrEnum):
+    CONFIG = "config"  # listed in school.toml
+    INVITE = "invite"  # bound with `schoolbot staff invite`'s code
+
+
+class AuditAction(StrEnum):
+    STAFF_INVITED = "staff_invited"
+    STAFF_BOUND = "staff_bound"
+    STAFF_REMOVED = "staff_removed"
+    INVITE_REVOKED = "invite_revoked"
+    STUDENT_VIEWED = "student_viewed"  # “X 记录”: guardian, phone, history
+    EXPORTED = "exported"  # a 台账 workbook written
+
+
 class EnrolmentEnd(StrEnum):
     """Why a student's time at a school ended (``Enrolment.left_why``)."""
 
     LEFT = "离校"  # marked as left by a roster import (--mark-missing-left)
     TRANSFER = "转学"
+
+
+class WebAccessKind(StrEnum):
+    """What the web page's audit log records (``WebAccess.kind``)."""
+
+    LOGIN = "login"  # a login link redeemed
+    LINK_REFUSED = "link_refused"  # a used, expired or unknown link
+    STUDENT_VIEW = "student_view"  # a student's page opened
+    DOWNLOAD = "download"  # a 台账 (or other) file downloaded
+    DENIED = "denied"  # a page outside the person's scope: 403
+    LOGOUT = "logout"

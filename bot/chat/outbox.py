@@ -27,6 +27,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, exists
@@ -73,6 +74,8 @@ def enqueue(
     *,
     school_id: str | None = None,
     template: str | None = None,
+    image: bytes | None = None,
+    attachment: str | None = None,
 ) -> bool:
     """Add a message unless its key exists; True if it was added. Caller commits.
 
@@ -86,6 +89,8 @@ def enqueue(
         to_contact=to.contact,
         text=text,
         template=template,
+        image=image,
+        attachment=attachment,
         created_at=now,
         next_attempt_at=now,
     )
@@ -331,13 +336,21 @@ class Outbox:
 
     async def _send_parts(self, row: OutboundMessage) -> None:
         assert row.id is not None
+        if row.image is not None:
+            await self.transport.send_image(room=row.to_room, contact=row.to_contact, png=row.image, caption=row.text)
+            return
         limit = getattr(self.transport, "max_text", DEFAULT_MAX_TEXT)
         parts = split_text(row.text, limit)
         for i in range(row.parts_sent, len(parts)):
             await self.transport.send(room=row.to_room, contact=row.to_contact, text=parts[i])
-            if i + 1 < len(parts):  # a retry goes on from the next part, not from the first
+            if i + 1 < len(parts) or row.attachment:  # a retry goes on from the next part, not from the first
                 row.parts_sent = i + 1
                 self._finish(row.id, parts_sent=i + 1)
+        if row.attachment:  # the file is the last part: after its caption
+            path = Path(row.attachment)
+            if not path.is_file():
+                raise SendError(f"要发送的文件不见了 / the file to send is gone: {path.name}", permanent=True)
+            await self.transport.send_file(room=row.to_room, contact=row.to_contact, path=str(path), name=path.name)
 
     def _failed(self, row: OutboundMessage, e: SendError) -> None:
         assert row.id is not None

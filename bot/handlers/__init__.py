@@ -1,12 +1,14 @@
 """Message handlers, registered on the App in order: the first that matches handles.
 
 The order is the precedence: a group no school has bound is handled by ``rooms`` alone
-(nothing else may speak there), and so is the answer to a binding question; answers to a question the bot asked come before anything
+(nothing else may speak there), and so is the answer to a binding question; a staff
+invite code (``绑定 123456``) next, before anything reads six digits as something else; answers to a question the bot asked come before anything
 else the same words could mean; corrections and queries before new reports; a transfer
 told in chat ("王小明转学了", the principal's 同意转入) before follow-up notes and reports,
 which would read it as news of a case or an absence; follow-up
 notes (which name a student but report nothing) before reports; the parent's leave
-request before the refusal for non-staff; the FAQ last before the polite default.
+request before the refusal for non-staff; the FAQ last before the polite default. A staff member's 网页 (a login link
+for the web page, by DM) comes right after help: the bare word means nothing else.
 """
 
 from __future__ import annotations
@@ -15,10 +17,25 @@ from bot.chat.app import App
 
 
 def register_all(app: App) -> App:
-    from bot.handlers import answers, attendance, basics, corrections, faq, followup, leave, queries, rooms, transfers
+    from bot.handlers import (
+        answers,
+        attendance,
+        basics,
+        corrections,
+        faq,
+        followup,
+        leave,
+        queries,
+        rooms,
+        staff,
+        transfers,
+        web_login,
+    )
 
     rooms.register(app)
+    staff.register(app)
     basics.register(app)
+    web_login.register(app)
     answers.register(app)
     corrections.register(app)
     queries.register(app)
