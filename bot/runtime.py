@@ -42,6 +42,7 @@ class Bootstrap:
     settings: Settings
     deployment: Deployment | SchoolConfig  # one school folder is a deployment of one
     engine: Engine
+    topics_as_ids: bool = True
 
     def __post_init__(self) -> None:
         self.deployment = Deployment.of(self.deployment)
@@ -75,7 +76,7 @@ def bootstrap(settings: Settings, *, seed_roster: bool = True, topics_as_ids: bo
     with Session(engine) as session:
         for school in deployment.with_cross_staff():
             sync_school(session, school, seed_roster=seed_roster, topics_as_ids=topics_as_ids)
-    return Bootstrap(settings, deployment, engine)
+    return Bootstrap(settings, deployment, engine, topics_as_ids)
 
 
 def make_clock(settings: Settings, school: SchoolConfig) -> Clock:
@@ -84,8 +85,10 @@ def make_clock(settings: Settings, school: SchoolConfig) -> Clock:
     return RealClock(school.timezone)
 
 
-def build_app(boot: Bootstrap, transport: Transport, clock: Clock) -> App:
+def build_app(boot: Bootstrap, transport: Transport, clock: Clock, *, watch_config: bool = False) -> App:
+    """``watch_config``: a school.toml edit reaches the running bot (``schoolbot run``)."""
     from bot.handlers import register_all
+    from bot.school.reload import ConfigWatch
 
     s = boot.settings
     app = App(
@@ -99,7 +102,12 @@ def build_app(boot: Bootstrap, transport: Transport, clock: Clock) -> App:
         pending_ttl=dt.timedelta(minutes=s.pending_question_ttl_min),
         flood=FloodControl(per_minute=s.flood_per_minute, burst=s.flood_burst),
         lease=dt.timedelta(seconds=s.outbox_lease_s),
+        export_dir=s.export_dir,
     )
+    app.topics_as_ids = boot.topics_as_ids
+    if watch_config:
+        app.watch = ConfigWatch(boot.dep)
+    app.web_url, app.web_link_minutes = s.web_url, s.web_link_minutes
     return register_all(app)
 
 

@@ -19,6 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlmodel import Session
 
 from bot.clock import OffsetClock, VirtualClock
 
@@ -85,6 +86,10 @@ async def run_job(app: App, spec: JobSpec, day: dt.date) -> bool:
     from bot.reports import jobs
 
     try:
+        with Session(app.engine) as session:
+            app.refresh(session)  # the staff a digest goes to, as of now
+        if spec.school is not None and spec.school.id not in app.schools:
+            return False  # the school left the deployment.toml since the jobs were planned
         if spec.school is None:
             ran = jobs.rollup_digest(app, day)
         elif not spec.school.calendar.is_school_day(day):
@@ -128,7 +133,21 @@ class LiveScheduler:
         trig = spec.trigger(self.app.clock.tz)
         return _OffsetTrigger(trig, self.app.clock) if isinstance(self.app.clock, OffsetClock) else trig
 
+    def replan(self) -> None:
+        """school.toml changed (a digest time, a school added): the jobs it now asks for."""
+        if not self.scheduler.running:
+            return
+        old = {spec.id for spec in self.specs}
+        self.specs = job_specs(self.app)
+        for spec in self.specs:
+            self.scheduler.add_job(
+                self._fire, self._trigger(spec), args=[spec], id=spec.id, name=spec.id, replace_existing=True
+            )
+        for gone in old - {spec.id for spec in self.specs}:
+            self.scheduler.remove_job(gone)
+
     def start(self) -> None:
+        self.app.on_reconfigured.append(self.replan)
         for spec in self.specs:
             # replace_existing + a fixed id: a restart never registers a job twice.
             self.scheduler.add_job(
@@ -169,10 +188,14 @@ class VirtualRunner:
 
     def __init__(self, app: App, clock: VirtualClock) -> None:
         self.app, self.clock = app, clock
-        self.specs = job_specs(app)
-        self.triggers = [(spec, spec.trigger(clock.tz)) for spec in self.specs]
+        self.replan()
+        app.on_reconfigured.append(self.replan)
         self.fired: list[tuple[str, dt.datetime, bool]] = []
         self._cursor = clock.now()
+
+    def replan(self) -> None:
+        self.specs = job_specs(self.app)
+        self.triggers = [(spec, spec.trigger(self.clock.tz)) for spec in self.specs]
 
     def _next(self) -> tuple[dt.datetime, list[JobSpec]] | None:
         """The next fire time and every job due then (two schools' digests both at 16:30)."""

@@ -48,3 +48,13 @@ class Settings(BaseSettings):
     flood_per_minute: float = Field(6, description="messages a minute the bot sends to one group (token bucket)")
     flood_burst: int = Field(3, description="messages the bot may send to one group at once")
     pending_question_ttl_min: int = 30
+    web_url: str = Field(
+        "http://127.0.0.1:8080",
+        description="the web page's address as staff reach it (https://… behind a reverse proxy): login links use it",
+    )
+    web_link_minutes: int = Field(10, description="how long a login link sent by DM stays valid")
+    web_session_hours: int = Field(12, description="how long a browser stays logged in after a link")
+    web_login_per_minute: int = Field(10, description="login attempts one address may make a minute")
+    export_dir: Path = Field(
+        Path(".schoolbot/exports"), description="where workbooks asked for in chat are written before they are sent"
+    )

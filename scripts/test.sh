@@ -11,6 +11,15 @@ PY=${PYTHON:-python3}
 if command -v npm >/dev/null 2>&1 && [ -f tests/e2e/package-lock.json ]; then
   npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 fi
+# The browser tests drive Debian's chromium (Playwright's own download cannot work here), and
+# the weekly chart needs a CJK font: install both when missing and we may (root).
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "== apt-get install ${need[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 echo "== ruff check / ruff format --check / mypy"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -110,6 +110,7 @@ class PendingKind(StrEnum):
     GUARDIAN_CONFIRM = "guardian_confirm"  # no phone on the roster: the head teacher answers 确认绑定
     PARENT_WHICH_CHILD = "parent_which_child"  # a bound parent of several children: which one, by number
     NOTICE_SEND = "notice_send"  # a notice's preview: the author answers 发送 / 取消
+    QUERY_DETAIL = "query_detail"  # an answer cut short: "详细名单回复1"
 
 
 class PendingStatus(StrEnum):
@@ -143,6 +144,20 @@ class Role(StrEnum):
     DROPOUT_OFFICER = "dropout_officer"  # 控辍保学专干
     HEAD_TEACHER = "head_teacher"
     HEALTH_REPORTER = "health_reporter"  # 疫情报告人: 因病缺课 clusters go to them (else the principal)
+
+
+class StaffSource(StrEnum):
+    CONFIG = "config"  # listed in school.toml
+    INVITE = "invite"  # bound with `schoolbot staff invite`'s code
+
+
+class AuditAction(StrEnum):
+    STAFF_INVITED = "staff_invited"
+    STAFF_BOUND = "staff_bound"
+    STAFF_REMOVED = "staff_removed"
+    INVITE_REVOKED = "invite_revoked"
+    STUDENT_VIEWED = "student_viewed"  # “X 记录”: guardian, phone, history
+    EXPORTED = "exported"  # a 台账 workbook written
 
 
 class EnrolmentEnd(StrEnum):
@@ -184,3 +199,14 @@ class NoticeStatus(StrEnum):
     DRAFT = "draft"  # previewed to its author, waiting for 发送
     SENT = "sent"
     CANCELLED = "cancelled"
+
+
+class WebAccessKind(StrEnum):
+    """What the web page's audit log records (``WebAccess.kind``)."""
+
+    LOGIN = "login"  # a login link redeemed
+    LINK_REFUSED = "link_refused"  # a used, expired or unknown link
+    STUDENT_VIEW = "student_view"  # a student's page opened
+    DOWNLOAD = "download"  # a 台账 (or other) file downloaded
+    DENIED = "denied"  # a page outside the person's scope: 403
+    LOGOUT = "logout"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -25,6 +25,9 @@ class School(SQLModel, table=True):
     # Bumped by every roster change (import, transfer): a running bot reloads its roster
     # when the number it holds is not this one.
     roster_version: int = 0
+    # Bumped when staff are bound by an invite code or removed: a running bot re-reads
+    # who its staff are when the number it holds is not this one.
+    staff_version: int = 0
 
 
 class SchoolClass(SQLModel, table=True):
@@ -83,6 +86,61 @@ class Staff(SQLModel, table=True):
     title: str = ""
     roles: str = ""  # comma-separated: principal,dropout_officer,…
     head_of: str | None = None  # class name
+    source: str = "config"  # StaffSource: school.toml, or bound with an invite code
+    removed_at: dt.datetime | None = None  # `staff remove`: no longer staff, history kept
+
+
+class StaffInvite(SQLModel, table=True):
+    """A one-time code that makes whoever sends it to the bot by DM this staff member.
+
+    Only the code's hash is kept: the code itself is printed once, to the person who
+    asked for it, and given to the teacher in person or by phone.
+    """
+
+    __tablename__ = "staff_invite"
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
+    code_hash: str = Field(index=True, max_length=64)
+    name: str
+    roles: str = ""  # comma-separated Role values
+    head_of: str | None = None
+    title: str = ""
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    created_by: str = ""  # who asked for it (the CLI's user, or a staff chat id)
+    used_at: dt.datetime | None = None
+    used_by: str | None = None  # the chat id it bound
+    revoked_at: dt.datetime | None = None
+
+
+class BindAttempt(SQLModel, table=True):
+    """A code sent to the bot by DM, right or wrong: wrong ones are rate-limited per chat id."""
+
+    __tablename__ = "bind_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: str = Field(index=True)
+    at: dt.datetime = Field(index=True)
+    ok: bool = False
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to access or people: invited, bound, removed staff (and, with the
+    parents' and web issues, guardians bound, pages viewed, files exported).
+
+    Ledger rows are audited through ``ledger_change``; this holds the rest, so the audit
+    of a student or a staff member is both read together.
+    """
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str | None = Field(default=None, foreign_key="school.id", index=True)
+    at: dt.datetime
+    actor: str  # a chat id, or cli:<user>
+    action: str = Field(index=True)  # AuditAction
+    student_id: str | None = Field(default=None, index=True)
+    subject: str = ""  # whom it was about: a staff member's name and chat id, a file
+    detail: str = ""
+    inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id")
 
 
 class Room(SQLModel, table=True):
@@ -266,6 +324,9 @@ class OutboundMessage(SQLModel, table=True):
     template: str | None = None  # which template wrote it (flood control tells pointers apart)
     parts_sent: int = 0  # a text longer than the transport carries goes in parts: how many went
     failed_at: dt.datetime | None = None  # when it failed for good (the next digest lists it)
+    # A picture (the weekly chart, PNG) sent as an image; ``text`` is then its caption, for logs and simulate.
+    image: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    attachment: str | None = None  # a file sent after the text (its path; the 台账 workbook)
 
 
 class PendingQuestion(SQLModel, table=True):
@@ -376,3 +437,44 @@ class NoticeAck(SQLModel, table=True):
     class_name: str | None = None
     sender_id: str
     at: dt.datetime
+
+
+class WebLoginToken(SQLModel, table=True):
+    """A one-time login link for the web page, sent by DM (``网页``) or printed by the CLI.
+
+    Only the SHA-256 of the token is kept: a copy of the database opens nobody's session."""
+
+    __tablename__ = "web_login_token"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True, max_length=64)
+    wechat_id: str = Field(index=True)
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+
+
+class WebSession(SQLModel, table=True):
+    """A browser's session after a login link; the cookie holds the secret, this its hash."""
+
+    __tablename__ = "web_session"
+    id: int | None = Field(default=None, primary_key=True)
+    session_hash: str = Field(unique=True, index=True, max_length=64)
+    wechat_id: str = Field(index=True)
+    csrf: str = Field(max_length=64)  # the token every state-changing form must carry
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    ended_at: dt.datetime | None = None  # logged out
+
+
+class WebAccess(SQLModel, table=True):
+    """The web page's audit log: logins, a student's page viewed, downloads, refusals."""
+
+    __tablename__ = "web_access"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    wechat_id: str | None = Field(default=None, index=True)  # None: nobody logged in (a refused link)
+    school_id: str | None = Field(default=None, index=True)
+    kind: str  # WebAccessKind
+    student_id: str | None = Field(default=None, index=True)
+    path: str = ""
+    detail: str = ""

@@ -14,6 +14,7 @@ from bot.school.classnames import parse_class_name
 from bot.school.config import SchoolConfig, SchoolConfigError, roster_problems
 from bot.school.roster import Roster
 from bot.school.roster_file import STUDENT_FIELDS, RosterEntry
+from storage.enums import StaffSource
 from storage.models import Room, School, SchoolClass, Staff, Student
 from storage.roster_import import ImportReport, import_roster, roster_version
 
@@ -66,6 +67,8 @@ def sync_school(
     staff = {s.wechat_id: s for s in session.exec(select(Staff).where(Staff.school_id == school.id))}
     for member in school.staff:
         s = staff.get(member.wechat_id) or Staff(school_id=school.id, wechat_id=member.wechat_id, name=member.name)
+        if s.source == StaffSource.INVITE:
+            continue  # bound by an invite code: the code's word is the newer one
         s.name, s.title, s.roles, s.head_of = member.name, member.title, ",".join(member.roles), member.head_of
         session.add(s)
     rooms = {r.topic: r for r in session.exec(select(Room).where(Room.school_id == school.id))}

@@ -160,6 +160,25 @@ def close_alert(
     return AlertChange(Change.CLOSED, alert, student, day, recipients(school, student, head_teacher=True), why=why)
 
 
+STREAK_WINDOW = dt.timedelta(days=21)
+
+
+def current_streaks(
+    session: Session, school: SchoolContext, day: dt.date, student_ids: list[str] | None = None
+) -> dict[str, Streak]:
+    """The streaks on ``day``, reading the rows of the last weeks only, not the whole term
+    (a county's term is a million rows by winter): a streak that starts after the window
+    is decided by rows inside it; the few that reach back to its edge are read in full."""
+    last = school.calendar.previous_school_day(day, include=True) or day
+    window = last - STREAK_WINDOW
+    recent = ledger.spans(session, school_id=school.id, student_ids=student_ids, since=window)
+    current = streaks(recent, school.calendar, day)
+    longer = [sid for sid, st in current.items() if st.since <= window]
+    if longer:
+        current.update(streaks(ledger.spans(session, school_id=school.id, student_ids=longer), school.calendar, day))
+    return current
+
+
 def check_alerts(
     session: Session,
     school: SchoolContext,
@@ -175,7 +194,7 @@ def check_alerts(
     """
     rules = school.rules
     evidence = evidence or {}
-    current = streaks(ledger.spans(session, school_id=school.id, student_ids=student_ids), school.calendar, day)
+    current = current_streaks(session, school, day, student_ids)
     live = live_alerts(session, school.id, student_ids)
     ids = set(current) | set(live)
     students = {s.id: s for s in session.exec(select(Student).where(col(Student.id).in_(ids)))} if ids else {}

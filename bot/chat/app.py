@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
@@ -32,9 +33,10 @@ from bot.school.calendar import SchoolCalendar
 from bot.school.config import SchoolConfig
 from bot.school.context import SchoolContext
 from bot.school.deployment import Deployment
+from bot.school.reload import ConfigWatch
 from bot.school.roster import Roster
 from storage.enums import InboundStatus, RoomKind, SenderKind
-from storage.models import InboundMessage, OutboundMessage
+from storage.models import InboundMessage, OutboundMessage, School
 
 if TYPE_CHECKING:
     from bot.attendance.illness.cases import ClusterChange
@@ -131,6 +133,13 @@ class Context:
     def reply_private(self, template: str, **data: Any) -> None:
         self.send(Recipient(contact=self.sender.id), template, **data)
 
+    def send_file_private(self, path: str, template: str, **data: Any) -> None:
+        """A file to the sender alone, after a caption (a workbook of student data never goes to a group)."""
+        key = f"reply:{self.msg.message_id}:{next(self._seq)}"
+        self.app.queue(
+            self.session, self.school, key, Recipient(contact=self.sender.id), template, attachment=path, **data
+        )
+
     def finish(self, out: Outcome, day: dt.date) -> None:
         """After recording: check the alert rule for the students touched, announce changes."""
         from bot.attendance import recording
@@ -170,19 +179,29 @@ class App:
         pending_ttl: dt.timedelta = dt.timedelta(minutes=30),
         flood: FloodControl | None = None,
         lease: dt.timedelta = CLAIM_LEASE,
+        export_dir: Path = Path(".schoolbot/exports"),
     ) -> None:
         self.deployment = Deployment.of(school)
+        self.export_dir = export_dir  # workbooks asked for in chat, kept until sent (and after, as sent)
         # Each school with the people who work across schools added to its staff.
         self.schools: dict[str, SchoolContext] = {s.id: SchoolContext.of(s) for s in self.deployment.with_cross_staff()}
         self.engine, self.clock, self.transport = engine, clock, transport
         self.rooms = rooms.RoomDirectory()
         self.pending_ttl = pending_ttl
+        # Where the web page is and how long a login link (网页) lasts: build_app sets them from settings.
+        self.web_url = "http://127.0.0.1:8080"
+        self.web_link_minutes = 10
         self.handlers: list[Handler] = []
         # The FAQ handler sets this: the numbered help menu (number, topic id, title).
         self.faq_menu: Callable[[], list[tuple[int, str, str]]] | None = None
         self.guard = RoomGuard(self)
         if hasattr(transport, "on_members_changed"):
             transport.on_members_changed = self.guard.forget
+        # ``schoolbot run`` watches the folder (a school.toml edit reaches the running bot);
+        # tests and one-off commands do not.
+        self.watch: ConfigWatch | None = None
+        self.topics_as_ids = True
+        self.on_reconfigured: list[Callable[[], None]] = []
         self.outbox = Outbox(
             engine,
             transport,
@@ -229,6 +248,52 @@ class App:
         for school in self.schools.values():
             school.invalidate_roster()
 
+    def refresh(self, session: Session) -> None:
+        """Who the staff are and what the folder says, as of now: another process (a
+        ``staff invite`` bound, ``staff remove``, a school.toml edit) may have changed either."""
+        if self.watch is not None and self.watch.changed():
+            self.reload_config(session)
+        versions = dict(session.exec(select(School.id, School.staff_version)).all())
+        for sid, school in self.schools.items():
+            school.refresh_staff(session, versions.get(sid, 0))
+
+    def reload_config(self, session: Session) -> bool:
+        """Load the school folder again; a folder that does not load keeps what we had."""
+        from bot.school.config import SchoolConfigError
+        from bot.school.deployment import load_deployment
+        from storage.queries import sync_school
+
+        try:
+            dep = load_deployment(self.deployment.folder)
+        except SchoolConfigError as e:
+            log.error(
+                "学校设置改过但有问题，仍按原设置运行 / the edited school folder does not load, "
+                "keeping the running one:\n  %s",
+                "\n  ".join(e.problems),
+            )
+            if self.watch is not None:
+                self.watch.refuse()
+            return False
+        configs = dep.with_cross_staff()
+        for cfg in configs:
+            sync_school(session, cfg, seed_roster=False, topics_as_ids=self.topics_as_ids)
+        session.commit()
+        for cfg in configs:
+            if cfg.id in self.schools:
+                self.schools[cfg.id].reconfigure(cfg)
+            else:
+                self.schools[cfg.id] = SchoolContext.of(cfg)
+        for gone in set(self.schools) - {c.id for c in configs}:
+            del self.schools[gone]
+        self.deployment = dep
+        self.rooms.invalidate()
+        if self.watch is not None:
+            self.watch.loaded(dep)
+        log.info("学校设置已重新读取 / school folder reloaded: %s", ", ".join(c.id for c in configs))
+        for callback in self.on_reconfigured:
+            callback()
+        return True
+
     def school_of(self, sender: Sender, where: Where) -> SchoolContext:
         sid = where.school_id or sender.school_id or ""
         return self.schools.get(sid, self.school)
@@ -239,6 +304,7 @@ class App:
         cleaned = hygiene.clean_message(msg)  # before anything reads or stores it
         msg = cleaned.msg
         with Session(self.engine, expire_on_commit=False) as session:
+            self.refresh(session)
             binding = self.rooms.get(session, msg.room_id)
             sender, where = identify(msg, binding, {k: v.config for k, v in self.schools.items()})
             school = self.school_of(sender, where)
@@ -358,9 +424,27 @@ class App:
             session.commit()
 
     # -- sending outside a message (jobs, alerts) ----------------------------------
-    def queue(
-        self, session: Session, school: SchoolContext, key: str, to: Recipient, template: str, **data: Any
+    def queue_image(
+        self, session: Session, school: SchoolContext, key: str, to: Recipient, png: bytes, template: str, **data: Any
     ) -> bool:
-        """Render a template for one school (its name, its time zone) and put it on the outbox."""
+        """A picture on the outbox; its caption (file name) is rendered from a template like any text."""
+        caption = render(template, school=school.config, tz=school.tz, **data).strip()
+        return enqueue(session, self.clock, key, to, caption, school_id=school.id, template=template, image=png)
+
+    def queue(
+        self,
+        session: Session,
+        school: SchoolContext,
+        key: str,
+        to: Recipient,
+        template: str,
+        *,
+        attachment: str | None = None,
+        **data: Any,
+    ) -> bool:
+        """Render a template for one school (its name, its time zone) and put it on the outbox;
+        ``attachment``: a file sent after the text."""
         text = render(template, school=school.config, tz=school.tz, **data)
-        return enqueue(session, self.clock, key, to, text, school_id=school.id, template=template)
+        return enqueue(
+            session, self.clock, key, to, text, school_id=school.id, template=template, attachment=attachment
+        )

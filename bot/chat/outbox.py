@@ -27,12 +27,15 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, exists
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, or_, select, update
 
 from bot.chat.flood import POINTER_TEMPLATE, FloodControl
@@ -71,30 +74,32 @@ def enqueue(
     *,
     school_id: str | None = None,
     template: str | None = None,
+    image: bytes | None = None,
+    attachment: str | None = None,
 ) -> bool:
     """Add a message unless its key exists; True if it was added. Caller commits.
 
     The text is kept whole however long: the sender splits it into parts the transport
     can carry (``split_text``)."""
-    if session.exec(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)).first() is not None:
-        return False
     now = clock.now()
-    row = OutboundMessage(
+    row = dict(
         dedupe_key=key,
         school_id=school_id,
         to_room=to.room,
         to_contact=to.contact,
         text=text,
         template=template,
+        image=image,
+        attachment=attachment,
         created_at=now,
         next_attempt_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # another process enqueued the same key meanwhile
-        return False
-    return True
+    # One statement: the unique key decides (here or in another process meanwhile), with
+    # no look-up first and no savepoint around it.
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(OutboundMessage.__table__).values(row).on_conflict_do_nothing(index_elements=["dedupe_key"])  # type: ignore[attr-defined]
+    result: CursorResult[Any] = session.execute(stmt)  # type: ignore[assignment]
+    return bool(result.rowcount)
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -169,6 +174,7 @@ class Outbox:
         self.renew_every_s = lease.total_seconds() / 4 if renew_every_s is None else renew_every_s
         self._lock = asyncio.Lock()
         self._again = False
+        self._claim_sql: tuple[Any, Any] | None = None
 
     def release_own_claims(self) -> int:
         """At start: rows this instance claimed before it died go back to pending, due now."""
@@ -199,42 +205,58 @@ class Outbox:
             return res.rowcount or 0
 
     # -- claiming ---------------------------------------------------------------------
-    def _claim_next(self) -> OutboundMessage | None:
-        """The oldest due row with nothing older undelivered to the same chat, claimed."""
-        now = self.clock.now()
-        older = aliased(OutboundMessage)
-        same_chat = or_(older.to_room == OutboundMessage.to_room, older.to_contact == OutboundMessage.to_contact)
-        with Session(self.engine, expire_on_commit=False) as s:
+    def _claim_statements(self, dialect: str) -> tuple[Any, Any]:
+        """The claim's query and its compare-and-set, built once: building them is most of
+        a claim's cost in SQLAlchemy."""
+        if self._claim_sql is None:
+            older = aliased(OutboundMessage)
+            same_chat = or_(older.to_room == OutboundMessage.to_room, older.to_contact == OutboundMessage.to_contact)
             q = (
                 select(OutboundMessage)
                 .where(
                     col(OutboundMessage.status).in_(UNSENT),
-                    col(OutboundMessage.next_attempt_at) <= now,
+                    col(OutboundMessage.next_attempt_at) <= bindparam("now"),
                     ~exists().where(col(older.id) < OutboundMessage.id, col(older.status).in_(UNSENT), same_chat),
                 )
                 .order_by(col(OutboundMessage.id))
                 .limit(1)
             )
-            if s.get_bind().dialect.name == "postgresql":
+            if dialect == "postgresql":
                 q = q.with_for_update(skip_locked=True)
-            row = s.exec(q).first()
-            if row is None:
-                return None
             # Compare-and-set: on SQLite two processes may read the same row; only one
             # update finds it still unclaimed.
-            res = s.exec(
+            cas = (
                 update(OutboundMessage)
                 .where(
-                    col(OutboundMessage.id) == row.id,
-                    col(OutboundMessage.status) == row.status,
-                    col(OutboundMessage.next_attempt_at) <= now,
+                    col(OutboundMessage.id) == bindparam("row_id"),
+                    col(OutboundMessage.status) == bindparam("was"),
+                    col(OutboundMessage.next_attempt_at) <= bindparam("now"),
                 )
-                .values(status=OutboxStatus.SENDING, claimed_by=self.instance, next_attempt_at=now + self.lease)
+                .values(status=OutboxStatus.SENDING, claimed_by=self.instance, next_attempt_at=bindparam("until"))
             )
+            self._claim_sql = (q, cas)
+        return self._claim_sql
+
+    def _claim_next(self) -> OutboundMessage | None:
+        """The oldest due row with nothing older undelivered to the same chat, claimed."""
+        now = self.clock.now()
+        with Session(self.engine, expire_on_commit=False) as s:
+            q, cas = self._claim_statements(s.get_bind().dialect.name)
+            row: OutboundMessage | None = s.exec(q, params={"now": now}).first()
+            if row is None:
+                return None
+            until = now + self.lease
+            res = s.connection().execute(cas, {"row_id": row.id, "was": row.status, "now": now, "until": until})
             s.commit()
             if not res.rowcount:
                 return None
-            s.refresh(row)
+            # What the update wrote, without reading the row back.
+            for key, value in (
+                ("status", OutboxStatus.SENDING),
+                ("claimed_by", self.instance),
+                ("next_attempt_at", until),
+            ):
+                set_committed_value(row, key, value)
             return row
 
     def _renew(self, row_id: int) -> None:
@@ -314,13 +336,21 @@ class Outbox:
 
     async def _send_parts(self, row: OutboundMessage) -> None:
         assert row.id is not None
+        if row.image is not None:
+            await self.transport.send_image(room=row.to_room, contact=row.to_contact, png=row.image, caption=row.text)
+            return
         limit = getattr(self.transport, "max_text", DEFAULT_MAX_TEXT)
         parts = split_text(row.text, limit)
         for i in range(row.parts_sent, len(parts)):
             await self.transport.send(room=row.to_room, contact=row.to_contact, text=parts[i])
-            if i + 1 < len(parts):  # a retry goes on from the next part, not from the first
+            if i + 1 < len(parts) or row.attachment:  # a retry goes on from the next part, not from the first
                 row.parts_sent = i + 1
                 self._finish(row.id, parts_sent=i + 1)
+        if row.attachment:  # the file is the last part: after its caption
+            path = Path(row.attachment)
+            if not path.is_file():
+                raise SendError(f"要发送的文件不见了 / the file to send is gone: {path.name}", permanent=True)
+            await self.transport.send_file(room=row.to_room, contact=row.to_contact, path=str(path), name=path.name)
 
     def _failed(self, row: OutboundMessage, e: SendError) -> None:
         assert row.id is not None

@@ -67,7 +67,22 @@ def _register() -> None:
     import importlib
 
     # Each module adds its commands to ``app`` when imported.
-    for name in ("check", "db", "roster", "rooms", "run", "parse", "faq", "sim", "digest", "export", "audit"):
+    for name in (
+        "check",
+        "db",
+        "roster",
+        "rooms",
+        "run",
+        "parse",
+        "faq",
+        "sim",
+        "digest",
+        "export",
+        "report",
+        "audit",
+        "staff",
+        "web",
+    ):
         importlib.import_module(f"bot.cli.{name}")
 
 

@@ -14,11 +14,13 @@ def audit_cmd(
     school_id: str | None = typer.Option(None, "--for", help="school id in a deployment (default: the first)"),
 ) -> None:
     """Print the audit trail (from the applied-changes log): when, who, what, from which message."""
-    from sqlmodel import Session
+    from sqlmodel import Session, select
 
     from bot.chat.render import local
     from bot.reports.audit import trail
     from bot.school.context import SchoolContext
+    from bot.school.staff import staff_version
+    from storage.models import Staff
 
     if not (student or staff):
         fail("请给出 --student 学籍号 或 --staff 姓名 / give --student or --staff")
@@ -27,14 +29,18 @@ def audit_cmd(
     if not configs:
         fail(f"没有这所学校：{school_id}（可用：{'、'.join(b.dep.ids)}）/ no such school")
     school = SchoolContext.of(configs[0])
-    sender = None
-    if staff:
-        found = [s for s in school.staff if staff in (s.name, s.wechat_id)]
-        if not found:
-            fail(f"{school.name}没有这位老师：{staff} / no such staff member")
-        sender = found[0].wechat_id
+    sender = name = None
     with Session(b.engine) as s:
-        lines = trail(s, school, student_id=student, sender_id=sender)
+        school.refresh_staff(s, staff_version(s, school.id))
+        if staff:
+            # Removed staff too: their history is what an audit is most often asked for.
+            rows = s.exec(select(Staff).where(Staff.school_id == school.id))
+            known = [(m.name, m.wechat_id) for m in school.staff] + [(r.name, r.wechat_id) for r in rows]
+            found = [(name, wid) for name, wid in known if staff in (name, wid)]
+            if not found:
+                fail(f"{school.name}没有这位老师：{staff} / no such staff member")
+            name, sender = found[0]
+        lines = trail(s, school, student_id=student, sender_id=sender, staff_name=name if staff else None)
     if not lines:
         typer.echo("没有记录 / nothing on record")
         return

@@ -30,11 +30,14 @@ def ledger_cmd(
     from_: str = typer.Option(..., "--from", help="开始日期 first day, YYYY-MM-DD"),
     to: str = typer.Option(..., "--to", help="结束日期 last day, YYYY-MM-DD"),
     out: Path | None = typer.Option(None, "--out", help="输出文件 .xlsx；默认 台账_{from}_{to}.xlsx"),
+    by: str = typer.Option("", "--by", help="制表人 who prepared it (the title block of every sheet)"),
 ) -> None:
-    """导出台账 Excel：缺勤台账、预警与劝返、班级每日统计、因病缺课登记 (attendance ledger workbook)."""
-    from bot.reports.export import ABSENCES, ALERTS, DAILY, ILLNESS, write_ledger
+    """导出台账 Excel：缺勤台账、预警与劝返、劝返记录、班级每日统计、因病缺课登记 (attendance ledger workbook)."""
+    from bot.reports.export import ABSENCES, ALERTS, DAILY, ILLNESS, VISITS, write_ledger
     from bot.runtime import make_clock
     from bot.school.calendar import SchoolCalendar
+    from bot.school.staff import audit, cli_actor
+    from storage.enums import AuditAction
 
     start, end = _date(from_, "开始日期", "--from"), _date(to, "结束日期", "--to")
     if start > end:
@@ -52,7 +55,17 @@ def ledger_cmd(
     today = make_clock(b.settings, b.school).today()
     try:
         with Session(b.engine) as s:
-            result = write_ledger(out, s, b.school, calendar, start, end, today=today)
+            result = write_ledger(out, s, b.school, calendar, start, end, today=today, prepared_by=by)
+            audit(
+                s,
+                school_id=b.school.id,
+                now=make_clock(b.settings, b.school).now(),
+                actor=cli_actor(),
+                action=AuditAction.EXPORTED,
+                subject=out.name,
+                detail=f"{start}–{end}",
+            )
+            s.commit()
     except PermissionError:
         fail(f"无法写入“{out}”：文件可能正在 Excel/WPS 中打开，请先关闭 / cannot write {out} (open elsewhere?)")
     except OSError as e:
@@ -67,6 +80,7 @@ def ledger_cmd(
         notes.append(f"{'、'.join(map(str, years))}年节假日未知，按周一至周五计 holidays unknown, Mon-Fri assumed")
     typer.echo(
         f"已导出 exported {out}：{ABSENCES} {result.rows[ABSENCES]} 行, {ALERTS} {result.rows[ALERTS]} 行, "
+        f"{VISITS} {result.rows[VISITS]} 行, "
         f"{DAILY} {result.rows[DAILY]} 行, {ILLNESS} {result.rows[ILLNESS]} 行 rows"
         + (f"（{'；'.join(notes)}）" if notes else "")
     )

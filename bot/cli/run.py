@@ -14,7 +14,11 @@ if TYPE_CHECKING:
 
 
 @app.command("run")
-def run_cmd() -> None:
+def run_cmd(
+    web: bool = typer.Option(False, "--web", help="serve the web page beside the bot (same process, same event loop)"),
+    host: str = typer.Option("127.0.0.1", "--host", help="the web page's address (with --web)"),
+    port: int = typer.Option(8080, "--port", help="the web page's port (with --web)"),
+) -> None:
     """Run the bot: Wechaty when an endpoint/token is configured, else a local console chat."""
     from bot.runtime import build_app, configure_logging, make_clock, run_forever, run_live
 
@@ -65,7 +69,14 @@ def run_cmd() -> None:
             err=True,
         )
         transport = ConsoleTransport(b.dep.with_cross_staff(), clock)
-    run_forever(run_live(build_app(b, transport, clock)))
+    bot = build_app(b, transport, clock, watch_config=True)
+    if not web:
+        run_forever(run_live(bot))
+        return
+    from bot.web.serve import beside, deps_for, server
+
+    typer.echo(f"网页 web page: http://{host}:{port}（登录链接用 {s.web_url}）", err=True)
+    run_forever(beside(run_live(bot), server(deps_for(b, clock, bot.schools), host, port)))
 
 
 def _say_unbound(b: Bootstrap) -> None:

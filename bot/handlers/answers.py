@@ -99,7 +99,7 @@ def on_which(ctx: Context, found: Which) -> None:
     chosen = named
     if named is None and NO.match(text):
         pending.close(ctx.session, q)
-        ctx.reply_staff_safe("attendance/dropped.j2", text=item["text"])
+        ctx.reply_staff_safe("attendance/dropped.j2", text=item["text"], someone=item.get("someone"))
     else:
         if chosen is not None:
             pass

@@ -59,7 +59,13 @@ def ask_which(ctx: Context, items: list[dict[str, Any]], *, by: str, room_class:
         ttl=ctx.app.pending_ttl,
         replace=False,
     )
-    ctx.reply_staff_safe("attendance/which.j2", text=first["text"], candidates=candidates, near_miss=first["near_miss"])
+    ctx.reply_staff_safe(
+        "attendance/which.j2",
+        text=first["text"],
+        candidates=candidates,
+        near_miss=first["near_miss"],
+        someone=first.get("someone"),
+    )
 
 
 def ask_again(ctx: Context, q: PendingQuestion) -> None:
@@ -67,7 +73,12 @@ def ask_again(ctx: Context, q: PendingQuestion) -> None:
     item = pending.payload(q)["items"][0]
     candidates = [ctx.roster.by_id[i] for i in item["candidates"] if i in ctx.roster.by_id]
     ctx.reply_staff_safe(
-        "attendance/which.j2", text=item["text"], candidates=candidates, near_miss=item["near_miss"], again=True
+        "attendance/which.j2",
+        text=item["text"],
+        candidates=candidates,
+        near_miss=item["near_miss"],
+        someone=item.get("someone"),
+        again=True,
     )
 
 
@@ -87,6 +98,7 @@ def unresolved_item(u: Unresolved) -> dict[str, Any]:
         "date": iso(u.date),
         "portion": u.portion,
         "said": u.said,
+        "someone": u.someone,
     }
 
 

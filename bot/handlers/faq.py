@@ -197,8 +197,8 @@ def on_message(ctx: Context, _match: object) -> bool | None:
         )
         ctx.reply("faq_chat/choice.j2", titles=[_title(t) for t in m.candidates])
         return True
-    if m.reason == "below_threshold" and ctx.sender.is_staff and ctx.where.is_direct:
-        return False  # a teacher's message: the polite default explains what to send
+    if m.reason == "below_threshold" and ctx.sender.is_staff:
+        return False  # staff: the default says what they can ask, and logs it for 未回答问题
     _log(ctx, m, reason=m.reason, answered=False)
     if m.reason == "chit_chat":
         ctx.reply("faq_chat/thanks.j2")
@@ -207,7 +207,7 @@ def on_message(ctx: Context, _match: object) -> bool | None:
     elif ctx.where.is_direct and m.reason != "empty":
         _menu_reply(ctx, "faq_chat/not_found.j2")
     else:
-        _menu_reply(ctx, "chat/help.j2", staff=ctx.sender.is_staff)
+        _menu_reply(ctx, "chat/help_parent.j2", short=not ctx.where.is_direct)
     return True
 
 

@@ -1,4 +1,5 @@
-"""Staff asking: 预警 / 未返校名单, 今日缺勤, "王小明 记录".
+"""Staff asking in their own words: a Query {what, scope, period} (bot/attendance/parsing/query.py)
+answered from the digest's services, within what the asker's role sees (bot/school/access.py).
 
 Answered by direct message or in the staff and leaders rooms; asked in a parent room
 they are answered privately with a pointer, never with the data.
@@ -6,135 +7,121 @@ they are answered privately with a pointer, never with the data.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from dataclasses import dataclass
 
-from sqlmodel import col, select
-
-from bot.attendance.alerts import case_views
 from bot.attendance.parsing import ParseResult
+from bot.attendance.parsing.query import Query
+from bot.chat import pending
 from bot.chat.app import STAFF_PLACES, App, Context
-from bot.parents import guardians, records, signals
-from bot.reports import digest
-from bot.reports.jobs import render_daily_digest
-from bot.school.access import Scope, View, view_of
+from bot.handlers import query_answers
+from bot.school.access import Scope, view_of
 from bot.school.context import SchoolContext
-from storage.enums import AlertStatus, RecordStatus, SenderKind
-from storage.models import Absence, Alert, AlertEvent, Student
+from storage.enums import PendingKind, SenderKind
+from storage.models import PendingQuestion
 
-ASKED_AS = {"alerts": "预警", "not_returned": "未返校名单", "absent_today": "今日缺勤", "student_record": "某某 记录"}
-HANDLED = tuple(ASKED_AS)  # "未回答问题" belongs to the FAQ
+ASKED_AS = {
+    "absent": "今日缺勤",
+    "at_risk": "预警",
+    "student_record": "某某 记录",
+}
+_MENTION = re.compile(r"@\S+[\s\u2005]*")
+# "未回答问题" belongs to the FAQ, which keeps the log of questions
+ELSEWHERE = ("unanswered",)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a question looks: a school and the classes in it (None: all of them)."""
+
+    school: SchoolContext
+    classes: set[str] | None
+    label: str  # 全校 / 三年级二班 / 三年级 / 王芳班（三年级二班）
 
 
 def staff_query(ctx: Context) -> ParseResult | None:
     r = ctx.report
-    return r if r.intent == "query" and r.query in HANDLED else None
+    return r if r.intent == "query" and r.query is not None and r.query.what not in ELSEWHERE else None
 
 
 def on_query(ctx: Context, r: ParseResult) -> None:
-    assert r.query is not None  # staff_query matched one of HANDLED
+    q = r.query
+    assert q is not None  # staff_query matched
     if ctx.where.kind not in STAFF_PLACES:
-        ctx.reply_private("queries/not_here.j2", query=ASKED_AS[r.query])
+        asked = _MENTION.sub("", ctx.text).strip()[:20]
+        ctx.reply_private("queries/not_here.j2", query=asked or ASKED_AS.get(q.what, "查询"))
         return
+    if q.what == "student_record":
+        query_answers.student(ctx, r)
+        return
+    targets = _targets(ctx, q)
+    if targets is None:
+        return  # refused, and said why
+    query_answers.answer(ctx, q, targets)
+
+
+def _targets(ctx: Context, q: Query) -> list[Target] | None:
     view = view_of(ctx.sender.staff, head_teachers_see_all=ctx.school.rules.head_teachers_see_all)
-    if view.scope != Scope.SCHOOL:
-        _class_view(ctx, r, view)
-        return
-    schools = _schools_asked(ctx)
-    if r.query in ("alerts", "not_returned") and len(schools) > 1:
-        per_school = [(s, case_views(ctx.session, s, ctx.today)) for s in schools]
-        ctx.reply("queries/alerts_by_school.j2", per_school=per_school, day=ctx.today)
-    elif r.query in ("alerts", "not_returned"):
-        ctx.reply("queries/alerts.j2", cases=case_views(ctx.session, ctx.school, ctx.today), day=ctx.today)
-    elif r.query == "absent_today" and len(schools) > 1:
-        days = [(s, digest.daily(ctx.session, s, ctx.today)) for s in schools if s.calendar.is_school_day(ctx.today)]
-        person = next(c for c in ctx.app.deployment.staff if c.wechat_id == ctx.sender.id)
-        ctx.reply("digest/rollup.j2", deployment=ctx.app.deployment, person=person, day=ctx.today, schools=days)
-    elif r.query == "absent_today":
-        ctx.reply("text.j2", text=render_daily_digest(ctx.session, ctx.school, ctx.today))
-    elif r.query_student is not None:
-        ctx.reply("queries/student_record.j2", **student_record(ctx, r.query_student.student_id))
+    kind, name = q.scope.kind, q.scope.name
+    if kind == "all_schools" or (kind == "default" and view.scope == Scope.SCHOOL and ctx.where.is_direct):
+        schools = _schools_of(ctx) if kind == "all_schools" or q.what in query_answers.PER_SCHOOL else [ctx.school]
+        return [Target(s, None, s.name if len(schools) > 1 else "全校") for s in schools]
+    if kind == "named_school":
+        school = next((s for s in _schools_of(ctx) if s.name == name), None)
+        if school is None:
+            ctx.reply("queries/not_allowed.j2", query=f"{name}的情况", own_class=None)
+            return None
+        return [Target(school, None, school.name)]
+    classes = ctx.school.roster(ctx.session).classes
+    if kind == "class":
+        wanted, label = {name or ""}, name or ""
+    elif kind == "grade":
+        wanted, label = {c for c in classes if c.startswith(name or "?")}, name or ""
+    elif kind == "teacher":
+        teacher = next((s for s in ctx.school.staff if s.name == name), None)
+        if teacher is None or not teacher.head_of:
+            ctx.reply("queries/no_class.j2", teacher=name)
+            return None
+        wanted, label = {teacher.head_of}, f"{name}班（{teacher.head_of}）"
+    elif kind == "own_class" and ctx.sender.staff is not None and ctx.sender.staff.head_of:
+        wanted, label = {ctx.sender.staff.head_of}, ctx.sender.staff.head_of
+    elif view.scope == Scope.SCHOOL:
+        return [Target(ctx.school, None, "全校")]
+    elif view.scope == Scope.CLASS and view.class_name:
+        return [Target(ctx.school, {view.class_name}, view.class_name)]
     else:
-        name = r.unresolved[0].text if r.unresolved else ""
-        candidates = r.unresolved[0].candidates if r.unresolved else []
-        ctx.reply("queries/no_student.j2", name=name, candidates=candidates)
+        ctx.reply("queries/not_allowed.j2", query=ctx.text.strip()[:20], own_class=None)
+        return None
+    if view.scope == Scope.SCHOOL or all(view.sees(c) for c in wanted):
+        return [Target(ctx.school, wanted, label)]
+    ctx.reply("queries/not_allowed.j2", query=f"{label}的情况", own_class=view.class_name)
+    return None
 
 
-def _class_view(ctx: Context, r: ParseResult, view: View) -> None:
-    """A head teacher asks: their own class only; other staff: nobody's data."""
-    if view.scope == Scope.NONE or view.class_name is None:
-        ctx.reply("queries/not_allowed.j2", query=ASKED_AS[r.query or "alerts"], own_class=None)
-        return
-    own = view.class_name
-    if r.class_name and r.class_name != own and r.query in ("alerts", "not_returned", "absent_today"):
-        ctx.reply("queries/not_allowed.j2", query=f"{r.class_name}{ASKED_AS[r.query]}", own_class=own)
-        return
-    if r.query in ("alerts", "not_returned"):
-        cases = [c for c in case_views(ctx.session, ctx.school, ctx.today) if c.student.class_name == own]
-        ctx.reply("queries/alerts.j2", cases=cases, day=ctx.today)
-    elif r.query == "absent_today":
-        d = digest.daily(ctx.session, ctx.school, ctx.today)
-        line = next((c for c in d.classes if c.name == own), None)
-        parts = [(st, p) for st, p in d.part_days if st.class_name == own]
-        ctx.reply("queries/class_today.j2", class_name=own, line=line, part_days=parts, day=ctx.today)
-    elif r.query_student is not None and view.sees(r.query_student.class_name):
-        ctx.reply("queries/student_record.j2", **student_record(ctx, r.query_student.student_id))
-    elif r.query_student is not None:
-        ctx.reply("queries/not_allowed.j2", query=f"{r.query_student.name} 记录", own_class=own)
-    else:
-        name = r.unresolved[0].text if r.unresolved else ""
-        candidates = [c for c in (r.unresolved[0].candidates if r.unresolved else []) if view.sees(c.class_name)]
-        ctx.reply("queries/no_student.j2", name=name, candidates=candidates)
-
-
-def _schools_asked(ctx: Context) -> list[SchoolContext]:
-    """Asked by someone over several schools in a direct message: all of theirs; else the school here."""
-    if not ctx.where.is_direct:
-        return [ctx.school]
+def _schools_of(ctx: Context) -> list[SchoolContext]:
+    """Someone over several schools: all of theirs; else the school here."""
     person = next((c for c in ctx.app.deployment.staff if c.wechat_id == ctx.sender.id), None)
     if person is None or len(person.schools) < 2:
         return [ctx.school]
     return [ctx.app.schools[sid] for sid in person.schools if sid in ctx.app.schools]
 
 
-def student_record(ctx: Context, student_id: str) -> dict[str, Any]:
-    s = ctx.session
-    student = s.get(Student, student_id)
-    absences = list(
-        s.exec(
-            select(Absence)
-            .where(
-                Absence.school_id == ctx.school.id,  # after a transfer the other school's records stay its own
-                Absence.student_id == student_id,
-                Absence.status == RecordStatus.ACTIVE,
-            )
-            .order_by(col(Absence.start))
-        )
-    )
-    alerts = list(
-        s.exec(
-            select(Alert)
-            .where(Alert.school_id == ctx.school.id, Alert.student_id == student_id, Alert.status != AlertStatus.UNDONE)
-            .order_by(col(Alert.id))
-        )
-    )
-    events: dict[int | None, list[AlertEvent]] = {a.id: [] for a in alerts}
-    if alerts:
-        for ev in s.exec(
-            select(AlertEvent)
-            .where(col(AlertEvent.alert_id).in_(list(events)), AlertEvent.status == RecordStatus.ACTIVE)
-            .order_by(col(AlertEvent.at), col(AlertEvent.id))
-        ):
-            events[ev.alert_id].append(ev)
-    cases = [(a, events[a.id]) for a in alerts]
-    return {
-        "student": student,
-        "absences": absences,
-        "cases": cases,
-        "guardians": guardians.guardians_of(s, ctx.school, student_id),
-        "worries": records.worries_of(s, ctx.school, student_id),
-        "labels": signals.LABELS,
-    }
+def detail_asked(ctx: Context) -> PendingQuestion | None:
+    """A 1 from the person whose latest open question here is an answer's "详细名单回复1"."""
+    if pending.choice_number(ctx.text.strip()) != 1:
+        return None
+    room = None if ctx.where.is_direct else ctx.where.room_id
+    q = pending.latest(ctx.session, ctx.sender.id, room, tuple(PendingKind))
+    if q is None or q.kind != PendingKind.QUERY_DETAIL or pending.is_expired(q, ctx.now):
+        return None
+    return q
+
+
+def on_detail(ctx: Context, q: PendingQuestion) -> None:
+    pending.close(ctx.session, q)
+    query_answers.detail(ctx, pending.payload(q))
 
 
 def register(app: App) -> None:
+    app.add_handler(on_detail, name="query_detail", senders={SenderKind.STAFF}, match=detail_asked)
     app.add_handler(on_query, name="query", senders={SenderKind.STAFF}, match=staff_query)

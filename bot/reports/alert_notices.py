@@ -6,7 +6,7 @@ transaction as the change, so a notice is queued exactly when its change commits
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -49,7 +49,7 @@ def queue_transfer_closings(app: App, session: Session, closed: list[tuple[int, 
 def queue_alert_notices(app: App, session: Session, school: SchoolContext, changes: list[AlertChange]) -> None:
     for ch in changes:
         # Every notice names the student, the case and the day; each kind adds what it is about.
-        data = {"student": ch.student, "alert": ch.alert, "day": ch.day}
+        data: dict[str, Any] = {"student": ch.student, "alert": ch.alert, "day": ch.day}
         if ch.change == Change.OPENED:
             data |= {"streak": ch.streak, "since": ch.since}
             data["head_teacher"] = school.head_teacher_of(ch.student.class_name)

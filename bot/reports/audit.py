@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, or_, select
 
 from bot.school.context import SchoolContext
-from storage.models import InboundMessage, LedgerChange
+from storage.enums import WebAccessKind
+from storage.models import AuditEvent, InboundMessage, LedgerChange, WebAccess
 
 WHAT = {
     "absence": "缺勤",
@@ -25,7 +26,15 @@ WHAT = {
     "guardian": "家长绑定",
     "parent_worry": "家长反映",
 }
-SOURCE = {"message": "消息", "undo": "撤销", "job": "系统检查"}
+SOURCE = {"message": "消息", "undo": "撤销", "job": "系统检查", "access": "权限"}
+ACTION = {
+    "staff_invited": "生成绑定码",
+    "staff_bound": "老师绑定",
+    "staff_removed": "移除老师",
+    "invite_revoked": "作废绑定码",
+    "student_viewed": "查看学生记录",
+    "exported": "导出台账",
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,12 @@ def _summary(ch: LedgerChange) -> str:
 
 
 def trail(
-    session: Session, school: SchoolContext, *, student_id: str | None = None, sender_id: str | None = None
+    session: Session,
+    school: SchoolContext,
+    *,
+    student_id: str | None = None,
+    sender_id: str | None = None,
+    staff_name: str | None = None,
 ) -> list[AuditLine]:
     q = (
         select(LedgerChange, InboundMessage)
@@ -62,7 +76,7 @@ def trail(
         q = q.where(LedgerChange.student_id == student_id)
     if sender_id is not None:
         q = q.where(InboundMessage.sender_id == sender_id)
-    out = []
+    out = _access_lines(session, school, student_id=student_id, sender_id=sender_id, staff_name=staff_name)
     for ch, msg in session.exec(q.order_by(col(LedgerChange.id))):
         who_id = msg.sender_id if msg else None
         staff = school.staff_by_wechat(who_id) if who_id else None
@@ -75,6 +89,69 @@ def trail(
                 student_id=ch.student_id,
                 message=(msg.text[:60] if msg else ""),
                 undone=ch.undone_by is not None,
+            )
+        )
+    out += _web(session, school, student_id, sender_id)
+    return sorted(out, key=lambda line: line.at)
+
+
+def _access_lines(
+    session: Session, school: SchoolContext, *, student_id: str | None, sender_id: str | None, staff_name: str | None
+) -> list[AuditLine]:
+    """Invites, bindings and removals: by the person asked about, or about them (a code
+    is made for a name, before anyone has a chat id)."""
+    q = select(AuditEvent).where(col(AuditEvent.school_id) == school.id)
+    if student_id is not None:
+        q = q.where(AuditEvent.student_id == student_id)
+    if sender_id is not None:
+        about = [col(AuditEvent.actor) == sender_id, col(AuditEvent.subject).contains(f"（{sender_id}）")]
+        if staff_name:
+            about.append(col(AuditEvent.subject) == staff_name)
+        q = q.where(or_(*about))
+    out = []
+    for ev in session.exec(q.order_by(col(AuditEvent.id))):
+        staff = school.staff_by_wechat(ev.actor)
+        what = " ".join(x for x in (ACTION.get(ev.action, ev.action), ev.subject, ev.detail) if x)
+        out.append(
+            AuditLine(
+                at=ev.at,
+                who=staff.name if staff else ev.actor,
+                source=SOURCE["access"],
+                what=what,
+                student_id=ev.student_id,
+                message="",
+                undone=False,
+            )
+        )
+    return out
+
+
+WEB_WHAT = {
+    WebAccessKind.STUDENT_VIEW: "网页 查看学生记录",
+    WebAccessKind.DOWNLOAD: "网页 下载",
+    WebAccessKind.DENIED: "网页 越权访问被拒",
+}
+
+
+def _web(session: Session, school: SchoolContext, student_id: str | None, sender_id: str | None) -> list[AuditLine]:
+    """The web page's views of a student's page, downloads and refusals (``web_access``)."""
+    q = select(WebAccess).where(WebAccess.school_id == school.id, col(WebAccess.kind).in_(list(WEB_WHAT)))
+    if student_id is not None:
+        q = q.where(WebAccess.student_id == student_id)
+    if sender_id is not None:
+        q = q.where(WebAccess.wechat_id == sender_id)
+    out = []
+    for a in session.exec(q.order_by(col(WebAccess.id))):
+        staff = school.staff_by_wechat(a.wechat_id) if a.wechat_id else None
+        out.append(
+            AuditLine(
+                at=a.at,
+                who=staff.name if staff else (a.wechat_id or "?"),
+                source="网页",
+                what=" ".join(x for x in (WEB_WHAT[WebAccessKind(a.kind)], a.detail) if x),
+                student_id=a.student_id,
+                message="",
+                undone=False,
             )
         )
     return out

@@ -19,14 +19,12 @@ from bot.attendance.alerts import CaseView, case_views
 from bot.attendance.illness.cases import live_clusters, sick_today
 from bot.attendance.streak import absent_on
 from bot.parents.records import WorryView, worries_on
+from bot.reports import figures
 from bot.school.context import SchoolContext
 from storage.enums import AbsenceKind, AlertStatus, ClusterStatus, RecordStatus
 from storage.models import Alert, ClassReport, IllnessCluster, Student
 
 KIND_ORDER = (AbsenceKind.UNEXCUSED, AbsenceKind.SICK, AbsenceKind.PERSONAL)
-# Above this many students away the digest lists classes with counts, and names only for
-# the unexcused and alert cases, so that it stays readable on a phone.
-DETAIL_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -34,6 +32,16 @@ class ClassLine:
     name: str
     absent: list[tuple[Student, str]]  # (student, kind), unexcused first
     reported: bool
+    enrolled: int = 0  # 应到: students of the class on the roll
+
+    @property
+    def present(self) -> int:
+        """实到: on the roll and not away the whole day (a late arrival or half day was here)."""
+        return self.enrolled - len(self.absent)
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.enrolled if self.enrolled else None
 
     @property
     def counts(self) -> Counter[str]:
@@ -50,7 +58,7 @@ class DailyDigest:
     enrolled: int
     absent_total: int
     by_kind: Counter[str]
-    classes: list[ClassLine]  # classes with absences, and classes that have not reported
+    classes: list[ClassLine]  # every class: reported ones with 应到/实到, silent ones by name
     alerts: list[CaseView]
     home_teaching: list[CaseView]
     flagged: list[Student]  # 脱贫 / 留守 students absent today
@@ -60,13 +68,28 @@ class DailyDigest:
     sick_total: int = 0
     clusters: list[IllnessCluster] = field(default_factory=list)  # open 因病缺课 clusters
     parent_worries: list[WorryView] = field(default_factory=list)  # 家长反映 today (bot.parents.records)
+    followups: int = 0  # 劝返 notes written today
 
     @property
-    def detailed(self) -> bool:
-        return self.absent_total + len(self.part_days) <= DETAIL_LIMIT
+    def reported(self) -> list[ClassLine]:
+        return [c for c in self.classes if c.reported]
+
+    @property
+    def expected(self) -> int:
+        """应到 over the classes that reported: nobody knows who came in a silent class."""
+        return sum(c.enrolled for c in self.reported)
+
+    @property
+    def present(self) -> int:
+        return sum(c.present for c in self.reported)
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.expected if self.expected else None
 
     def template_data(self) -> dict[str, Any]:
-        return dict(vars(self)) | {"detailed": self.detailed}
+        figures = {"reported": self.reported, "expected": self.expected, "present": self.present, "rate": self.rate}
+        return dict(vars(self)) | figures
 
 
 @dataclass(frozen=True)
@@ -106,11 +129,11 @@ def daily(session: Session, school: SchoolContext, day: dt.date) -> DailyDigest:
     for sid, kind in absent.items():
         by_class[students[sid].class_name].append((students[sid], kind))
     reported = reported_classes(session, school, day)
+    sizes = Counter(session.exec(select(Student.class_name).where(Student.school_id == school.id, col(Student.active))))
     classes = []
     for name in school.roster(session).classes:
         rows = sorted(by_class.get(name, []), key=lambda r: (KIND_ORDER.index(AbsenceKind(r[1])), r[0].name))
-        if rows or name not in reported:
-            classes.append(ClassLine(name, rows, name in reported))
+        classes.append(ClassLine(name, rows, name in reported, sizes[name]))
     cases = case_views(session, school, day)
     part_rows = ledger.part_days(session, school_id=school.id, day=day)
     part_students = (
@@ -145,6 +168,7 @@ def daily(session: Session, school: SchoolContext, day: dt.date) -> DailyDigest:
         sick_total=len({c.student_id for c in sick}),
         clusters=[c for c in live_clusters(session, school.id) if c.status == ClusterStatus.OPEN],
         parent_worries=worries_on(session, school, day),
+        followups=len(figures.followups(session, school, day, day)),
     )
 
 

@@ -1,7 +1,7 @@
 """The attendance ledger (台账) as an Excel workbook for the county 控辍保学 office.
 
-Three sheets: every absent school day (缺勤台账), every alert with its 劝返 record
-(预警与劝返), and per-class daily counts (班级每日统计). Absences are read once
+Sheets: every absent school day (缺勤台账), every alert (预警与劝返), every 劝返 visit (劝返记录),
+per-class daily counts (班级每日统计) and 因病缺课登记; each under a title block (TITLE_ROWS). Absences are read once
 (``ledger.spans``) and laid out over the school days once (``streak.kinds_by_day``), so
 the cost grows with the days absent, not with students × days.
 """
@@ -14,20 +14,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from sqlmodel import Session, col, or_, select
 
 from bot.attendance import ledger
 from bot.attendance.streak import SchoolDayIndex, Span, kinds_by_day
+from bot.reports.alert_sheet import ALERT_HEADERS, ALERTS, VISIT_HEADERS, VISITS, alert_rows
 from bot.reports.illness_sheet import illness_rows
-from bot.reports.workbook import write_sheet, yes
+from bot.reports.workbook import add_title, class_key, write_sheet, yes
 from bot.school.calendar import SchoolCalendar
-from bot.school.classnames import parse_class_name
 from bot.school.config import SchoolConfig
-from storage.enums import AbsenceKind, AlertEventKind, AlertStatus, DayPortion, RecordStatus
-from storage.models import Absence, Alert, AlertEvent, ClassReport, Enrolment, Student
+from storage.enums import AbsenceKind, DayPortion, RecordStatus
+from storage.models import Absence, ClassReport, Enrolment, Student
 
 KIND_LABELS: dict[str, str] = {
     AbsenceKind.SICK: "病假",
@@ -36,22 +35,23 @@ KIND_LABELS: dict[str, str] = {
 }
 KINDS = (AbsenceKind.SICK, AbsenceKind.PERSONAL, AbsenceKind.UNEXCUSED)
 PORTION_LABELS = {DayPortion.LATE: "迟到", DayPortion.MORNING: "上午缺课", DayPortion.AFTERNOON: "下午缺课"}
-ABSENCES, ALERTS, DAILY, ILLNESS = "缺勤台账", "预警与劝返", "班级每日统计", "因病缺课登记"
+ABSENCES, DAILY, ILLNESS = "缺勤台账", "班级每日统计", "因病缺课登记"
 HEADERS = {
-    ABSENCES: ("学籍号", "姓名", "班级", "缺勤日期", "类型", "原因", "连续天数", "报告人", "脱贫家庭", "留守儿童"),
-    ALERTS: (
+    ABSENCES: (
         "学籍号",
         "姓名",
+        "性别",
         "班级",
-        "开始日期",
-        "预警日期",
+        "缺勤日期",
+        "类型",
+        "原因",
         "连续天数",
-        "是否升级",
-        "劝返记录",
-        "处理结果",
-        "监护人",
-        "联系电话",
+        "报告人",
+        "脱贫家庭",
+        "留守儿童",
     ),
+    ALERTS: ALERT_HEADERS,
+    VISITS: VISIT_HEADERS,
     DAILY: ("日期", "班级", "在籍人数", "病假", "事假", "无故缺勤", "缺勤合计", "迟到或缺半天", "是否已报告"),
     ILLNESS: (
         "日期",
@@ -68,7 +68,7 @@ HEADERS = {
         "原因",
     ),
 }
-WRAP_COLUMNS = {(ALERTS, "劝返记录"), (ALERTS, "连续天数"), (ALERTS, "处理结果"), (ABSENCES, "原因")}
+WRAP_COLUMNS = {(VISITS, "劝返情况"), (ALERTS, "结案说明"), (ABSENCES, "原因")}
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -86,11 +86,6 @@ def _write(wb: Workbook, title: str, rows: list[tuple[Any, ...]]) -> int:
 
 def _md(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
-
-
-def _class_key(name: str) -> tuple[int, int, int, str]:
-    ref = parse_class_name(name)
-    return (0, ref.grade, ref.number, name) if ref else (1, 0, 0, name)
 
 
 def _clip(spans: list[Span], students: dict[str, Student], today: dt.date | None) -> list[Span]:
@@ -147,8 +142,10 @@ def build_ledger(
     end: dt.date,
     *,
     today: dt.date | None = None,
+    prepared_by: str = "",
 ) -> LedgerExport:
-    """The workbook for school days ``start``..``end``; ``today`` stops open absences there."""
+    """The workbook for school days ``start``..``end``; ``today`` stops open absences there.
+    Every sheet opens with the title block a county office files (school, period, who made it, when)."""
     if start > end:
         raise ValueError(f"start {start} is after end {end}")
     students = _students(session, school.id)
@@ -174,18 +171,23 @@ def build_ledger(
     )
     parts = [r for r in parts if r.student_id in students]
     export.rows[ABSENCES] = _absence_sheet(wb, session, school, students, spans, index, lo, upto, kinds, runs, parts)
-    export.rows[ALERTS] = _alert_sheet(
-        wb,
-        session,
-        school,
-        students,
-        start,
-        end,
-        as_of,
-        {sid: r.get(index.position(as_of), 0) for sid, r in runs.items()},
+    cases, visits = alert_rows(
+        session, school, students, start, end, as_of, {sid: r.get(index.position(as_of), 0) for sid, r in runs.items()}
     )
+    export.rows[ALERTS] = _write(wb, ALERTS, cases)
+    export.rows[VISITS] = _write(wb, VISITS, visits)
     export.rows[DAILY] = _daily_sheet(wb, session, school, students, index, lo, upto, kinds, parts)
     export.rows[ILLNESS] = _write(wb, ILLNESS, illness_rows(session, school, calendar, students, start, end, as_of))
+    made = today or end
+    for ws in wb.worksheets:
+        add_title(
+            ws,
+            [
+                f"{school.name} 控辍保学台账 · {ws.title}",
+                f"统计期间：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}（{export.school_days} 个上学日）",
+                f"填报单位：{school.name}　制表人：{prepared_by or '（未填）'}　制表日期：{made:%Y-%m-%d}",
+            ],
+        )
     return export
 
 
@@ -227,10 +229,11 @@ def _absence_sheet(
         kind = kinds[sid][pos]
         rows.append(
             (
-                (index.days[pos], _class_key(st.class_name), st.name, sid),
+                (index.days[pos], class_key(st.class_name), st.name, sid),
                 (
                     sid,
                     st.name,
+                    st.gender,
                     st.class_name,
                     index.days[pos],
                     KIND_LABELS.get(kind, kind),
@@ -251,10 +254,11 @@ def _absence_sheet(
             label += f"（{KIND_LABELS[p.kind]}）"
         rows.append(
             (
-                (p.start, _class_key(st.class_name), st.name, p.student_id),
+                (p.start, class_key(st.class_name), st.name, p.student_id),
                 (
                     p.student_id,
                     st.name,
+                    st.gender,
                     st.class_name,
                     p.start,
                     label,
@@ -269,81 +273,6 @@ def _absence_sheet(
     return _write(wb, ABSENCES, [r for _, r in sorted(rows, key=lambda r: r[0])])
 
 
-def _alert_sheet(
-    wb: Workbook,
-    session: Session,
-    school: SchoolConfig,
-    students: dict[str, Student],
-    start: dt.date,
-    end: dt.date,
-    as_of: dt.date,
-    current: dict[str, int],
-) -> int:
-    alerts = [
-        a
-        for a in session.exec(
-            select(Alert).where(
-                Alert.school_id == school.id,
-                Alert.status != AlertStatus.UNDONE,
-                Alert.since <= end,
-                or_(col(Alert.closed_on).is_(None), col(Alert.closed_on) >= start),
-            )
-        )
-        if a.student_id in students
-    ]
-    events: dict[int | None, list[AlertEvent]] = defaultdict(list)
-    if alerts:
-        for ev in session.exec(
-            select(AlertEvent)
-            .where(
-                col(AlertEvent.alert_id).in_([a.id for a in alerts]),
-                AlertEvent.status == RecordStatus.ACTIVE,
-                col(AlertEvent.kind).in_(
-                    (AlertEventKind.FOLLOWUP, AlertEventKind.HOME_TEACHING, AlertEventKind.CLOSED)
-                ),
-            )
-            .order_by(col(AlertEvent.at), col(AlertEvent.id))
-        ):
-            events[ev.alert_id].append(ev)
-    tz = ZoneInfo(school.timezone)
-    rows = []
-    for a in sorted(alerts, key=lambda a: (a.since, _class_key(students[a.student_id].class_name), a.student_id)):
-        st = students[a.student_id]
-        # Stored times come back in UTC: an 07:30 visit in Beijing is still "that day" here.
-        visits = "\n".join(
-            f"{ev.at.astimezone(tz):%m-%d} {ev.text}".rstrip()
-            for ev in events[a.id]
-            if ev.kind != AlertEventKind.CLOSED
-        )
-        if a.status == AlertStatus.CLOSED:
-            closing = next((ev.text for ev in reversed(events[a.id]) if ev.kind == AlertEventKind.CLOSED), "")
-            when = _md(a.closed_on) if a.closed_on else ""
-            # A correction (e.g. 旷课 → 病假) also closes an alert: that is no return to school.
-            outcome = f"已返校 {when}" if not closing or "返校" in closing else f"已关闭 {when}：{closing}"
-            streak: int | str = a.streak_at_open
-        else:
-            outcome = "送教上门" if a.status == AlertStatus.HOME_TEACHING else "仍未返校"
-            streak = a.streak_at_open
-            if as_of >= a.opened_on:
-                streak = f"预警时{a.streak_at_open}天；截至{_md(as_of)}已{current.get(a.student_id, 0)}天"
-        rows.append(
-            (
-                st.id,
-                st.name,
-                st.class_name,
-                a.since,
-                a.opened_on,
-                streak,
-                f"是（{_md(a.escalated_on)}）" if a.escalated_on else "否",
-                visits,
-                outcome,
-                st.guardian,
-                st.phone,
-            )
-        )
-    return _write(wb, ALERTS, rows)
-
-
 def _daily_sheet(
     wb: Workbook,
     session: Session,
@@ -356,7 +285,7 @@ def _daily_sheet(
     parts: list[Absence],
 ) -> int:
     part_counts = Counter((p.start, students[p.student_id].class_name) for p in parts)
-    classes = sorted(set(school.classes) | {s.class_name for s in students.values()}, key=_class_key)
+    classes = sorted(set(school.classes) | {s.class_name for s in students.values()}, key=class_key)
     if upto < lo:
         return _write(wb, DAILY, [])
     first_day, last_day = index.days[lo], index.days[upto]
@@ -411,9 +340,10 @@ def write_ledger(
     end: dt.date,
     *,
     today: dt.date | None = None,
+    prepared_by: str = "",
 ) -> LedgerExport:
     """Build and save; written beside the target then renamed, so a failure leaves no half file."""
-    export = build_ledger(session, school, calendar, start, end, today=today)
+    export = build_ledger(session, school, calendar, start, end, today=today, prepared_by=prepared_by)
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:

@@ -25,6 +25,8 @@ from bot.reports import digest, reminders
 from bot.reports.alert_notices import queue_alert_notices
 from bot.reports.delivery import undelivered_for_digest
 from bot.reports.illness_notices import queue_cluster_notices
+from bot.reports.trend import term_trend
+from bot.reports.weekly_chart import weekly_png
 from bot.school.context import SchoolContext
 from storage.enums import ChangeSource, PendingKind, Role, RoomKind
 from storage.models import PendingQuestion
@@ -125,10 +127,15 @@ def weekly_summary(app: App, school: SchoolContext, day: dt.date) -> None:
     if nxt is not None and nxt.isocalendar()[:2] == day.isocalendar()[:2]:
         return  # not the last school day of this week
     with Session(app.engine, expire_on_commit=False) as session:
-        data = digest.weekly(session, school, day).template_data()
-        text = render("digest/weekly.j2", school=school.config, tz=school.tz, **data)
+        summary = digest.weekly(session, school, day)
+        text = render("digest/weekly.j2", school=school.config, tz=school.tz, **summary.template_data())
+        # The picture of the week and the term follows the text; without a CJK font, the text alone.
+        png = weekly_png(term_trend(session, school, day, by_class=False), summary.monday, day)
         for to in leader_recipients(app, session, school):
             app.queue(session, school, f"weekly:{school.id}:{day}:{to.label}", to, "text.j2", text=text)
+            if png is not None:
+                key = f"weekly-chart:{school.id}:{day}:{to.label}"
+                app.queue_image(session, school, key, to, png, "digest/weekly_chart.j2", monday=summary.monday, day=day)
         session.commit()
 
 

@@ -8,6 +8,9 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.school.classnames import parse_class_name
 
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_WIDTH = 60
@@ -51,3 +54,25 @@ def write_sheet(
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
     return len(rows)
+
+
+TITLE_ROWS = 3  # the title block above every sheet's header row
+
+
+def class_key(name: str) -> tuple[int, int, int, str]:
+    """Classes in school order: 一年级一班 before 一年级二班 before 二年级一班."""
+    ref = parse_class_name(name)
+    return (0, ref.grade, ref.number, name) if ref else (1, 0, 0, name)
+
+
+def add_title(ws: Worksheet, lines: list[str]) -> None:
+    """The title block a county office files above the table (school, period, who made it, when)."""
+    width = max(1, ws.max_column)
+    ws.insert_rows(1, len(lines))
+    for i, line in enumerate(lines, start=1):
+        ws.cell(row=i, column=1, value=line).font = Font(bold=True, size=14 if i == 1 else 11)
+        if width > 1:
+            ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
+    header = len(lines) + 1
+    ws.freeze_panes = f"A{header + 1}"
+    ws.auto_filter.ref = f"A{header}:{get_column_letter(width)}{max(header, ws.max_row)}"

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import cn2an
+from functools import lru_cache
 
 CN_DIGITS = "零一二三四五六七八九"
 
@@ -25,10 +24,28 @@ def cn_number(token: str) -> int | None:
         return None
     if token.isdigit():
         return int(token)
+    if (small := _small_number(token)) is not None:
+        return small  # what cn2an says of these, without importing it (a second at start)
+    import cn2an
+
     try:
         return int(cn2an.cn2an(token, "normal"))
     except (ValueError, KeyError, IndexError):
         return None
+
+
+def _small_number(token: str) -> int | None:
+    """一 … 九十九 written plainly (九, 十二, 三十, 四十五); None for anything else."""
+    digit = CN_DIGITS.find
+    if len(token) == 1:
+        return 10 if token == "十" else (d if (d := digit(token)) >= 1 else None)
+    if len(token) == 2 and token[0] == "十" and (d := digit(token[1])) >= 1:
+        return 10 + d
+    if len(token) == 2 and token[1] == "十" and (d := digit(token[0])) >= 2:
+        return d * 10
+    if len(token) == 3 and token[1] == "十" and (t := digit(token[0])) >= 2 and (d := digit(token[2])) >= 1:
+        return t * 10 + d
+    return None
 
 
 @dataclass(frozen=True)
@@ -108,6 +125,7 @@ def find_classes(text: str) -> list[ClassMention]:
     return sorted(found, key=lambda c: c.start)
 
 
+@lru_cache(maxsize=4096)  # a county has a few thousand class names; cn2an is slow
 def parse_class_name(name: str) -> ClassRef | None:
     """A roster/config class name ('三年级二班') → ClassRef; None if it is not one."""
     mentions = find_classes(name.strip())

@@ -87,6 +87,8 @@ class IllnessRules:
 class Rules:
     unexcused_streak_alert_days: Days = 3
     escalate_after_days: Days = 5
+    # 辍学率 the county holds the school to (0.005 = 0.5%); the monthly report and 辍学率 answers compare with it
+    dropout_rate_target: Annotated[float, Field(ge=0, le=1)] = 0.005
     digest_time: ClockTime = dt.time(16, 30)
     rollcall_reminder_time: ClockTime = dt.time(9, 30)
     # A head teacher sees their own class's students; true: the whole school's.

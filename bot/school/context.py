@@ -21,10 +21,29 @@ class SchoolContext:
     calendar: SchoolCalendar
     tz: ZoneInfo
     _roster: Roster | None = field(default=None, repr=False)
+    # school.toml as loaded; ``config`` is it with the staff bound or removed in the
+    # database (bot.school.staff), as of ``staff_version``.
+    base: SchoolConfig | None = field(default=None, repr=False)
+    staff_version: int | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, config: SchoolConfig) -> SchoolContext:
-        return cls(config, SchoolCalendar(config.term), ZoneInfo(config.timezone))
+        return cls(config, SchoolCalendar(config.term), ZoneInfo(config.timezone), base=config)
+
+    def reconfigure(self, config: SchoolConfig) -> None:
+        """school.toml changed on disk: the new file, with the database's staff on top at the next refresh."""
+        self.base = self.config = config
+        self.calendar, self.tz = SchoolCalendar(config.term), ZoneInfo(config.timezone)
+        self.staff_version = None
+
+    def refresh_staff(self, session: Session, version: int) -> None:
+        """Re-read the staff bound by code or removed, when their version moved."""
+        if version == self.staff_version:
+            return
+        from bot.school.staff import db_rows, effective
+
+        self.config = effective(self.base or self.config, db_rows(session, self.id))
+        self.staff_version = version
 
     @property
     def id(self) -> str:

@@ -20,6 +20,8 @@ class Roster:
             self.by_class[s.class_name].append(s)
         # Longest first, so 张洋洋 is found before 张洋 when scanning text.
         self.names: list[str] = sorted(self.by_name, key=lambda n: (-len(n), n))
+        # The lengths the name scan tries at each position: once per roster, not per message.
+        self.name_lengths: frozenset[int] = frozenset(len(n) for n in self.by_name)
 
     @property
     def classes(self) -> list[str]:

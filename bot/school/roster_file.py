@@ -183,7 +183,8 @@ def read_roster(path: str | Path, progress: Callable[[int, int], None] | None = 
 def read_roster_file(path: str | Path, progress: Callable[[int, int], None] | None = None) -> RosterFile:
     path = Path(path)
     sheet = read_sheet(path)
-    return parse_roster_rows(sheet.rows, path.name, progress, merged=sheet.merged)
+    rows, sheet.rows = sheet.rows, []  # handed over: parse_roster_rows lets each row go once read
+    return parse_roster_rows(rows, path.name, progress, merged=sheet.merged)
 
 
 def parse_roster_rows(
@@ -192,7 +193,9 @@ def parse_roster_rows(
     progress: Callable[[int, int], None] | None = None,
     merged: Sequence[tuple[int, int, int, int]] = (),
 ) -> RosterFile:
-    rows = [list(r) for r in rows]
+    # The caller's rows are ours to consume (a sheet read for this call): each row is let go
+    # once its student is read, so the cells and the students are not all held at once.
+    rows = rows if isinstance(rows, list) else [list(r) for r in rows]
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     if not rows:
@@ -241,19 +244,19 @@ def parse_roster_rows(
         cols = [titles.get(c - 1, f"第{c}列") for c in range(min_col, max_col + 1)]
         span = f"第{min_row}行" if min_row == max_row else f"第{min_row}–{max_row}行"
         problems.append(f"{fname} {span}：“{'、'.join(cols)}”是合并单元格，请取消合并，并在每一行都填上自己的内容")
-    body = rows[body_start:]
-    if not any(any(c.strip() for c in r) for r in body):
+    if not any(any(c.strip() for c in r) for r in rows[body_start:]):
         problems.append(f"{fname}：只有表头，没有学生（第{header_line}行以下是空的）")
         raise RosterError(problems)
 
     entries: list[RosterEntry] = []
     first_seen: dict[str, tuple[int, str]] = {}
-    total = len(body)
+    total = len(rows) - body_start
     get_sid, get_name, get_cls = (idx.get(f) for f in ("student_id", "name", "class_name"))
     optional = [(f, i) for f, i in idx.items() if f not in ("student_id", "name", "class_name")]
     # A roster has a few dozen class names in 150,000 rows: parse each once.
     classes: dict[str, ClassRef | None] = {}
-    for n, row in enumerate(body):
+    for n in range(total):
+        row, rows[body_start + n] = rows[body_start + n], ()
         lineno = body_start + n + 1
         if progress and n % 5000 == 0:
             progress(n, total)

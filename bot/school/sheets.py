@@ -25,7 +25,16 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (min_col, min_row, max_col, max_row)
 
 
-def _cell(value: object) -> str:
+SHARED_LEN = 6  # 是/否, 男/女, 三年级二班: the same few words in every row, kept once
+
+
+def _shared(cache: dict[str, str], text: str) -> str:
+    # A county's sheet is 150,000 rows of a dozen cells; most cells are one of a few
+    # short words. One object per distinct word instead of one per cell is tens of MB.
+    return cache.setdefault(text, text) if len(text) <= SHARED_LEN else text
+
+
+def _cell(value: object, cache: dict[str, str]) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -33,7 +42,7 @@ def _cell(value: object) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if not (value.hour or value.minute) else value.isoformat()
-    return str(value).strip()
+    return _shared(cache, str(value).strip())
 
 
 def _read_csv(path: Path) -> Sheet:
@@ -47,7 +56,10 @@ def _read_csv(path: Path) -> Sheet:
             continue
     else:
         raise RosterError([f"{path.name}：无法识别文件编码，请在 Excel 里“另存为”UTF-8 的 CSV 或 .xlsx"])
-    return Sheet([[c.strip() for c in row] for row in csv.reader(io.StringIO(text))])
+    cache: dict[str, str] = {}
+    rows = [[_shared(cache, c.strip()) for c in row] for row in csv.reader(io.StringIO(text))]
+    del text, raw
+    return Sheet(rows)
 
 
 def _xlsx_merged(archive: object, sheet_path: str) -> list[tuple[int, int, int, int]]:
@@ -81,7 +93,9 @@ def _read_xlsx(path: Path) -> Sheet:
         # so that every problem names the row Excel shows.
         top, left = sheet.start or (0, 0)
         rows: list[list[str]] = [[] for _ in range(top)]
-        rows += [[""] * left + [_cell(c) for c in row] for row in sheet.iter_rows()]
+        cache: dict[str, str] = {}
+        rows += [[""] * left + [_cell(c, cache) for c in row] for row in sheet.iter_rows()]
+        del sheet, book
         with zipfile.ZipFile(path) as archive:
             merged = _xlsx_merged(archive, _first_sheet_path(archive))
     except (CalamineError, zipfile.BadZipFile, KeyError, ValueError) as e:
@@ -116,6 +130,7 @@ def _read_xls(path: Path) -> Sheet:
         raise RosterError([f"{path.name}：打不开这个 .xls 文件（{e}），请在 Excel 里另存为 .xlsx 再试"]) from e
     sh = book.sheet_by_index(0)
     rows = []
+    cache: dict[str, str] = {}
     for r in range(sh.nrows):
         row = []
         for c in range(sh.ncols):
@@ -123,7 +138,7 @@ def _read_xls(path: Path) -> Sheet:
             if cell.ctype == xlrd.XL_CELL_DATE:
                 row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode).date().isoformat())
             else:
-                row.append(_cell(cell.value))
+                row.append(_cell(cell.value, cache))
         rows.append(row)
     # xlrd gives (row_lo, row_hi, col_lo, col_hi), half-open and 0-based.
     merged = [(c0 + 1, r0 + 1, c1, r1) for r0, r1, c0, c1 in sh.merged_cells]

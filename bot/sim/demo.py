@@ -141,7 +141,7 @@ class Transcript:
         for m, places in groups:
             assert m.at is not None  # the simulation's transport has a clock
             self._header(m.at)
-            text = m.text.replace("\n", "\n      ")
+            text = (f"[图片] {m.text}（PNG）" if m.image is not None else m.text).replace("\n", "\n      ")
             self.out.write(f"{m.at:%H:%M}   ↳ 保学小助手 → {'、'.join(places)}：{text}\n")
 
 

@@ -50,6 +50,7 @@ class Step:
     roster: Path | None = None  # a roster import for ``for_school`` (a transfer, a new term)
     for_school: str | None = None
     transport: str | None = None  # "down": an outage begins (every send fails); "up": it ends
+    staff: dict | None = None  # `staff invite` / `staff remove` as the school's secretary would run it
 
 
 @dataclass
@@ -106,6 +107,16 @@ def load_scenario(path: str | Path | None = None, data: dict[str, Any] | None = 
             if state not in ("down", "up"):
                 raise ScenarioError(f"step {i}: transport is down or up, not “{state}”")
             steps.append(Step(at=_when(raw.get("at"), tz, f"step {i} at"), transport=str(state)))
+            continue
+        if "invite" in raw or "remove_staff" in raw:
+            target = raw.get("for") or (school.id if len(deployment.schools) == 1 else None)
+            if target not in deployment.ids:
+                raise ScenarioError(f"step {i}: a staff step needs for: one of {', '.join(deployment.ids)}")
+            what = raw.get("invite")
+            if what is not None and not (isinstance(what, dict) and what.get("name") and what.get("code")):
+                raise ScenarioError(f"step {i}: invite needs name and code (and class or role)")
+            staff_step = {"invite": what, "remove": raw.get("remove_staff"), "for": str(target)}
+            steps.append(Step(at=_when(raw.get("at"), tz, f"step {i} at"), staff=staff_step))
             continue
         if "roster" in raw:
             file = Path(str(raw["roster"]))
@@ -185,6 +196,32 @@ class Simulation:
             s.commit()
         self.app.invalidate_roster()
 
+    def staff_step(self, step: Step) -> None:
+        from bot.school import staff
+
+        assert step.staff is not None
+        school = self.app.schools[step.staff["for"]]
+        with Session(self.app.engine, expire_on_commit=False) as s:
+            self.app.refresh(s)
+            try:
+                if (inv := step.staff["invite"]) is not None:
+                    roles = inv.get("roles") or ([inv["role"]] if inv.get("role") else [])
+                    staff.invite(
+                        s,
+                        school,
+                        name=str(inv["name"]),
+                        roles=[str(r) for r in roles] or (["head_teacher"] if inv.get("class") else []),
+                        head_of=inv.get("class"),
+                        now=step.at,
+                        by="simulate",
+                        code=str(inv["code"]),
+                    )
+                if step.staff["remove"]:
+                    staff.remove(s, school, str(step.staff["remove"]), now=step.at, by="simulate")
+            except staff.InviteError as e:
+                raise ScenarioError("staff: " + "；".join(e.problems)) from e
+            s.commit()
+
     async def play(self, on_step: Callable[[Step | None, list[Sent]], None] | None = None) -> None:
         await self.transport.start(self.app.handle)
         self.app.outbox.release_own_claims()
@@ -205,6 +242,8 @@ class Simulation:
             elif step.roster is not None:
                 self.import_roster(step)
                 await self.app.outbox.flush()
+            elif step.staff is not None:
+                self.staff_step(step)
             elif not step.until:
                 await self.transport.deliver(
                     text=step.text,
@@ -252,10 +291,13 @@ class Simulation:
 
     def sent_json(self, m: Sent) -> dict[str, Any]:
         """One output line: ``room`` is the school's name for the group, ``room_id`` which group."""
-        return {
+        line: dict[str, Any] = {
             "at": m.at.isoformat() if m.at else None,
             "room": self.room_topic(m.room),
             "room_id": m.room,
             "to": m.contact,
             "text": m.text,
         }
+        if m.image is not None:  # a picture: its caption is the text
+            line["image"] = {"type": "png", "bytes": len(m.image)}
+        return line

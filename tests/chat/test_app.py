@@ -39,7 +39,7 @@ async def test_crash_in_handler_keeps_the_message_and_answers_politely(make_bot)
     bot = await make_bot()
 
     def boom(ctx, _m):
-        ctx.reply("chat/help.j2", topics=[], staff=True)  # queued, then rolled back with the crash
+        ctx.reply("chat/help_teacher.j2", topics=[], short=False)  # queued, then rolled back with the crash
         raise RuntimeError("disk on fire")
 
     bot.app.handlers.insert(0, type(bot.app.handlers[0])(boom, "boom"))

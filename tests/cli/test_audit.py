@@ -5,7 +5,7 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from bot.cli import _register, app
-from tests.conftest import WANGFANG, at
+from tests.conftest import at
 
 _register()
 
@@ -27,4 +27,26 @@ async def test_the_trail_of_a_student_and_of_a_teacher(make_bot, db_url):
     assert out.exit_code == 0 and "王小明今天没来" in out.stdout
     out = run.invoke(app, ["--db", db_url, "audit", "--staff", "nobody"])
     assert out.exit_code != 0 and "没有这位老师" in out.output
-    assert WANGFANG
+
+
+async def test_who_looked_at_a_child_and_who_exported_is_on_record(make_bot, db_url, tmp_path):
+    bot = await make_bot()
+    (xiaoming,) = bot.app.roster.named("王小明", "三年级二班")
+    await bot.say("王小明 记录", room=None, when=at("2026-11-23", "09:00"))
+    run = CliRunner()
+    book = tmp_path / "台账.xlsx"
+    out = run.invoke(
+        app, ["--db", db_url, "export", "ledger", "--from", "2026-11-23", "--to", "2026-11-23", "--out", str(book)]
+    )
+    assert out.exit_code == 0, out.output
+    trail = run.invoke(app, ["--db", db_url, "audit", "--student", xiaoming.student_id]).stdout
+    assert "王芳  [权限]" in trail and "查看学生记录 王小明" in trail
+    trail = run.invoke(app, ["--db", db_url, "audit", "--staff", "王芳"]).stdout
+    assert "查看学生记录 王小明" in trail
+    with bot.session() as s:
+        from sqlmodel import select
+
+        from storage.models import AuditEvent
+
+        (ev,) = s.exec(select(AuditEvent).where(AuditEvent.action == "exported")).all()
+        assert ev.subject == "台账.xlsx" and ev.actor.startswith("cli")

@@ -109,7 +109,8 @@ def db_rows(bot: SchoolBot, sql: str, *args) -> list[tuple]:
 
 
 def is_digest(e: dict) -> bool:
-    return "缺勤日报" in e["text"]
+    """The digest, or the principal's 今日缺勤 answer (students named: private text)."""
+    return "缺勤日报" in e["text"] or "全校 今天：缺勤" in e["text"]
 
 
 # ---- the ids --------------------------------------------------------------------------
@@ -253,10 +254,13 @@ def test_leaders_group_with_a_stranger_gets_nothing_and_the_principal_is_told(gu
     to_him = [e for e in gw.sent(asked) if e["contact"] == PRINCIPAL]
     assert len(to_him) == 2 and warning in to_him, to_him
     (copy,) = [e for e in to_him if e is not warning]
-    assert copy["text"].startswith(f"（群“{LEADERS_ROOM}”里有不是本校教职工的人") and "缺勤日报" in copy["text"]
+    assert (
+        copy["text"].startswith(f"（群“{LEADERS_ROOM}”里有不是本校教职工的人")
+        and "全校 今天：缺勤 1 人" in copy["text"]
+    )
     # Held back for good (not retried later): the outbox row failed with the reason.
     rows = db_rows(guard_bot, "select status, text, last_error from outbound_message where to_room = ?", LEADERS_ID)
-    assert len(rows) == 1 and rows[0][0] == "failed" and "缺勤日报" in rows[0][1], rows
+    assert len(rows) == 1 and rows[0][0] == "failed" and "全校 今天：缺勤 1 人" in rows[0][1], rows
     assert STRANGER in rows[0][2]
     assert "outsiders in room, held back" in guard_bot.output()
 

@@ -83,7 +83,7 @@ async def test_queries_in_staff_places_and_refused_in_parent_rooms(make_bot):
     sent = await bot.say("王小明 记录", room=STAFF_ROOM)
     assert "11月19日起（未返校）" in sent[0].text and "劝返" in sent[0].text
     sent = await bot.say("今日缺勤", sender=PRINCIPAL, room=None)
-    assert "缺勤日报" in sent[0].text and "王小明" in sent[0].text
+    assert "全校 今天：缺勤 1 人" in sent[0].text and "王小明" in sent[0].text
     sent = await bot.say("未返校名单", room=PARENTS_3_2)
     assert len(sent) == 1 and sent[0].room is None and sent[0].contact == WANGFANG
     assert "王小明" not in sent[0].text and "私聊" in sent[0].text

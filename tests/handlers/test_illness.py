@@ -83,6 +83,7 @@ async def test_the_illness_sheet_and_the_digest_line(make_bot, tmp_path):
 
     from bot.reports.export import ILLNESS, write_ledger
     from bot.reports.jobs import render_daily_digest
+    from bot.reports.workbook import TITLE_ROWS
 
     bot = await make_bot()
     await bot.say("谢明亮出水痘了 去卫生院看了 在家隔离", when=at(MON, "07:50"))
@@ -104,7 +105,7 @@ async def test_the_illness_sheet_and_the_digest_line(make_bot, tmp_path):
             dt.date(2026, 11, 27),
             today=dt.date(2026, 11, 26),
         )
-    rows = {r[2]: r for r in load_workbook(out)[ILLNESS].iter_rows(min_row=2, values_only=True)}
+    rows = {r[2]: r for r in load_workbook(out)[ILLNESS].iter_rows(min_row=TITLE_ROWS + 2, values_only=True)}
     xie = rows["谢明亮"]
     assert (xie[6], xie[7], xie[8], xie[10]) == ("水痘", "是", 3, "已查验")
     assert xie[9].date() == dt.date(2026, 11, 26)

@@ -11,9 +11,12 @@ from typer.testing import CliRunner
 
 from bot.attendance import ledger
 from bot.attendance.streak import streaks
-from bot.reports.export import ABSENCES, ALERTS, DAILY, HEADERS, ILLNESS, build_ledger, write_ledger
+from bot.reports.export import ABSENCES, ALERTS, DAILY, HEADERS, ILLNESS, VISITS, build_ledger, write_ledger
+from bot.reports.workbook import TITLE_ROWS
 from storage.models import Alert, AlertEvent, ClassReport, Student
 from tests.conftest import WANGFANG, ZHENG, at
+
+HEAD = TITLE_ROWS + 1  # the header row, under the title block
 
 D = dt.date.fromisoformat
 WEEK = (D("2026-11-23"), D("2026-11-27"))  # Mon..Fri
@@ -142,8 +145,8 @@ def export(bot, tmp_path, start=WEEK[0], end=WEEK[1], today=FRIDAY):
 
 
 def rows(ws) -> list[dict]:
-    header = [c.value for c in ws[1]]
-    return [dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    header = [c.value for c in ws[HEAD]]
+    return [dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=HEAD + 1, values_only=True)]
 
 
 def day(value) -> dt.date:
@@ -152,10 +155,11 @@ def day(value) -> dt.date:
 
 async def test_sheets_and_headers_open_like_a_ledger(bot, tmp_path):
     result, wb = export(bot, tmp_path)
-    assert wb.sheetnames == [ABSENCES, ALERTS, DAILY, ILLNESS]
-    assert [c.value for c in wb[ABSENCES][1]] == [
+    assert wb.sheetnames == [ABSENCES, ALERTS, VISITS, DAILY, ILLNESS]
+    assert [c.value for c in wb[ABSENCES][HEAD]] == [
         "学籍号",
         "姓名",
+        "性别",
         "班级",
         "缺勤日期",
         "类型",
@@ -167,11 +171,20 @@ async def test_sheets_and_headers_open_like_a_ledger(bot, tmp_path):
     ]
     for name in wb.sheetnames:
         ws = wb[name]
-        assert tuple(c.value for c in ws[1]) == HEADERS[name]
-        assert ws.freeze_panes == "A2" and all(c.font.b for c in ws[1])
+        assert tuple(c.value for c in ws[HEAD]) == HEADERS[name]
+        assert ws.freeze_panes == f"A{HEAD + 1}" and all(c.font.b for c in ws[HEAD])
         assert ws.column_dimensions["A"].width >= 10
-        assert result.rows[name] == ws.max_row - 1
-    date_cell = wb[ABSENCES]["D2"]
+        assert result.rows[name] == ws.max_row - HEAD
+        # the title block: school and sheet, the period, who made it and when
+        assert ws["A1"].value == f"青石镇中心小学 控辍保学台账 · {name}"
+        assert ws["A2"].value.startswith("统计期间：2026-11-23 至 2026-11-27")
+        assert "制表日期：" in ws["A3"].value
+        if "性别" in HEADERS[name] or "学籍号" in HEADERS[name]:
+            assert "性别" in HEADERS[name] and "学籍号" in HEADERS[name]
+        # one value type per column
+        for col_cells in ws.iter_cols(min_row=HEAD + 1, values_only=True):
+            assert len({type(v) for v in col_cells if v is not None}) <= 1, (name, col_cells)
+    date_cell = wb[ABSENCES][f"E{HEAD + 1}"]
     assert isinstance(date_cell.value, dt.datetime) and date_cell.number_format == "yyyy-mm-dd"
 
 
@@ -230,13 +243,18 @@ async def test_alerts_with_followups(bot, tmp_path):
     got = rows(ws)
     assert [(r["姓名"], day(r["开始日期"])) for r in got] == [("高兴", D("2026-11-10")), ("王小明", D("2026-11-19"))]
     done, case = got
-    assert done["处理结果"] == "已返校 11月23日" and done["是否升级"] == "是（11月20日）" and done["连续天数"] == 4
-    assert day(case["预警日期"]) == D("2026-11-24") and case["是否升级"] == "否"
-    assert case["连续天数"] == "预警时4天；截至11月27日已7天"
-    # 07:30 的家访是 11-24 当天（库里存的是 UTC）
-    assert case["劝返记录"] == "11-24 家访，奶奶说明天送来\n11-26 电话联系，仍未返校"
+    assert (done["处理结果"], day(done["结案日期"]), done["是否升级"]) == ("已返校", D("2026-11-23"), "是")
+    assert day(done["升级日期"]) == D("2026-11-20") and done["预警时连续天数"] == 4
+    assert done["截至统计日连续天数"] is None
+    assert day(case["预警日期"]) == D("2026-11-24") and case["是否升级"] == "否" and case["升级日期"] is None
+    assert (case["预警时连续天数"], case["截至统计日连续天数"]) == (4, 7)
+    assert (case["劝返次数"], day(case["最近劝返日期"]), case["劝返责任人"]) == (2, D("2026-11-26"), "王芳")
     assert case["处理结果"] == "仍未返校" and case["监护人"] == "徐秀兰" and case["联系电话"] == "13631963950"
-    assert ws.cell(row=3, column=8).alignment.wrap_text
+    assert case["性别"] == "男" and case["结案日期"] is None
+    # one 劝返 per row with its full date; the 07:30 visit is 11-24 (stored in UTC)
+    visits = [(r["姓名"], day(r["劝返日期"]), r["第几次"], r["劝返情况"]) for r in rows(wb[VISITS])]
+    assert ("王小明", D("2026-11-24"), 1, "家访，奶奶说明天送来") in visits
+    assert ("王小明", D("2026-11-26"), 2, "电话联系，仍未返校") in visits
 
 
 async def test_daily_counts_add_up(bot, tmp_path):
@@ -265,7 +283,7 @@ async def test_daily_counts_add_up(bot, tmp_path):
 async def test_a_range_without_school_days_still_writes_headers(bot, tmp_path):
     result, wb = export(bot, tmp_path, start=D("2026-11-28"), end=D("2026-11-29"))
     assert result.rows[ABSENCES] == result.rows[DAILY] == 0 and result.school_days == 0
-    assert [c.value for c in wb[DAILY][1]] == list(HEADERS[DAILY]) and wb[DAILY].max_row == 1
+    assert [c.value for c in wb[DAILY][HEAD]] == list(HEADERS[DAILY]) and wb[DAILY].max_row == HEAD
 
 
 async def test_build_refuses_a_reversed_range(bot):
@@ -288,7 +306,7 @@ async def test_cli_writes_the_workbook_and_says_so(bot, db_url, tmp_path, monkey
     assert result.exit_code == 0, result.output
     out = tmp_path / "台账_2026-11-23_2026-11-27.xlsx"
     wb = openpyxl.load_workbook(out)
-    n = {name: wb[name].max_row - 1 for name in wb.sheetnames}
+    n = {name: wb[name].max_row - HEAD for name in wb.sheetnames}
     line = result.output.strip()
     assert "\n" not in line and out.name in line
     assert (

@@ -22,6 +22,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.reports.export import ABSENCES, ALERTS, DAILY, build_ledger
+from bot.reports.workbook import TITLE_ROWS
 from bot.school.deployment import load_deployment
 from bot.sim.simulate import Simulation, load_scenario
 from storage.models import Absence, Alert, Enrolment, InboundMessage, SeenRoom, Student
@@ -295,13 +296,20 @@ def test_the_ledger_export_keeps_each_schools_own_history(played):
         school = sim.app.schools[sid]
         with Session(sim.app.engine) as s:
             export = build_ledger(s, school.config, school.calendar, dt.date(2026, 11, 16), WEEK[-1], today=WEEK[-1])
-        sheets[sid] = {ws.title: list(ws.iter_rows(min_row=2, values_only=True)) for ws in export.workbook.worksheets}
+        first_row = TITLE_ROWS + 2  # under the title block and the header
+        sheets[sid] = {
+            ws.title: list(ws.iter_rows(min_row=first_row, values_only=True)) for ws in export.workbook.worksheets
+        }
     qingshi, shimen = sheets["qingshi"], sheets["shimen"]
     # 林佳琪 left for shimen on Wednesday: her days away and her case stay in qingshi's 台账
-    days = [(r[3], r[4], r[6]) for r in qingshi[ABSENCES] if r[0] == LINJIAQI]
+    days = [(r[4], r[5], r[7]) for r in qingshi[ABSENCES] if r[0] == LINJIAQI]
     assert days == [(dt.date(2026, 11, d), "无故缺勤", n) for n, d in enumerate((18, 19, 20, 23, 24), start=1)]
     (case,) = [r for r in qingshi[ALERTS] if r[0] == LINJIAQI]
-    assert case[8] == "已关闭 11月25日：已转学（转入 石门村完全小学），预警关闭"
+    assert (case[14], case[15], case[16]) == (
+        "已关闭",
+        dt.date(2026, 11, 25),
+        "已转学（转入 石门村完全小学），预警关闭",
+    )
     assert not [r for r in shimen[ABSENCES] + shimen[ALERTS] if r[0] == LINJIAQI]
     # each 王小明 in his own school's ledger only
     for sid, other in (("qingshi", "shimen"), ("shimen", "qingshi")):

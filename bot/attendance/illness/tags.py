@@ -39,7 +39,8 @@ _SHAPES = [(label, re.compile(p)) for label, pats in L.PATTERNS.items() for p in
 _NEG = re.compile(r"(?:(?<!是)不是|没有|没|(?<![是要])不|无|排除了?)\s*(?:是|有|得|发|再|太|怎么|什么|出|长)?\s*$")
 _OVER = {label: re.compile(_alt(words)) for label, words in L.OVER.items()}
 _KIN = re.compile(_alt(L.KIN))
-_KIN_SPEAKS = re.compile(r"^\s*(?:" + _alt(L.KIN_SPEAKS) + ")")
+# (the rest of a longer kin word may stand between: "他妈妈说" is 他妈 + 妈 + 说)
+_KIN_SPEAKS = re.compile(r"^\s*(?:妈|爸|奶|爷|婆|公|姥|的)?\s*(?:" + _alt(L.KIN_SPEAKS) + ")")
 _CHILD = re.compile(r"孩子|娃|(?:他|她)(?:也|自己|本人)|自己|学生|本人|小孩|儿子|女儿|闺女|传给")
 _NOT_ILL = re.compile(_alt(L.NOT_ILL))
 _SEEN = re.compile(_alt(L.SEEN_DOCTOR))
@@ -60,7 +61,7 @@ def _order(labels: set[str], catalogue: dict[str, list[str]]) -> tuple[str, ...]
     return tuple(k for k in catalogue if k in labels) + ((UNKNOWN,) if UNKNOWN in labels else ())
 
 
-def _relatives(text: str) -> list[tuple[int, int]]:
+def relatives(text: str) -> list[tuple[int, int]]:
     """Stretches of the text about a relative who is ill: from the mention to the next
     mention of the child (or the end)."""
     out = []
@@ -75,7 +76,7 @@ def _relatives(text: str) -> list[tuple[int, int]]:
 def tag(text: str) -> Tags:
     """The child's symptoms and diseases stated in ``text`` (a reason, or a whole message)."""
     text = text or ""
-    kin = _relatives(text)
+    kin = relatives(text)
 
     def theirs(pos: int) -> bool:
         return any(a <= pos < b for a, b in kin)

@@ -67,7 +67,9 @@ _WEEK_WORD = {"这": 0, "本": 0, "这个": 0, "下": 1, "下个": 1, "上": -1,
 
 _PATTERN = re.compile(
     r"(?P<rec>(?:这|近|最近|前|这几|近几)(?P<rn>两|几|\d|[一二三四五])(?:个)?(?:天|日))"
-    r"|(?P<wk>(?P<ww>下下|这个|下个|上个|这|本|下|上)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])(?![直样定般些切共]))"
+    r"|(?P<wk>(?P<ww>下下|这个|下个|上个|这|本|下|上)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])(?![直样定般些切共])"
+    # 周四五 / 星期一二: a second weekday sharing the one 周 (not 周五六点, 周一二年级)
+    r"(?:(?P<wd2>(?<=[一二三四五六])[二三四五六日])(?![点号日个天节时分岁年月级]))?)"
     r"|(?P<wholeweek>(?P<ww2>这个|下个|上个|这|本|下|上)(?:周|星期|礼拜)(?![一二三四五六日天1-7末](?![直样定般些切共])))"
     r"|(?P<md>(?P<mo>\d{1,2}|" + _CN + r")月(?:份)?(?P<d>\d{1,2}|" + _CN + r")(?:日|号)?)"
     r"|(?P<dot>(?<![\d.])(?P<mo2>\d{1,2})[./](?P<d2>\d{1,2})(?![\d.%])(?!\s*(?:度|℃|°|元|块|斤|公斤|kg|米|岁|人|分))(?:日|号)?)"
@@ -136,6 +138,10 @@ def find_dates(m: str, today: dt.date) -> list[DateMention]:
             weeks = _WEEK_WORD.get(g["ww"] or "这", 0)
             date = monday + dt.timedelta(days=7 * weeks + _WD[g["wd"]])
             extra = {"bare": not g["ww"]}
+            if g["wd2"] and _WD[g["wd2"]] > _WD[g["wd"]]:
+                # two listed days, side by side as in "周四、周五"
+                found.append(DateMention(s, e - 1, date, m[s : e - 1], **extra))
+                s, date = e - 1, monday + dt.timedelta(days=7 * weeks + _WD[g["wd2"]])
         elif g["wholeweek"]:
             date, extra = monday + dt.timedelta(days=7 * _WEEK_WORD.get(g["ww2"], 0)), {"week": True}
         elif g["md"]:

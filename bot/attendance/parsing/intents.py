@@ -14,13 +14,15 @@ from bot.attendance.parsing.spans import NAME_RE
 _N = "(" + NAME_RE + ")"
 _SEP = r"\s*[,]?\s*"
 _WRONG = r"(?:写错了?|打错了?|报错了?|弄错了?|搞错了?|发错了?)"
+_SAID_OF = r"(?:病假|事假|旷课|请假|缺勤|没来|未到|记录|那条|迟到)"
 _TO = r"(?:应该是|应是|应为|改成|改为|换成|更正为|其实是|实际是|实际上是|才是)"
 _NAME_FIX = [
     (re.compile(r"把\s*" + _N + r"\s*(?:改成|改为|换成|更正为)\s*" + _N), (1, 2)),
     (re.compile(r"不是\s*" + _N + _SEP + r"(?:而)?是\s*" + _N), (1, 2)),
     (re.compile(r"是\s*" + _N + _SEP + r"不是\s*" + _N), (2, 1)),
     (re.compile(_N + r"\s*(?:的|同学)?\s*" + _WRONG + "?" + _SEP + r"(?:\S{0,3}?)" + _TO + r"\s*" + _N), (1, 2)),
-    (re.compile(_N + r"\s*" + _WRONG + _SEP + r"(?:应该)?是\s*" + _N), (1, 2)),
+    # "李静报错了，是李婧" / "李静病假报错了，应该是李婧": what was said of the name may stand between
+    (re.compile(_N + r"\s*(?:的)?\s*" + _SAID_OF + "?" + r"\s*" + _WRONG + _SEP + r"(?:应该|其实)?是\s*" + _N), (1, 2)),
     # "刚才说的杨强是郑强" / "林立新不是我们班的 写错了 是姜立新"
     (re.compile(r"(?:说|报|写|发)的\s*" + _N + _SEP + r"(?:应该|其实)?是\s*" + _N), (1, 2)),
     (
@@ -38,7 +40,6 @@ _NAME_FIX = [
 ]
 _CANCEL = re.compile(L.alt(L.CANCEL))
 _CORRECT_TRIGGER = re.compile(L.alt(L.CORRECT_TRIGGERS))
-_QUERY = [(re.compile(re.escape(p)), q) for p, q in L.QUERIES]
 _RECORD_AFTER = re.compile(r"^\s*(?:的)?\s*(?:" + L.alt(L.RECORD_WORDS) + "|情况|考勤)")
 _LOOKUP_BEFORE = re.compile(r"(?:查一下|查询|查查|查看|看看|看一下|调出|调取|查)\s*$")
 _CHILD = re.compile(r"(?:孩子|小孩|娃|我家|我们家|俺家|儿子|女儿|闺女|宝宝|孙子|孙女|外孙)")
@@ -76,23 +77,6 @@ def wrong_report_spans(m: str) -> list[tuple[int, int]]:
 def is_cancel(clauses: list[str]) -> bool:
     """撤销 / 刚才发错了 / 那条不算 — but "不算旷课" speaks of a kind, not of undoing."""
     return any(not _KIND_AFTER.match(c[x.end() :]) for c in clauses for x in _CANCEL.finditer(c))
-
-
-_QUERY_FILLER = re.compile(
-    r"查询|查看|查一下|查查|查|看看|看一下|发一下|发下|发给我|给我|列一下|列出|统计|一下|请|有没有|有|吗|没有|的|名单|情况|"
-    r"列表|人数|今天|今日|学生|同学|娃娃|娃|孩子|小孩|个|位|还有|哪些|哪几|哪个|哪|几|谁|全校|本班|我班|目前|现在|"
-    r"[^\w]|_|[\ue000-\ue00b]"
-)
-
-
-def query_of(m: str) -> str | None:
-    """A staff query is a short command: the query words and little else
-    ("黄色预警，明天暴雨" is weather, not a query)."""
-    for rx, q in _QUERY:
-        x = rx.search(m)
-        if x and len(_QUERY_FILLER.sub("", m[: x.start()] + m[x.end() :])) <= 1:
-            return q
-    return None
 
 
 def record_lookup(m: str, start: int, end: int) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.attendance.illness.tags import relatives
 from bot.attendance.parsing import lexicon as L
 from bot.attendance.parsing.spans import MARKS
 
@@ -57,10 +58,12 @@ _WEAK_PREFIX = re.compile(
     + "|上午|下午|早上|中午|\ue004|\ue005|\ue000|\ue001)*$"
 )
 _QUESTION = re.compile(
-    r"(?:[吗么嘛](?:\s|$)|呢\s*$|谁|哪个|哪些|哪位|有没有|是不是|是否|几个|多少|什么时候|何时|怎么|为什么|为啥|咋|"
-    r"了\s*(?:没|没有)\s*$|(?:来|到|回来|返校)(?:没|没有|不)\s*$|来没来|到没到|来不来|回没回|在不在)"
+    r"(?:[吗么](?:\s|$)|呢\s*$|谁|哪个|哪些|哪位|有没有|是不是|是否|几个|多少|什么时候|何时|怎么|为什么|为啥|咋|"
+    r"了\s*(?:没|没有)\s*$|(?:来|到|到校|回来|回校|返校|来学校|来上课)(?:没|没有|不)\s*$|来没来|到没到|来不来|回没回|在不在)"
 )
 
+_NO_LEAVE = set(L.NO_LEAVE)
+_ILLNESS_ITSELF = set(L.ILLNESS_ITSELF)
 _SHORT_LABELS = {"事": "label_personal", "旷": "label_unexcused", "病": "label_sick", "假": "leave"}
 LABELS = {"label_sick": "sick", "label_personal": "personal", "label_unexcused": "unexcused"}
 REASON_CATS = {"sick", "personal", "no_reason", "label_sick", "label_personal", "label_unexcused"}
@@ -75,10 +78,34 @@ class Word:
     negated: bool = False
     hedged: bool = False
     old: bool = False  # the wrong one in a correction (旷课改为病假)
+    kin: bool = False  # a relative's illness: a reason for a leave, not itself an absence
+
+
+_IGNORANCE = re.compile(L.alt(L.IGNORANCE))
+_ASKS_STILL = re.compile(r"[吗么]\s*$")
+
+
+# 主要是/就是 are no 要是; "余宁的话" (as for 余宁) is a topic, not a condition
+_CONDITIONAL = re.compile(
+    "(?<![主只就还总重需])" + L.alt(w for w in L.CONDITIONALS if w != "的话") + "|(?<![\ue000\ue001])的话"
+)
+
+
+def is_hypothetical(clause: str) -> bool:
+    """如果/万一/…的话: said of what may happen; it neither reports nor asks the ledger."""
+    return bool(_CONDITIONAL.search(clause))
 
 
 def is_question(clause: str, sep: str) -> bool:
-    return sep == "?" or bool(_QUESTION.search(clause))
+    """A question — or a hypothetical, which reports nothing either."""
+    if sep == "?" or _CONDITIONAL.search(clause):
+        return True
+    known = _IGNORANCE.search(clause)
+    if known:
+        # "不知道咋个回事" / "不清楚为什么没来": an embedded question states not knowing;
+        # only what comes before it, or a 吗 at the end, still asks
+        return bool(_QUESTION.search(clause[: known.start()]) or _ASKS_STILL.search(clause[known.end() :]))
+    return bool(_QUESTION.search(clause))
 
 
 # 请假 around a duration that is already masked: 请两天假, 请了三天病假
@@ -98,17 +125,20 @@ def scan(m: str, start: int, end: int) -> list[Word]:
         out.append(Word(start + x.start(), start + x.end(), x.group(0), cat))
         taken.append(x.span())
     kin_ill: int | None = None
+    theirs = relatives(text)
     for x in _WORDS.finditer(text):
         if any(a <= x.start() < b for a, b in taken):
             continue
         w = Word(start + x.start(), start + x.end(), x.group(0), CATEGORY[x.group(0)])
         before = text[: x.start()]
         if w.cat == "sick" and (
-            _KIN_ILL.search(before[-6:]) or (kin_ill is not None and not _CHILD_AGAIN.search(text[kin_ill : x.start()]))
+            _KIN_ILL.search(before[-6:])
+            or (kin_ill is not None and not _CHILD_AGAIN.search(text[kin_ill : x.start()]))
+            or any(a <= x.start() < b for a, b in theirs)
         ):
             # ... and so are the illness words after it, until the child is spoken of
             # again: "奶奶生病了要去医院照顾" (the hospital is the grandmother's)
-            w.cat = "personal"
+            w.cat, w.kin = "personal", True
             kin_ill = x.end() if kin_ill is None else kin_ill
         if w.cat in ("sick", "personal", "leave", "label_sick", "label_personal", "label_unexcused"):
             w.negated = bool(_NEG_BEFORE.search(before[-4:]))
@@ -136,8 +166,18 @@ class Facts:
 
     @property
     def absent(self) -> bool:
-        """Something here says the student is (or will be) away."""
-        return self.has("absent", "no_reason", "sick", "personal", "leave", *LABELS)
+        """Something here says the student is (or will be) away; a relative's illness alone
+        does not ("她弟弟得了水痘" — the child is in school)."""
+        return any(
+            w.cat in ("absent", "no_reason", "sick", "personal", "leave", *LABELS)
+            and not (w.negated or w.hedged or w.old or w.kin)
+            for w in self.words
+        )
+
+    @property
+    def illness_denied(self) -> bool:
+        """ "其实不是生病" / "没生病": the illness itself is denied."""
+        return any(w.cat == "sick" and w.negated and w.text in _ILLNESS_ITSELF for w in self.words)
 
     @property
     def returned(self) -> bool:
@@ -152,8 +192,10 @@ class Facts:
                 if any(w.cat in LABELS for w in self.words if w.negated or w.old)
                 else LABELS[labels[0].cat]
             )
-        if self.has("sick"):
+        if self.has("sick") and not self.illness_denied:
             return "sick"
+        if any(w.text in _NO_LEAVE and not w.negated for w in self.words):
+            return "unexcused"  # "去吃酒了 没请假": a family business with no leave asked is truancy
         if self.has("personal", "leave"):
             return "personal"
         return "unexcused"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.attendance.parsing.result import Absence, Unresolved
+from bot.school.roster_file import RosterEntry
 
 
 def merge_absences(items: list[Absence], specific: dict[int, bool]) -> list[Absence]:
@@ -29,3 +30,23 @@ def dedupe(items: list[Unresolved]) -> list[Unresolved]:
             seen.add(key)
             out.append(u)
     return out
+
+
+def message_class(
+    written: set[str], mentioned: list[RosterEntry], unresolved: list[Unresolved], rollcall: bool, here: str | None
+) -> str | None:
+    """The class written in the message; else the one class of the students found,
+    unless a name still unresolved may be a student of another class. A roll-call
+    that names no class and no student ("全勤", "应到37 实到37") is about ``here``: the
+    class of the room it is posted in, else the sender's own class."""
+    if written:
+        return next(iter(written)) if len(written) == 1 else None
+    if rollcall and not mentioned and not unresolved:
+        return here
+    found = {s.class_name for s in mentioned}
+    if len(found) != 1:
+        return None
+    cls = found.pop()
+    if any(c.class_name != cls for u in unresolved for c in u.candidates):
+        return None
+    return cls

@@ -17,11 +17,13 @@
 
 from __future__ import annotations
 
-import logging
+import importlib.util
 import re
-from collections.abc import Iterable
+import weakref
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from bot.attendance.parsing import lexicon as L
 from bot.attendance.parsing.near_names import name_score, near_candidates, school_order  # noqa: F401  (re-exported)
@@ -40,22 +42,32 @@ class NameMention:
 
 # -- is this name also an everyday word? -------------------------------------------------
 @lru_cache(maxsize=1)
-def _jieba_tables():
-    import jieba
-    import jieba.posseg as pseg
+def _common_words() -> frozenset[str]:
+    """jieba's dictionary words that are not (only) a person's name: tagged other than nr*
+    with a frequency, or frequent whatever their tag. Read straight from jieba's dict.txt
+    (the same file its tokenizer and its tagger load): neither is needed here, and
+    importing jieba.posseg alone takes seconds."""
+    entries: dict[str, tuple[int, str | None]] = {}
+    with _jieba_dictionary().open("rb") as f:
+        for raw in f:
+            parts = raw.decode("utf-8").strip().split(" ")
+            if len(parts) >= 2:
+                entries[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else None)
+    return frozenset(
+        w for w, (f, tag) in entries.items() if (tag is not None and not tag.startswith("nr") and f > 0) or f >= 1000
+    )
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba.dt.FREQ, pseg.dt.word_tag_tab
+
+def _jieba_dictionary() -> Path:
+    spec = importlib.util.find_spec("jieba")
+    assert spec is not None and spec.submodule_search_locations, "jieba is a dependency"
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
 
 
 @lru_cache(maxsize=8192)
 def is_common_word(token: str) -> bool:
     """A dictionary word that is not (only) a person's name: 高兴, 文明, 谢谢, 何时."""
-    freq, tags = _jieba_tables()
-    f = freq.get(token) or 0
-    tag = tags.get(token)
-    return (tag is not None and not tag.startswith("nr") and f > 0) or f >= 1000
+    return token in _common_words()
 
 
 _TIME_WORDS = (
@@ -175,21 +187,32 @@ def given_name(name: str) -> str:
     return name[2:] if name[:2] in L.COMPOUND_SURNAMES else name[1:]
 
 
-def _given_names(roster: Roster, classes: Iterable[str | None]) -> dict[str, RosterEntry]:
-    """Given names (天佑 for 蒋天佑) that one student of the context classes bears:
-    parents, and teachers of their own class, call children so."""
-    out: dict[str, RosterEntry] = {}
-    for cls in classes:
-        if not cls:
-            continue
+# A roster is read once per roster version, and a class's given names change only with it.
+_GIVEN_BY_CLASS: weakref.WeakKeyDictionary[Roster, dict[str, dict[str, RosterEntry]]] = weakref.WeakKeyDictionary()
+
+
+def _class_given_names(roster: Roster, cls: str) -> dict[str, RosterEntry]:
+    per_roster = _GIVEN_BY_CLASS.setdefault(roster, {})
+    if cls not in per_roster:
         seen: dict[str, list[RosterEntry]] = {}
         for st in roster.by_class.get(cls, []):
             g = given_name(st.name)
             if len(g) >= 2 and g not in roster.by_name:
                 seen.setdefault(g, []).append(st)
-        for g, sts in seen.items():
-            if len(sts) == 1:
-                out.setdefault(g, sts[0])
+        per_roster[cls] = {g: sts[0] for g, sts in seen.items() if len(sts) == 1}
+    return per_roster[cls]
+
+
+def _given_names(roster: Roster, classes: Iterable[str | None]) -> dict[str, RosterEntry]:
+    """Given names (天佑 for 蒋天佑) that one student of the context classes bears:
+    parents, and teachers of their own class, call children so."""
+    tables = [_class_given_names(roster, c) for c in dict.fromkeys(classes) if c]
+    if len(tables) == 1:
+        return tables[0]  # read only by the caller
+    out: dict[str, RosterEntry] = {}
+    for table in tables:
+        for g, st in table.items():
+            out.setdefault(g, st)
     return out
 
 
@@ -197,8 +220,8 @@ def _given_mentions(s: str, found: list[NameMention], given: dict[str, RosterEnt
     taken = [(x.start, x.end) for x in found]
     out = []
     for g, st in given.items():
-        for x in re.finditer(re.escape(g), s):
-            a, b = x.span()
+        for a in _occurrences(s, g):
+            b = a + len(g)
             if any(a < e and f < b for f, e in taken):
                 continue
             before = s[:a]
@@ -211,6 +234,14 @@ def _given_mentions(s: str, found: list[NameMention], given: dict[str, RosterEnt
             out.append(NameMention(a, b, g, "student", [st]))
             taken.append((a, b))
     return out
+
+
+def _occurrences(s: str, word: str) -> Iterator[int]:
+    """Where ``word`` starts in ``s``, left to right, not overlapping (as re.finditer)."""
+    a = s.find(word)
+    while a >= 0:
+        yield a
+        a = s.find(word, a + len(word))
 
 
 _STAFF_AFTER = re.compile(r"^\s*(?:说|讲|反映|通知|告诉|发|报|那边|这边|班|的班|代)")
@@ -233,7 +264,7 @@ def find_names(
     context_classes = list(context_classes)
     context = {c for c in context_classes if c}
     roster_names = roster.by_name
-    lengths = sorted({len(n) for n in list(roster_names) + list(staff)}, reverse=True)
+    lengths = sorted(roster.name_lengths | {len(n) for n in staff}, reverse=True)
     found: list[NameMention] = []
     i, n = 0, len(s)
     while i < n:

@@ -6,10 +6,13 @@
 
 from __future__ import annotations
 
+import itertools
+import weakref
+from collections import defaultdict
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -32,6 +35,7 @@ def _py(text: str) -> tuple[str, ...]:
 _FOLD = [("zh", "z"), ("ch", "c"), ("sh", "s"), ("ing", "in"), ("eng", "en")]
 
 
+@lru_cache(maxsize=4096)  # a few hundred syllables
 def _fold(syl: str) -> str:
     for a, b in _FOLD:
         syl = syl.replace(a, b)
@@ -62,12 +66,72 @@ def name_score(token: str, name: str) -> float:
     return 0.0
 
 
+class _NearIndex:
+    """Built once per roster (version): the names a token can be close to, found by key
+    instead of scoring every name of a county. Every name ``name_score`` can rate ≥ 70
+    is among a token's candidates: the same sound (folded pinyin), or one character
+    changed, dropped or added (a shared one-deletion key)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = set(names)
+        self.by_sound: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        self.by_deletion: dict[str, list[str]] = defaultdict(list)
+        for name in self.names:
+            for sound in _name_sounds(name):
+                self.by_sound[sound].append(name)
+            for i in range(len(name)):
+                self.by_deletion[name[:i] + name[i + 1 :]].append(name)
+
+    def candidates(self, token: str) -> set[str]:
+        out = set(self.by_sound.get(_sound(token), ()))
+        out.update(self.by_deletion.get(token, ()))  # a name one character longer
+        for i in range(len(token)):
+            d = token[:i] + token[i + 1 :]
+            out.update(self.by_deletion.get(d, ()))  # one character changed
+            if d in self.names:
+                out.add(d)  # a name one character shorter
+        return out
+
+
+def _sound(text: str) -> tuple[str, ...]:
+    return tuple(map(_fold, _py(text)))
+
+
+@cache  # a few thousand characters make every name
+def _readings(ch: str) -> tuple[str, ...]:
+    """A character's readings, folded: () when it has none (not Chinese)."""
+    found = pinyin(ch, style=Style.NORMAL, heteronym=True)[0]
+    return () if found == [ch] else tuple(dict.fromkeys(map(_fold, found)))
+
+
+def _name_sounds(name: str) -> list[tuple[str, ...]]:
+    """Every folded pinyin a name may be read with: its characters' readings (cached per
+    character; pinyin for 150,000 names one by one takes seconds), all combinations of
+    them for a character of several readings (pypinyin picks one in context, and
+    ``name_score`` checks the candidate with it). A name with a character that is not
+    Chinese is read whole, as the matcher reads a token."""
+    readings = [_readings(ch) for ch in name]
+    if not all(readings):
+        return [tuple(map(_fold, lazy_pinyin(name)))]
+    return list(itertools.product(*readings))
+
+
+_INDEXES: weakref.WeakKeyDictionary[Roster, _NearIndex] = weakref.WeakKeyDictionary()
+
+
+def _index(roster: Roster) -> _NearIndex:
+    index = _INDEXES.get(roster)
+    if index is None:
+        index = _INDEXES[roster] = _NearIndex(roster.by_name)
+    return index
+
+
 def near_candidates(token: str, roster: Roster, prefer: Iterable[str | None] = (), limit: int = 5) -> list[RosterEntry]:
     scored: list[tuple[float, RosterEntry]] = []
-    for name, students in roster.by_name.items():
+    for name in _index(roster).candidates(token):
         score = name_score(token, name)
         if score >= 70:
-            scored.extend((score, st) for st in students)
+            scored.extend((score, st) for st in roster.by_name[name])
     if not scored:
         return []
     best = max(sc for sc, _ in scored)

@@ -12,16 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bot.attendance.illness.tags import tag
 from bot.attendance.parsing import intents
 from bot.attendance.parsing import lexicon as L
 from bot.attendance.parsing.dates import date_roles, find_dates, find_durations
-from bot.attendance.parsing.kinds import Facts, reason_text, scan
-from bot.attendance.parsing.merge import dedupe, merge_absences
+from bot.attendance.parsing.kinds import Facts, is_hypothetical, reason_text, scan
+from bot.attendance.parsing.merge import dedupe, merge_absences, message_class
 from bot.attendance.parsing.names import NameMention, find_name_like, find_names, near_candidates, resolve, school_order
 from bot.attendance.parsing.normalize import clean
 from bot.attendance.parsing.portion import day_portion
+from bot.attendance.parsing.query import Period, Query, Scope, read_query
 from bot.attendance.parsing.result import (
     Absence,
     KindCorrection,
@@ -35,6 +37,7 @@ from bot.attendance.parsing.rollcall import Rollcall as RollcallCounts
 from bot.attendance.parsing.rollcall import find_rollcall
 from bot.attendance.parsing.segment import Clause, Group, Member, Piece, build_groups, split_clauses
 from bot.attendance.parsing.spans import CLASS, DATE, DURATION, NAME, ROLLCALL, STAFF, mask
+from bot.attendance.parsing.subjects import AT_SCHOOL, seen_in_class, someone_of
 from bot.attendance.parsing.timing import absence_timing, return_date
 from bot.school.calendar import SchoolCalendar
 from bot.school.classnames import find_classes
@@ -43,8 +46,6 @@ from bot.school.roster import Roster
 from bot.school.roster_file import RosterEntry
 
 _HEDGED = re.compile(L.alt(L.HEDGES))
-# said of a child in school: a symptom there is the school nurse's, not an absence
-_AT_SCHOOL = re.compile(r"上课|课上|课堂|在学校|在班上|在班里|在教室|在校|来了|到校|来学校")
 _IN_SCHOOL = re.compile(r"(?<![没未不有])(?:来|到|在)(?:了|过)|才(?:来|到)|上完|早退|回家|接走")
 _ERROR_WORDS = {"发错了", "发错", "报错了", "弄错了", "搞错了"}
 _REPORT_CATS = {
@@ -69,8 +70,10 @@ def parse_report(
     sender: StaffMember | None = None,
     room_class: str | None = None,
     staff_names: Iterable[str] = (),
+    school_names: Iterable[str] = (),
 ) -> ParseResult:
-    return _Parse(text, roster, calendar, today, sender, room_class, staff_names).run()
+    """``school_names``: the deployment's schools, which a leader's question may name."""
+    return _Parse(text, roster, calendar, today, sender, room_class, staff_names, school_names).run()
 
 
 class _Parse:
@@ -83,9 +86,12 @@ class _Parse:
         sender: StaffMember | None,
         room_class: str | None,
         staff_names: Iterable[str],
+        school_names: Iterable[str] = (),
     ) -> None:
         self.roster, self.calendar, self.today = roster, calendar, today
+        self.school_names = list(school_names)
         self.own_class = sender.head_of if sender else None
+        self.staff_sender = sender is not None  # only staff ask the ledger questions
         self.room_class = room_class
         self.staff_names = set(staff_names) | ({sender.name} if sender else set())
         self.s, truncated = clean(text or "")
@@ -131,6 +137,8 @@ class _Parse:
         """Clauses where 都到了 may be about the class: not right after a clause of names only."""
         out = []
         for i, c in enumerate(clauses):
+            if c.question:
+                continue  # "602班今天来齐了没有" asks; it reports nothing
             prev = clauses[i - 1] if i else None
             if (
                 prev
@@ -237,8 +245,21 @@ class _Parse:
                     break
         returned = bool(returns or any(u.role == "return" for u in unresolved))
         query_kind = self.query_kind
-        if query_kind is None and not (reported or returned or rollcall):
-            query_kind = intents.query_of(self.m_names)
+        question = None
+        supposed = any(is_hypothetical(t) for t in clause_texts)  # "万一他下午没来，给我打个电话"
+        if self.staff_sender and not (reported or returned or rollcall or supposed):
+            question = read_query(
+                self.s,
+                today=self.today,
+                term_start=self.calendar.term.start,
+                staff_names=sorted(self.staff_names),
+                school_names=self.school_names,
+                students=[p.text for p in self.people],
+            )
+            if query_kind == "student_record" and (question is None or question.scope.kind != "student"):
+                name = next(p.text for p in self.people)
+                question = Query("student_record", Scope("student", name), _term(self.today, self.calendar))
+            query_kind = question.what if question else None
         if rollcall:
             intent = "rollcall"
         elif reported:
@@ -253,12 +274,18 @@ class _Parse:
             intent = "none"
         return ParseResult(
             intent=intent,
-            class_name=self._message_class(self.mentioned, unresolved, rollcall is not None),
+            class_name=message_class(
+                {c.ref.canonical() for c in self.classes},
+                self.mentioned,
+                unresolved,
+                rollcall is not None,
+                self.room_class or self.own_class,
+            ),
             absences=absences,
             returns=returns,
             rollcall=rollcall,
             unresolved=unresolved,
-            query=query_kind if intent == "query" else None,
+            query=question if intent == "query" else None,
             query_student=self.query_student if intent == "query" else None,
             name_correction=name_fix,
             kind_correction=kind_fix,
@@ -288,8 +315,11 @@ class _Parse:
         ):
             self.query_kind = "student_record"
             return "query"
-        if intents.all_but(m[p.start : p.end] for p in own):
-            return "absence"  # 除了蒋天佑，其他都到了
+        others = [
+            m[c.start : c.end] for c in self.clauses if not c.question and intents.others_present(m[c.start : c.end])
+        ]
+        if intents.all_but([*(m[p.start : p.end] for p in own), *others]):
+            return "absence"  # 除了蒋天佑，其他都到了 (the clause of the others may stand apart)
         if facts.absent or (self.rollcall_absent and not facts.returned):
             return "absence"
         if facts.returned:
@@ -313,12 +343,27 @@ class _Parse:
             self.mentioned.append(student)
             self.resolved[i] = student
         role = self._role(i, person, pieces, facts)
+        live = "".join(self.s[p.start : p.end] for p in pieces)
+        if role == "absence" and not self.rollcall_absent and seen_in_class(live, facts):
+            role = None
+        here = self._clause_of(person.start)
+        someone = None
+        if role == "absence" and student is not None:
+            someone = someone_of(self.m, self.s, person.end, here.end if here else len(self.s), facts)
+        if someone is not None and student is not None:
+            if someone.errand:
+                return  # "吴倩的妈妈没来开家长会": the adult's errand, nothing of the child's
+            # unsure who is away: the teacher is asked whether it is the child named
+            candidates, near, student = [student], True, None
+            person = replace(person, text=self.s[person.start : someone.end])
         said_here = "".join(self.s[p.start : p.end] for p in pieces if p.role != "header")
-        if not said_here:
+        asked = here is not None and here.question
+        if not said_here and not asked:
             # no attendance word near the name: what follows it, up to the next name
+            # (not in a question or a hypothetical: "假如蒋天佑发烧了…" reports nothing)
             nxt = next((p.start for p in self.people if p.start > person.start), len(self.s))
             said_here = self.s[person.end : nxt]
-        if role is None and tag(said_here).symptoms and not facts.returned and not _AT_SCHOOL.search(said_here):
+        if role is None and tag(said_here).symptoms and not facts.returned and not AT_SCHOOL.search(said_here):
             # "刘鹏脸上起了些红点点 …家长带去看了": symptoms seen are a sick child's report
             role = "absence"
         portion = None
@@ -343,7 +388,7 @@ class _Parse:
             self.kind_fix = KindCorrection(fixed[1], fixed[0], student)
         reason = reason_text(self.s, m, [p for p in pieces if p.role != "header"] or pieces, facts.words)
         kind = facts.kind
-        if kind != "sick" and facts.label is None:
+        if kind != "sick" and facts.label is None and not facts.illness_denied:
             # "烧起来了 今天请假": the illness words of the 因病缺课 forms say it is a sick leave;
             # symptoms seen count, a guessed disease alone does not
             tags = tag(said_here)
@@ -402,6 +447,7 @@ class _Parse:
                         date=None if ab else val,
                         portion=part or "full",
                         said=said_here if ab else "",
+                        someone=someone.word if someone else None,
                     )
                 )
             elif what == "absence":
@@ -421,22 +467,6 @@ class _Parse:
         st = resolve(person.students, written, self.own_class, self.room_class)
         return st, ([] if st else sorted(person.students, key=school_order)), False
 
-    def _message_class(
-        self, mentioned: list[RosterEntry], unresolved: list[Unresolved], rollcall: bool = False
-    ) -> str | None:
-        """The class written in the message; else the one class of the students found,
-        unless a name still unresolved may be a student of another class. A roll-call
-        that names no class and no student ("全勤", "应到37 实到37") is about the class
-        of the room it is posted in, else the sender's own class."""
-        written = {c.ref.canonical() for c in self.classes}
-        if written:
-            return written.pop() if len(written) == 1 else None
-        if rollcall and not mentioned and not unresolved:
-            return self.room_class or self.own_class
-        found = {s.class_name for s in mentioned}
-        if len(found) != 1:
-            return None
-        cls = found.pop()
-        if any(c.class_name != cls for u in unresolved for c in u.candidates):
-            return None
-        return cls
+
+def _term(today: dt.date, calendar: SchoolCalendar) -> Period:
+    return Period("term", min(calendar.term.start, today), today)

@@ -14,7 +14,8 @@ from storage.enums import DayPortion
 
 _NUM = r"[一二三四五六七八九十两\d]{1,3}"
 _NOT = r"(?:没|没有|未|不)(?:再)?"
-_CAME = r"(?:来|到|到校|来学校|进教室|回来|回校)"
+# came, or was brought: 下午送来 / 中午送过来 is a child in school from then on
+_CAME = r"(?:来|到|到校|来学校|进教室|回来|回校|(?:送|带)(?:过|回)?来|送(?:到|回|去)(?:学校|校))"
 _AWAY = rf"(?:{_NOT}(?:来|到|上课|回来|回校|在)|请(?:了)?(?:半天)?(?:病|事)?假|缺课|旷课)"
 
 # Missed the afternoon: away after noon, left at noon and did not come back, left early.

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from bot.attendance.parsing.query import Query
 from bot.school.roster_file import RosterEntry
 
 KINDS = ("sick", "personal", "unexcused")
 INTENTS = ("absence", "return", "rollcall", "cancel", "query", "none")
-QUERY_KINDS = ("alerts", "not_returned", "absent_today", "student_record", "unanswered")
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -63,6 +63,9 @@ class Unresolved:
     date: dt.date | None = None  # for a return
     portion: str = "full"  # DayPortion of an absence
     said: str = ""  # what the message says of this child
+    # "蒋天佑同桌没来": the word after the name that may be the one meant (同桌); the
+    # candidate is the child named, and the teacher is asked whether it is them
+    someone: str | None = None
 
     def to_json(self) -> dict:
         return {"text": self.text, "candidates": [_who(s) for s in self.candidates]}
@@ -108,7 +111,7 @@ class ParseResult:
     rollcall: Rollcall | None = None
     unresolved: list[Unresolved] = field(default_factory=list)
     # -- beyond the JSON -------------------------------------------------------------
-    query: str | None = None  # alerts | not_returned | absent_today | student_record | unanswered
+    query: Query | None = None  # a staff question or request: {what, scope, period} (query.py)
     query_student: RosterEntry | None = None  # for student_record ("王小明的记录")
     name_correction: NameCorrection | None = None
     kind_correction: KindCorrection | None = None
@@ -145,4 +148,5 @@ class ParseResult:
             "returns": [r.to_json() for r in self.returns],
             "rollcall": self.rollcall.to_json() if self.rollcall else None,
             "unresolved": [u.to_json() for u in self.unresolved],
+            "query": self.query.to_json() if self.query else None,
         }

@@ -104,17 +104,20 @@ def absence_timing(
         elif du.days:
             end = calendar.nth_school_day(start, du.days)
         elif du.weeks:
-            end = calendar.previous_school_day(start + dt.timedelta(days=7 * du.weeks)) or start
-    # 下午请假 is that one day — unless a later day is said too ("昨天下午…，今天也没来")
+            # 一周 is 5 school days (SPEC §4), counted like N天, so past the term end too
+            end = calendar.nth_school_day(start, 5 * du.weeks)
+    # 下午请假 is that one day — unless a later day is said too ("昨天下午…，今天也没来"); the
+    # half of the day goes with the absence word, not with a phone call that morning
     if (
         end is None
         and excused
         and not durs
         and not any(d.date > start and not d.now for d in mine)
         and any(
-            _HALF_DAY.search(m[p.start : p.end])
+            _HALF_DAY.search(m[max(p.start, w.start - 6) : w.end + 6]) or "半天" in m[p.start : p.end]
             for p in pieces
-            if any(p.start <= w.start < p.end and w.cat in _ABSENCE_CATS for w in words)
+            for w in words
+            if p.start <= w.start < p.end and w.cat in _ABSENCE_CATS
         )
     ):
         end = start
@@ -152,12 +155,14 @@ _AFTER_SCHOOL = re.compile(r"^\s*(?:晚上|夜里|半夜|放学(?:后|以后|回
 
 
 def _after_school(d: DateMention, m: str, calendar: SchoolCalendar, today: dt.date) -> dt.date | None:
-    """ "昨晚烧起来了" / "昨天放学摔伤了": it began out of school hours, so the first day
+    """ "昨晚烧起来了" / "昨天放学摔伤了" / "周六摔伤了": it began out of school hours, so the first day
     away is the next school day (today, when that is today)."""
-    if d.date >= today or not (d.text in _EVENING_WORDS or _AFTER_SCHOOL.match(m[d.end : d.end + 6])):
-        return None
+    if d.date >= today or not (
+        d.text in _EVENING_WORDS or _AFTER_SCHOOL.match(m[d.end : d.end + 6]) or not calendar.is_school_day(d.date)
+    ):
+        return None  # (a weekend or holiday is out of school hours too: "周六摔伤了")
     nxt = calendar.next_school_day(d.date)
-    return min(nxt, today) if nxt else None
+    return nxt  # today when that is a school day; else the school day to come
 
 
 def _best_plain(
@@ -180,6 +185,11 @@ def _best_plain(
     def rank(d: DateMention) -> int:
         p = _within(d.start, pieces)
         here = [w for w in words if p and p.start <= w.start < p.end]
+        later = [e.start for e in plain if p and d.end <= e.start < p.end]
+        if later:
+            # two days in one piece ("周六摔伤了腿 明天请一天假"): each day goes with what
+            # is said after it, up to the next day — an onset is not the leave's day
+            here = [w for w in here if d.end <= w.start < min(later)] or here
         if any(w.cat in _ABSENCE_CATS for w in here):
             return 0
         if p and (p.role in ("pre", "header", "paren") or not here):
@@ -189,6 +199,9 @@ def _best_plain(
     # "今天也没来" / "下周一也来不了": a day added to the absence, not its start; but a
     # past day said with 也 ("昨天也没来，忘了报") is a day away the ledger did not have
     plain = [d for d in plain if not (_ALSO.match(m_of(d)) and d.date >= today)]
+    # "这两天感冒 请两天假": a recent span said of the illness is how long it has lasted,
+    # not the days away (that is "这两天没来")
+    plain = [d for d in plain if not (d.recent and _first_word_cat(d, words) == "sick")]
     # "没来" says a day that has come: a later day beside it ("他爸说明天…") is no start
     if words and all(
         w.cat in ("absent", "no_reason")
@@ -205,6 +218,11 @@ def _best_plain(
     days = [_after_school(d, m, calendar, today) or _day_of(d, calendar, today, notes) for d in chosen]
     # dates beside reasons only ("昨晚发高烧，今天去医院"): the latest is the absence
     return max(days) if best == 2 else min(days)
+
+
+def _first_word_cat(d: DateMention, words: list[Word]) -> str | None:
+    after = [w for w in words if w.start >= d.end and not (w.negated or w.hedged or w.old)]
+    return min(after, key=lambda w: w.start).cat if after else None
 
 
 def return_date(

@@ -57,6 +57,15 @@ class Transport(Protocol):
     async def send(self, *, room: str | None = None, contact: str | None = None, text: str) -> None:
         """Send ``text`` to a room (by its room id) or a contact (by chat id); raise SendError."""
 
+    async def send_image(
+        self, *, room: str | None = None, contact: str | None = None, png: bytes, caption: str
+    ) -> None:
+        """Send a PNG picture (the weekly chart); ``caption`` names it (its file name, logs); raise SendError."""
+
+    async def send_file(self, *, room: str | None = None, contact: str | None = None, path: str, name: str) -> None:
+        """A file (the 台账 workbook), to exactly one room or contact; errors as ``send``."""
+        ...
+
     async def room_members(self, room_id: str) -> set[str] | None:
         """The chat ids in a room, or None when the transport cannot tell."""
 

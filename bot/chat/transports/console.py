@@ -112,5 +112,13 @@ class ConsoleTransport:
             where = f"[私聊 {staff.name if staff else contact}]"
         self._print(f"{where} {BOT_NAME}：{text}")
 
+    async def send_image(
+        self, *, room: str | None = None, contact: str | None = None, png: bytes, caption: str
+    ) -> None:
+        await self.send(room=room, contact=contact, text=f"[图片] {caption}（PNG，{len(png) // 1024} KB）")
+
+    async def send_file(self, *, room: str | None = None, contact: str | None = None, path: str, name: str) -> None:
+        await self.send(room=room, contact=contact, text=f"[文件] {name}（已保存在 {path}）")
+
     async def stop(self) -> None:
         self._stopped.set()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.chat.transports.base import DEFAULT_MAX_TEXT, IncomingMessage, MessageCallback, SendError
 from bot.clock import Clock
@@ -17,6 +19,8 @@ class Sent:
     room: str | None  # the room id
     contact: str | None
     text: str
+    image: bytes | None = None  # a picture (PNG); ``text`` is its caption
+    file: bytes | None = None  # a file sent (send_file): its content, as the recipient gets it
 
 
 class MemoryTransport:
@@ -50,6 +54,21 @@ class MemoryTransport:
         if room is not None and self.known_rooms is not None and room not in self.known_rooms:
             raise SendError(f"机器人不在群“{room}”里 / bot is not in room {room!r}", permanent=True)
         self.sent.append(Sent(self.clock.now() if self.clock else None, room, contact, text))
+
+    async def send_image(
+        self, *, room: str | None = None, contact: str | None = None, png: bytes, caption: str
+    ) -> None:
+        await self.send(room=room, contact=contact, text=caption)
+        self.sent[-1] = dataclasses.replace(self.sent[-1], image=png)
+
+    async def send_file(self, *, room: str | None = None, contact: str | None = None, path: str, name: str) -> None:
+        """Recorded as a message whose text is the file's name and whose ``file`` its bytes."""
+        if self.down:
+            raise SendError("暂时没有连上微信，稍后重发 / not connected, will retry", outage=True)
+        if room is not None and self.known_rooms is not None and room not in self.known_rooms:
+            raise SendError(f"机器人不在群“{room}”里 / bot is not in room {room!r}", permanent=True)
+        content = Path(path).read_bytes()
+        self.sent.append(Sent(self.clock.now() if self.clock else None, room, contact, f"[文件] {name}", file=content))
 
     async def room_members(self, room_id: str) -> set[str] | None:
         return set(self.members.get(room_id, set()))

@@ -19,10 +19,11 @@ none (the mock does) make a delivered reply raise, which the outbox would resend
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 # isort: off
 import bot.chat.transports.wechaty_shim  # noqa: F401  (must precede the first wechaty import)
@@ -33,7 +34,7 @@ from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 from wechaty import Contact, Message, Room, WechatyOptions
 from wechaty_grpc.wechaty.puppet import MessageType  # type: ignore[import-untyped]  # wechaty-grpc ships no type hints
-from wechaty_puppet import EventLogoutPayload, Puppet, PuppetOptions
+from wechaty_puppet import EventLogoutPayload, FileBox, Puppet, PuppetOptions
 
 from bot.chat.transports.base import DEFAULT_MAX_TEXT, IncomingMessage, MessageCallback, SendError
 from bot.chat.transports.wechaty_support import (
@@ -343,6 +344,26 @@ class WechatyTransport:
 
     # -- outgoing ----------------------------------------------------------------------
     async def send(self, *, room: str | None = None, contact: str | None = None, text: str) -> None:
+        await self._deliver(room, contact, lambda puppet, to: puppet.message_send_text(to, text))
+
+    async def send_image(
+        self, *, room: str | None = None, contact: str | None = None, png: bytes, caption: str
+    ) -> None:
+
+        # A file box of a PNG is shown as a picture in the chat; the puppet service carries it as base64.
+        box = FileBox.from_base64(base64.b64encode(png), name=f"{caption}.png")
+        await self._deliver(room, contact, lambda puppet, to: puppet.message_send_file(to, box))
+
+    async def send_file(self, *, room: str | None = None, contact: str | None = None, path: str, name: str) -> None:
+        """A file as WeChat sends one (Wechaty's FileBox); errors as ``send``."""
+
+        await self._deliver(
+            room, contact, lambda puppet, to: puppet.message_send_file(to, FileBox.from_file(path, name))
+        )
+
+    async def _deliver(
+        self, room: str | None, contact: str | None, what: Callable[[Puppet, str], Awaitable[object]]
+    ) -> None:
         if (room is None) == (contact is None):
             raise ValueError("send to exactly one room or one contact")
         bot = self._bot
@@ -351,7 +372,7 @@ class WechatyTransport:
                 f"暂时没有连上微信（{self.endpoint}），稍后重发 / not connected to WeChat, will retry", outage=True
             )
         try:
-            await asyncio.wait_for(self._send(bot.puppet, room, contact, text), timeout=self.send_timeout)
+            await asyncio.wait_for(self._send(bot.puppet, room, contact, what), timeout=self.send_timeout)
         except SendError:
             raise
         except GRPCError as e:
@@ -368,14 +389,16 @@ class WechatyTransport:
                 f"发送时连接中断，稍后重发 / connection lost while sending: {type(e).__name__}", outage=True
             ) from e
 
-    async def _send(self, puppet: Puppet, room: str | None, contact: str | None, text: str) -> None:
+    async def _send(
+        self, puppet: Puppet, room: str | None, contact: str | None, what: Callable[[Puppet, str], Awaitable[object]]
+    ) -> None:
         if room is not None:
             conversation = await self._room_id(puppet, room)
         else:
-            assert contact is not None  # send() checked: exactly one of room and contact
+            assert contact is not None  # _deliver checked: exactly one of room and contact
             conversation = contact
             await self._check_contact(puppet, contact)
-        await puppet.message_send_text(conversation, text)
+        await what(puppet, conversation)
 
     async def _room_id(self, puppet: Puppet, room_id: str) -> str:
         """``room_id`` is the room's id, never its topic: a topic anyone can give any group."""

@@ -93,7 +93,15 @@ def test_reason_text(parse, text, reason):
     ],
 )
 def test_illness_of_a_family_member_is_a_family_matter(text, kind):
-    assert kind_of(text) == kind
+    assert Facts(scan(text, 0, len(text))).kind == kind
+
+
+@pytest.mark.parametrize(
+    "text", ["他爸住院了", "她弟弟得了水痘", "奶奶在县医院住院", "他妈妈在昆明做手术", "家里有人生病"]
+)
+def test_a_relatives_illness_alone_says_no_absence(text):
+    # the child may well be in school: only a leave or absence word makes it a report
+    assert Facts(scan(text, 0, len(text))).absent is False
 
 
 def test_ill_at_home_is_still_the_child():

@@ -11,7 +11,7 @@ from bot.attendance.parsing import ParseResult
 
 def test_json_keys_in_contract_order(parse):
     j = parse("三(2)班 应到37 实到35，高兴病假两天，蒋天佑没来").to_json()
-    assert list(j) == ["intent", "class", "absences", "returns", "rollcall", "unresolved"]
+    assert list(j) == ["intent", "class", "absences", "returns", "rollcall", "unresolved", "query"]
     assert list(j["absences"][0]) == ["student_id", "name", "class", "kind", "start", "end"]
     assert list(j["rollcall"]) == ["expected", "present"]
     j = parse("蔡军昨天就已经返校了", sender="wxid_demo_chenweidong").to_json()
@@ -57,12 +57,19 @@ def test_cancel(parse):
 
 def test_queries(parse):
     boss = "wxid_demo_chenguohua"
-    assert parse("预警", sender=boss).query == "alerts"
-    assert parse("未返校名单", sender=boss).query == "not_returned"
-    assert parse("今日缺勤", sender=boss).query == "absent_today"
-    assert parse("未回答问题", sender=boss).query == "unanswered"
+    assert parse("预警", sender=boss).query.what == "at_risk"
+    assert parse("未返校名单", sender=boss).query.what == "at_risk"
+    assert parse("今日缺勤", sender=boss).query.what == "absent"
+    assert parse("未回答问题", sender=boss).query.what == "unanswered"
     r = parse("王小明的记录")
-    assert (r.intent, r.query, r.query_student.class_name) == ("query", "student_record", "三年级二班")
+    assert (r.intent, r.query.what, r.query_student.class_name) == ("query", "student_record", "三年级二班")
+    j = parse("三(2)班这周病假几个", sender=boss).to_json()["query"]
+    assert j == {
+        "what": "sick",
+        "scope": {"kind": "class", "name": "三年级二班"},
+        "period": {"kind": "this_week", "start": "2026-11-23", "end": "2026-11-25"},
+    }
+    assert parse("预警", sender=None).query is None  # only staff ask the ledger
 
 
 def test_rollcall_everyone_present(parse):
@@ -77,9 +84,10 @@ def test_rollcall_everyone_present(parse):
 
 
 def test_questions_are_not_reports(parse):
-    assert parse("王小明今天来了吗？").intent == "none"
-    assert parse("谁没来？").intent == "none"
+    assert parse("王小明今天来了吗？").intent == "query"
+    assert parse("谁没来？").intent == "query"
     assert parse("蒋天佑为什么没来？").absences == []
+    assert parse("今天没有人请假").intent == "none"
 
 
 def test_parent_without_a_name(parse):

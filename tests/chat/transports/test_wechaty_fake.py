@@ -60,6 +60,7 @@ class World:
         }  # the bot is not in r3
         self.messages: dict[str, MessagePayload] = {}
         self.sent: list[tuple[str, str]] = []
+        self.files: list[tuple[str, object]] = []  # (conversation, FileBox) the bot sent
         self.puppets: list[FakePuppet] = []
         self.room_list_calls = 0
         self.down = False  # the service is away: connections are refused
@@ -163,6 +164,10 @@ class FakePuppet(Puppet):
     async def message_payload(self, message_id: str) -> MessagePayload:
         return self.world.messages[message_id]
 
+    async def message_send_file(self, conversation_id: str, file) -> str:
+        self.world.files.append((conversation_id, file))
+        return f"file-{len(self.world.files)}"
+
     async def message_send_text(self, conversation_id: str, message: str, mention_ids=None) -> str:
         self.world.sent.append((conversation_id, message))
         # Echo the bot's own message back, as WeChat and the mock do.
@@ -258,6 +263,23 @@ async def test_send_to_room_by_id_and_to_contact(wired):
     await transport.send(room=PARENT_ID, text="营养餐每生每天5元")
     await transport.send(contact="wxid_demo_chenguohua", text="今日缺勤汇总")
     assert world.sent == [("r2@chatroom", "营养餐每生每天5元"), ("wxid_demo_chenguohua", "今日缺勤汇总")]
+
+
+async def test_a_picture_goes_as_a_png_file_box(wired):
+    import base64
+
+    world, transport, _ = wired
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    await transport.send_image(
+        contact="wxid_demo_chenguohua", png=png, caption="青石镇中心小学出勤趋势_11月23日-11月27日"
+    )
+    await transport.send_image(room=PARENT_ID, png=png, caption="图")
+    [(to, box), (room, _)] = world.files
+    assert to == "wxid_demo_chenguohua" and room == "r2@chatroom"
+    assert box.name == "青石镇中心小学出勤趋势_11月23日-11月27日.png"
+    assert base64.b64decode(box.base64) == png
+    with pytest.raises(SendError):
+        await transport.send_image(room=STAFF_ROOM, png=png, caption="图")  # a topic is never a room
 
 
 async def test_room_topic_is_cached_from_incoming_messages(wired):

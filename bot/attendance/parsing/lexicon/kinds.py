@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from bot.attendance.illness import lexicon as _illness
+from bot.attendance.parsing.lexicon.modality import NO_LEAVE
 
 
 def alt(words: Iterable[str]) -> str:
@@ -115,6 +116,9 @@ SICK += [
     for w in words
     if len(w) >= 2 and w not in SICK
 ]
+# Illness itself, not a symptom: denied ("其实不是生病", "没生病"), every illness word said of
+# the child is a pretext ("说是肚子疼，其实不是生病").
+ILLNESS_ITSELF = ["生病", "病了", "得病", "病", "不舒服", "身体不好", "身体不适"]
 PERSONAL = [
     "有事",
     "家里有事",
@@ -167,6 +171,8 @@ PERSONAL = [
     "陪奶奶",
     "陪爷爷",
     "照顾",
+    "打疫苗",
+    "接种疫苗",
 ]
 # Asking for leave without an illness: excused, personal unless an illness is named.
 LEAVE = [
@@ -253,10 +259,6 @@ NO_REASON = [
     "不知道什么原因",
     "不知什么原因",
     "情况不明",
-    "没请假",
-    "没有请假",
-    "未请假",
-    "不请假",
     "没说原因",
     "没说明原因",
     "厌学",
@@ -275,5 +277,7 @@ NO_REASON = [
     "离家出走",
     "不知去向",
 ]
+# 没请假 and its kin (lexicon/modality.py) say no reason was excused
+NO_REASON += [w for w in NO_LEAVE if w not in NO_REASON]
 HEDGES = ["可能", "也许", "好像", "估计", "大概", "似乎", "说不定", "不知道是不是", "不确定是不是", "怀疑"]
 NEGATORS = ["不是", "不算", "并非", "没有", "没", "不"]  # before a reason or label

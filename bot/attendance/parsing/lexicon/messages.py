@@ -36,28 +36,6 @@ CORRECT_TRIGGERS = [
     "改为",
     "不是",
 ]
-QUERIES = [  # (phrase, query id); a message with no report in it
-    ("未回答问题", "unanswered"),
-    ("未回答的问题", "unanswered"),
-    ("没回答的问题", "unanswered"),
-    ("待回答", "unanswered"),
-    ("未回答", "unanswered"),
-    ("未返校名单", "not_returned"),
-    ("未返校学生", "not_returned"),
-    ("未返校的", "not_returned"),
-    ("没返校的", "not_returned"),
-    ("未返校", "not_returned"),
-    ("没有返校", "not_returned"),
-    ("没返校", "not_returned"),
-    ("没回校", "not_returned"),
-    ("今日缺勤", "absent_today"),
-    ("今天缺勤", "absent_today"),
-    ("今天的缺勤", "absent_today"),
-    ("今日的缺勤", "absent_today"),
-    ("缺勤名单", "absent_today"),
-    ("缺勤情况", "absent_today"),
-    ("预警", "alerts"),
-]
 RECORD_WORDS = ["缺勤记录", "请假记录", "考勤记录", "出勤记录", "记录", "档案", "台账"]
 
 # -- roll-call --------------------------------------------------------------------------
