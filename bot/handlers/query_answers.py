@@ -18,6 +18,7 @@ from bot.attendance.parsing.query import Period, Query, Scope
 from bot.chat import pending
 from bot.chat.app import Context
 from bot.chat.outbox import Recipient
+from bot.parents.records import worries_between
 from bot.reports import digest, figures, monthly, reminders
 from bot.reports.export import write_ledger
 from bot.reports.jobs import render_daily_digest
@@ -33,7 +34,6 @@ NAMES_SHOWN = 8  # students or classes listed before "……共 N 人"
 KINDS = {"sick": ("sick",), "personal": ("personal",), "unexcused": ("unexcused",), "absent": None}
 # Asked by someone over several schools without naming one: each of their schools
 PER_SCHOOL = ("absent", "at_risk", "not_reported", "attendance_rate", "dropout_rate", "consolidation_rate")
-NOT_IN_CHAT_YET = ("worries",)
 
 
 def period_label(p: Period, today: dt.date) -> str:
@@ -49,9 +49,6 @@ def period_label(p: Period, today: dt.date) -> str:
 
 
 def answer(ctx: Context, q: Query, targets: list[Target]) -> None:
-    if q.what in NOT_IN_CHAT_YET:
-        ctx.reply("queries/not_in_chat_yet.j2", what=q.what)
-        return
     if q.what == "digest_time":
         ctx.reply("queries/digest_time.j2", rules=ctx.school.rules)
         return
@@ -159,6 +156,15 @@ def _figures(ctx: Context, q: Query, t: Target, limit: int | None) -> dict[str, 
         rows = [r for r in f.rows() if r[0].poverty or r[0].left_behind]
         cut, more = _cut(rows, limit)
         return {"template": "queries/flagged.j2", "rows": cut, "more": more}
+    if q.what == "worries":
+        voiced = worries_between(s, school, p.start, p.end, cls)
+        latest = voiced if limit is None else voiced[-limit:]
+        return {
+            "template": "queries/worries.j2",
+            "worries": latest,
+            "more": len(voiced) - len(latest),
+            "total": len(voiced),
+        }
     if q.what == "followups":
         notes = figures.followups(s, school, p.start, p.end, cls)
         recent = notes if limit is None else notes[-limit:]

@@ -190,13 +190,23 @@ class WorryView:
     name: str | None  # the child, when the parent's words said which
     label: str  # 不想上学, 要外出打工 …
     about_other: bool
+    day: dt.date | None = None
 
 
 def worries_on(session: Session, school: SchoolContext, day: dt.date) -> list[WorryView]:
     """The worries parents voiced on a day (the digest's 家长反映 line), by class."""
-    rows = session.exec(
-        select(ParentWorry).where(ParentWorry.school_id == school.id, ParentWorry.day == day, _active())
-    ).all()
+    return worries_between(session, school, day, day)
+
+
+def worries_between(
+    session: Session, school: SchoolContext, start: dt.date, end: dt.date, classes: set[str] | None = None
+) -> list[WorryView]:
+    """The worries parents voiced from ``start`` to ``end`` (a staff question: 家长反映), by class;
+    ``classes``: only theirs (a head teacher's)."""
+    q = select(ParentWorry).where(
+        ParentWorry.school_id == school.id, col(ParentWorry.day) >= start, col(ParentWorry.day) <= end, _active()
+    )
+    rows = [w for w in session.exec(q).all() if classes is None or w.class_name in classes]
     roster = school.roster(session)
     out = [
         WorryView(
@@ -204,6 +214,7 @@ def worries_on(session: Session, school: SchoolContext, day: dt.date) -> list[Wo
             roster.by_id[w.student_id].name if w.student_id in roster.by_id else None,
             LABELS.get(w.family, w.family),
             w.about_other,
+            w.day,
         )
         for w in sorted(rows, key=lambda w: (w.class_name or "", w.id or 0))
     ]

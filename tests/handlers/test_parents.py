@@ -135,3 +135,17 @@ async def test_a_hello_gets_one_short_line(make_bot):
         sent = await bot.say(text, sender=OTHER, room=PARENTS_3_2, mentioned=True, when=at("2026-11-23", "12:00"))
         (line,) = [m.text for m in sent]
         assert "\n" not in line.strip() and line.strip().endswith("回复“帮助”看全部。")
+
+
+async def test_staff_ask_what_parents_said(make_bot):
+    bot = await make_bot()
+    await _bind(bot)
+    await bot.say("娃说在学校老是被人欺负 不敢去了", sender=MUM, room=None, when=at("2026-11-23", "19:00"))
+    await bot.say("孩子要跟他爸出去打工了", sender=OTHER, room="四年级一班家长群", when=at("2026-11-24", "19:00"))
+    sent = await bot.say("这周家长有没有反映什么情况", sender=PRINCIPAL, room=None, when=at("2026-11-25", "09:00"))
+    (reply,) = [m.text for m in sent if m.contact == PRINCIPAL]
+    assert "家长反映 2 条" in reply and "三年级二班 姜军" in reply and "四年级一班" in reply, reply
+    # a head teacher hears of her own class only
+    sent = await bot.say("这周家长有没有反映什么情况", sender=WANGFANG, room=None, when=at("2026-11-25", "09:05"))
+    (reply,) = [m.text for m in sent if m.contact == WANGFANG]
+    assert "家长反映 1 条" in reply and "四年级一班" not in reply, reply

@@ -223,7 +223,7 @@ def test_the_ledger_downloads_as_the_export_writes_it_and_is_audited(web):
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(r.content))
-    assert wb.sheetnames[:3] == ["缺勤台账", "预警与劝返", "班级每日统计"]
+    assert wb.sheetnames[:4] == ["缺勤台账", "预警与劝返", "劝返记录", "班级每日统计"]  # as the export writes it
     assert any(row[1] == "王小明" for row in wb["缺勤台账"].iter_rows(min_row=2, values_only=True))
     with Session(web.deps.engine) as s:
         got = s.exec(select(WebAccess).where(WebAccess.kind == WebAccessKind.DOWNLOAD)).all()

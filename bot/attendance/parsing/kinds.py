@@ -227,7 +227,8 @@ _FILLER_HEAD = re.compile(
     + r")+"
 )
 _FILLER_TAIL = re.compile(
-    r"(?:[\s,、:。!]|了|的|呢|啊|所以|就|都|也|还|"
+    # what is left of "想请一天假" and "其他都到了" once the leave and the roll-call are read
+    r"(?:[\s,、:。!]|了|的|呢|啊|所以|就|都|也|还|想要|需要|准备|打算|想|要|其他|其余|别的|"
     + L.alt(L.ABSENT + [w for w in L.LEAVE if not w.startswith("请的")] + ["未能到校", "不能来"])
     + r")+$"
 )

@@ -71,6 +71,12 @@ def test_weak_return_only_at_predicate():
         ("李静（发烧）、李婧（家里有事）请假", "发烧"),
         ("蒋天佑今天没来", None),
         ("蒋天佑不是旷课是病假", "病假"),
+        # what asks for the leave, or the roll-call after it, is not part of the reason
+        ("吴倩有点发烧 想请一天假", "有点发烧"),
+        ("吴倩家里有事 要请两天假", "家里有事"),
+        ("吴倩感冒了需要请假", "感冒"),
+        ("吴倩说肚子疼 其他都到了", "肚子疼"),
+        ("吴倩牙疼，其余都到了", "牙疼"),
     ],
 )
 def test_reason_text(parse, text, reason):
