@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from bot.attendance import ledger
@@ -188,8 +187,7 @@ def _figures(ctx: Context, q: Query, t: Target, limit: int | None) -> dict[str, 
         first, last = monthly.month_bounds(p.start.strftime("%Y-%m"))
         report = monthly.monthly(s, school, first, min(last, max(p.end, first)))
         if cls is not None:  # a head teacher's month is her class's, never the school's names
-            mine = [c for c in report.classes if c.name in cls]
-            report = replace(report, school=mine[0], classes=[]) if len(mine) == 1 else replace(report, classes=mine)
+            report = monthly.of_classes(report, set(cls))
         return {"template": "reports/monthly.j2", "r": report, "per_class": False}
     if q.what == "weekly":
         data = digest.weekly(s, school, p.end).template_data()

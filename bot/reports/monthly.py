@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session, col, select
 
@@ -175,6 +175,13 @@ def _class_at(a: Alert, rows: list[Enrolment], students: dict[str, Student]) -> 
         if e.student_id == a.student_id and _on_roll(e, a.opened_on):
             return e.class_name
     return students[a.student_id].class_name
+
+
+def of_classes(report: MonthlyReport, names: set[str]) -> MonthlyReport:
+    """The report cut to some classes (a head teacher's): one class becomes the report's own
+    figures, never the school's names; several stay class lines (pure)."""
+    mine = [c for c in report.classes if c.name in names]
+    return replace(report, school=mine[0], classes=[]) if len(mine) == 1 else replace(report, classes=mine)
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:

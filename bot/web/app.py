@@ -1,8 +1,8 @@
 """The FastAPI application: what every request shares (database, schools, clock, settings),
 the session check, the 403 that is logged, rendering, and the security headers.
 
-Routes live in ``login.py`` (links, logout) and ``pages.py`` (the pages); both read through
-the school-scoped services in ``bot/reports/`` and ``bot/attendance/``.
+Routes live in ``login.py`` (links, logout), ``pages.py`` (the pages) and ``monthly.py``
+(月报); all read through the school-scoped services in ``bot/reports/`` and ``bot/attendance/``.
 """
 
 from __future__ import annotations
@@ -184,13 +184,14 @@ def render_page(request: Request, template: str, *, status: int = 200, **data: A
 
 
 def create_app(deps: WebDeps) -> FastAPI:
-    from bot.web import login, pages
+    from bot.web import login, monthly, pages
 
     app = FastAPI(title="保学小助手", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.deps = deps
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(login.router)
     app.include_router(pages.router)
+    app.include_router(monthly.router)
 
     @app.exception_handler(NotLoggedIn)
     async def _login_needed(request: Request, _e: NotLoggedIn) -> Response:

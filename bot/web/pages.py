@@ -1,8 +1,8 @@
 """The pages: 今日, 趋势, 预警与劝返, a student's page, 台账. Each checks the person's scope first.
 
 Addresses carry only opaque ids: a school's id, a class's row id, an enrolment's row id;
-never a 学籍号 or a name. 月报 follows when the monthly report service lands (issue 17):
-a route here rendering its data, the same as the bot's.
+never a 学籍号 or a name. 月报 is in ``monthly.py``, on the scope checks here, rendering
+``bot.reports.monthly``'s report, the same as the bot's and the CLI's.
 """
 
 from __future__ import annotations

@@ -188,7 +188,10 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, served):
         "/s/qingshi/cases",
         f"/s/qingshi/student/{wang}",
         "/s/qingshi/ledger",
+        "/s/qingshi/monthly",
+        "/s/qingshi/monthly?month=2026-10",
         f"/s/qingshi/c/{_own}/today",
+        f"/s/qingshi/c/{_own}/monthly",
     ):
         r = page.goto(served.base + url)
         assert r is not None and r.ok, url

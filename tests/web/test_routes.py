@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.reports import digest
+from bot.reports import digest, monthly
 from bot.school.context import SchoolContext
 from storage.enums import WebAccessKind
 from storage.models import Enrolment, SchoolClass, Student, WebAccess, WebLoginToken
@@ -223,7 +226,7 @@ def test_the_ledger_downloads_as_the_export_writes_it_and_is_audited(web):
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(r.content))
-    assert wb.sheetnames[:4] == ["缺勤台账", "预警与劝返", "劝返记录", "班级每日统计"]  # as the export writes it
+    assert wb.sheetnames[:4] == ["缺勤台账", "预警与劝返", "劝返记录", "班级每日统计"]
     assert any(row[1] == "王小明" for row in wb["缺勤台账"].iter_rows(min_row=2, values_only=True))
     with Session(web.deps.engine) as s:
         got = s.exec(select(WebAccess).where(WebAccess.kind == WebAccessKind.DOWNLOAD)).all()
@@ -311,3 +314,101 @@ def test_schoolbot_audit_lists_the_pages_views_and_downloads(web):
     assert any(line.source == "网页" and line.who == "王芳" and "查看学生记录" in line.what for line in lines)
     assert any(line.source == "网页" for line in mine)
     assert [line.at for line in lines] == sorted(line.at for line in lines)
+
+
+# -- 月报 ----------------------------------------------------------------------------------
+
+
+def _figures(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-figure="(\w+)">([^<]*)<', html))
+
+
+def _expected(f) -> dict[str, str]:
+    def pct(v):
+        return "—" if v is None else f"{100 * v:.2f}%"
+
+    return {
+        "roll_start": str(f.roll_start),
+        "roll_end": str(f.roll_end),
+        "out_of_school": str(len(f.out_of_school)),
+        "home_teaching": str(len(f.home_teaching)),
+        "cases_opened": str(f.cases_opened),
+        "cases_closed": str(f.cases_closed),
+        "transfers_in": str(f.transfers_in),
+        "transfers_out": str(f.transfers_out),
+        "expected": str(f.expected),
+        "present": str(f.present),
+        "attendance": pct(f.attendance),
+        "dropout_rate": pct(f.dropout_rate),
+        "consolidation": pct(f.consolidation),
+    }
+
+
+def test_the_monthly_page_shows_the_monthly_reports_figures(web):
+    own, *_ = ids(web)
+    school = web.deps.schools["qingshi"]
+    c = web.login(PRINCIPAL)
+    html = c.get("/s/qingshi/monthly").text  # the demo week's month, to today (Friday 27th)
+    assert "2026年11月" in html and 'href="/s/qingshi/monthly"' in html  # in the navigation
+    with Session(web.deps.engine) as s:
+        report = monthly.monthly(s, school, dt.date(2026, 11, 1), dt.date(2026, 11, 27))
+        mine = monthly.of_classes(report, {"三年级二班"})
+    assert report.school.expected > 0 and report.school.out_of_school  # the demo week has a case
+    assert _figures(html) == _expected(report.school)
+    for line in report.classes:
+        row = html.split(f'data-class="{line.name}"')[1].split("</tr>")[0]
+        assert f"{line.roll_start}→{line.roll_end}" in row
+    for o in report.school.out_of_school:
+        assert o.student.name in html and o.reason in html
+    assert c.get("/s/qingshi/monthly?month=2026-11").text == html  # the picker's value, the same page
+    # the month's 台账, from the export service
+    link = re.search(r'href="(/s/qingshi/ledger\.xlsx\?from=2026-11-01&amp;to=2026-11-27)"', html)
+    assert link
+    got = c.get(link.group(1).replace("&amp;", "&"))
+    assert got.status_code == 200 and got.content[:2] == b"PK"
+    # her class: the class's figures, as 本月月报 answers her in chat
+    c.cookies.clear()
+    c = web.login(WANGFANG)
+    html = c.get(f"/s/qingshi/c/{own}/monthly").text
+    assert _figures(html) == _expected(mine.school)
+    assert "ledger.xlsx" not in html and f'href="/s/qingshi/c/{own}/monthly"' in html
+
+
+def test_the_month_picker_offers_the_terms_months_and_refuses_a_bad_one(web):
+    c = web.login(PRINCIPAL)
+    html = c.get("/s/qingshi/monthly?month=2026-10").text
+    assert '<option value="2026-10" selected>' in html and '<option value="2026-09"' in html
+    assert '<option value="2026-12"' not in html  # not begun
+    for bad in ("2026-13", "十一月", "2026-1", "2027-05", "2026-08"):
+        r = c.get("/s/qingshi/monthly", params={"month": bad})
+        assert r.status_code == 400, bad
+        assert "月" in r.text and 'class="warn"' in r.text and "data-figure" not in r.text
+        assert '<option value="2026-11"' in r.text  # the picker stays, to choose again
+
+
+def test_a_head_teacher_gets_403_for_another_classs_or_the_schools_month(web, caplog):
+    own, other, *_ = ids(web)
+    c = web.login(WANGFANG)
+    assert c.get(f"/s/qingshi/c/{own}/monthly").status_code == 200
+    with caplog.at_level("WARNING", logger="bot.web.app"):
+        for page in (f"/s/qingshi/c/{other}/monthly", "/s/qingshi/monthly", "/all/monthly"):
+            r = c.get(page)
+            assert r.status_code == 403 and "不能查看" in r.text, page
+    assert sum("web page refused" in r.getMessage() for r in caplog.records) == 3
+
+
+def test_monthly_across_schools(web2):
+    c = web2.login(HUANG)
+    html = c.get("/all/monthly").text
+    with Session(web2.deps.engine) as s:
+        for sid, school in web2.deps.schools.items():
+            r = monthly.monthly(s, school, dt.date(2026, 11, 1), dt.date(2026, 11, 27))
+            row = html.split(f'data-school="{sid}"')[1].split("</tr>")[0]
+            assert f"{r.school.roll_start}→{r.school.roll_end}" in row
+            assert c.get(f"/s/{sid}/monthly").status_code == 200
+    web2.client.cookies.clear()
+    c = web2.login(TIAN)  # shimen's head teacher and officer
+    assert c.get("/s/shimen/monthly").status_code == 200
+    assert c.get("/s/qingshi/monthly").status_code == 403
+    q_own, *_ = ids(web2, "qingshi")
+    assert c.get(f"/s/qingshi/c/{q_own}/monthly").status_code == 403
