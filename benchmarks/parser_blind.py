@@ -20,6 +20,14 @@ from pathlib import Path
 from tests.attendance.parsing.corpus import FIELDS, demo, expected, load, run
 
 
+def print_miss(i: int, entry: dict, got: dict, want: dict, bad: list[str]) -> None:
+    """One message the parser got wrong, with each field that differs."""
+    print(f"#{i} {entry['text']!r} (from {entry.get('from')}, room {entry.get('room')}, {entry.get('date')})")
+    for f in bad:
+        print(f"   {f}: got  {json.dumps(got[f], ensure_ascii=False)}")
+        print(f"   {' ' * len(f)}  want {json.dumps(want[f], ensure_ascii=False)}")
+
+
 def score(path: Path, show_misses: bool = False) -> tuple[int, int]:
     entries = load((path,))
     _, roster, _ = demo()
@@ -32,10 +40,7 @@ def score(path: Path, show_misses: bool = False) -> tuple[int, int]:
         bad = [f for f in FIELDS if got.get(f) != want.get(f)]
         wrong.update(bad)
         if show_misses:
-            print(f"#{i} {entry['text']!r} (from {entry.get('from')}, room {entry.get('room')}, {entry.get('date')})")
-            for f in bad:
-                print(f"   {f}: got  {json.dumps(got[f], ensure_ascii=False)}")
-                print(f"   {' ' * len(f)}  want {json.dumps(want[f], ensure_ascii=False)}")
+            print_miss(i, entry, got, want, bad)
     n = len(entries)
     print(f"{path.name}: {exact}/{n} exact = {exact / n:.1%}")
     print("mismatches per field: " + ", ".join(f"{f}={wrong.get(f, 0)}" for f in FIELDS))

@@ -10,7 +10,6 @@ every mismatch is shown.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections import Counter
@@ -18,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.parser_blind import print_miss
 from tests.attendance.parsing.corpus import FIELDS, demo, expected, load, run
 
 
@@ -40,10 +40,7 @@ def main(argv: list[str]) -> int:
         bad = [f for f in FIELDS if got.get(f) != want.get(f)]
         wrong.update(bad)
         if verbose:
-            print(f"#{i} {entry['text']!r} (from {entry.get('from')}, room {entry.get('room')}, {entry.get('date')})")
-            for f in bad:
-                print(f"   {f}: got  {json.dumps(got[f], ensure_ascii=False)}")
-                print(f"   {' ' * len(f)}  want {json.dumps(want[f], ensure_ascii=False)}")
+            print_miss(i, entry, got, want, bad)
     elapsed = time.perf_counter() - t0
     n = len(entries)
     print(f"messages: {n}")
