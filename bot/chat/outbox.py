@@ -97,9 +97,12 @@ def enqueue(
     # One statement: the unique key decides (here or in another process meanwhile), with
     # no look-up first and no savepoint around it.
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(OutboundMessage.__table__).values(row).on_conflict_do_nothing(index_elements=["dedupe_key"])  # type: ignore[attr-defined]
+    table = OutboundMessage.__table__  # type: ignore[attr-defined]
+    stmt = insert(table).values(row).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
+    # RETURNING says whether this statement added the row; rowcount does not on every
+    # driver (psycopg reports -1 for a skipped INSERT … ON CONFLICT here).
     result: CursorResult[Any] = session.execute(stmt)  # type: ignore[assignment]
-    return bool(result.rowcount)
+    return result.first() is not None
 
 
 def split_text(text: str, limit: int) -> list[str]:

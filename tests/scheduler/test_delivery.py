@@ -32,6 +32,19 @@ def queue_texts(bot, texts: list[tuple[Recipient, str]]) -> None:
         s.commit()
 
 
+async def test_enqueue_says_whether_it_added_the_row(make_bot):
+    # Callers act on it ("已经提醒过"): true once per key, on SQLite and on PostgreSQL alike.
+    bot = await make_bot()
+    to = Recipient(contact="wxid_demo_wangfang")
+    with bot.session() as s:
+        assert enqueue(s, bot.clock, "test:once", to, "一", school_id="qingshi") is True
+        s.commit()
+    with bot.session() as s:
+        assert enqueue(s, bot.clock, "test:once", to, "二", school_id="qingshi") is False
+        s.commit()
+    assert [r.text for r in rows(bot) if r.dedupe_key == "test:once"] == ["一"]
+
+
 async def test_an_outage_longer_than_every_retry_fails_nothing(make_bot):
     bot = await make_bot(start=at("2026-11-23", "16:29"))
     bot.app.outbox.max_attempts = 2
