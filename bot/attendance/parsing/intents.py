@@ -122,3 +122,17 @@ _KIN_SUBJECT = re.compile(r"^\s*(?:的)?\s*" + L.alt(L.KIN) + r"(?!.*(?:说|讲|
 def kin_subject(before: str) -> bool:
     """ "王小明的妈妈来学校了": the one who came is the parent, not the student."""
     return bool(_KIN_SUBJECT.match(before))
+
+
+def first_that_applies(*, rollcall: bool, absence: bool, back: bool, cancel: bool, query: bool) -> str:
+    """The message's intent, the first that applies (SPEC §7 ``parse``)."""
+    for intent, applies in (
+        ("rollcall", rollcall),
+        ("absence", absence),
+        ("return", back),
+        ("cancel", cancel),
+        ("query", query),
+    ):
+        if applies:
+            return intent
+    return "none"

@@ -23,7 +23,7 @@ from bot.attendance.parsing.merge import dedupe, merge_absences, message_class
 from bot.attendance.parsing.names import NameMention, find_name_like, find_names, near_candidates, resolve, school_order
 from bot.attendance.parsing.normalize import clean
 from bot.attendance.parsing.portion import day_portion
-from bot.attendance.parsing.query import Period, Query, Scope, read_query
+from bot.attendance.parsing.query import staff_question
 from bot.attendance.parsing.result import (
     Absence,
     KindCorrection,
@@ -248,30 +248,19 @@ class _Parse:
         question = None
         supposed = any(is_hypothetical(t) for t in clause_texts)  # "万一他下午没来，给我打个电话"
         if self.staff_sender and not (reported or returned or rollcall or supposed):
-            question = read_query(
+            question = staff_question(
                 self.s,
                 today=self.today,
                 term_start=self.calendar.term.start,
                 staff_names=sorted(self.staff_names),
                 school_names=self.school_names,
                 students=[p.text for p in self.people],
+                record_of=next(p.text for p in self.people) if query_kind == "student_record" else None,
             )
-            if query_kind == "student_record" and (question is None or question.scope.kind != "student"):
-                name = next(p.text for p in self.people)
-                question = Query("student_record", Scope("student", name), _term(self.today, self.calendar))
             query_kind = question.what if question else None
-        if rollcall:
-            intent = "rollcall"
-        elif reported:
-            intent = "absence"
-        elif returned:
-            intent = "return"
-        elif cancel:
-            intent = "cancel"
-        elif query_kind:
-            intent = "query"
-        else:
-            intent = "none"
+        intent = intents.first_that_applies(
+            rollcall=rollcall is not None, absence=reported, back=returned, cancel=cancel, query=bool(query_kind)
+        )
         return ParseResult(
             intent=intent,
             class_name=message_class(
@@ -466,7 +455,3 @@ class _Parse:
         written = self._written_class(person, group, member)
         st = resolve(person.students, written, self.own_class, self.room_class)
         return st, ([] if st else sorted(person.students, key=school_order)), False
-
-
-def _term(today: dt.date, calendar: SchoolCalendar) -> Period:
-    return Period("term", min(calendar.term.start, today), today)

@@ -255,3 +255,29 @@ def _unexplained(t: str, spans: list[tuple[int, int]]) -> float:
     total = len(_NOT_WORD.sub("", t))
     left = len(_FILLERS.sub("", rest).replace(" ", ""))
     return left / total if total else 1.0
+
+
+def staff_question(
+    text: str,
+    *,
+    today: dt.date,
+    term_start: dt.date,
+    staff_names: Sequence[str],
+    school_names: Sequence[str],
+    students: Sequence[str],
+    record_of: str | None = None,
+) -> Query | None:
+    """A staff member's message read as a question; ``record_of``: the student whose
+    record the report parser saw asked for ("王小明 记录"), the term's if no other reading
+    names that student."""
+    question = read_query(
+        text,
+        today=today,
+        term_start=term_start,
+        staff_names=staff_names,
+        school_names=school_names,
+        students=students,
+    )
+    if record_of is not None and (question is None or question.scope.kind != "student"):
+        question = Query("student_record", Scope("student", record_of), Period("term", min(term_start, today), today))
+    return question

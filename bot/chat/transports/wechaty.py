@@ -47,6 +47,7 @@ from bot.chat.transports.wechaty_support import (
     _NoPluginScheduler,
     _split_endpoint,
     _timestamp,
+    bot_time,
 )
 from bot.clock import Clock
 
@@ -314,20 +315,11 @@ class WechatyTransport:
                 sender_name=talker.payload.name if talker.is_ready() else "",
                 text=text if is_text else "",
                 mentioned=mentioned,
-                at=self._bot_time(sent),
+                at=bot_time(self.clock, sent),
                 is_text=is_text,
                 room_id=room.room_id if room is not None else None,
             )
         )
-
-    def _bot_time(self, sent: dt.datetime) -> dt.datetime:
-        # The service stamps messages by the wall clock; a bot started on a shifted
-        # clock (SCHOOLBOT_CLOCK_START) must see them at the same shift.
-        if self.clock is None:
-            return sent
-        shift = self.clock.now() - dt.datetime.now(dt.UTC)
-        at = sent + shift if abs(shift) > dt.timedelta(seconds=1) else sent
-        return at.astimezone(self.clock.tz)
 
     async def _deliver_loop(self) -> None:
         # One at a time, in arrival order: handlers write the ledger in a transaction
@@ -349,14 +341,12 @@ class WechatyTransport:
     async def send_image(
         self, *, room: str | None = None, contact: str | None = None, png: bytes, caption: str
     ) -> None:
-
         # A file box of a PNG is shown as a picture in the chat; the puppet service carries it as base64.
         box = FileBox.from_base64(base64.b64encode(png), name=f"{caption}.png")
         await self._deliver(room, contact, lambda puppet, to: puppet.message_send_file(to, box))
 
     async def send_file(self, *, room: str | None = None, contact: str | None = None, path: str, name: str) -> None:
         """A file as WeChat sends one (Wechaty's FileBox); errors as ``send``."""
-
         await self._deliver(
             room, contact, lambda puppet, to: puppet.message_send_file(to, FileBox.from_file(path, name))
         )

@@ -25,6 +25,7 @@ from wechaty_puppet import ScanStatus
 
 if TYPE_CHECKING:
     from bot.chat.transports.wechaty import WechatyTransport
+    from bot.clock import Clock
 
 log = logging.getLogger("bot.chat.transports.wechaty")
 
@@ -150,3 +151,14 @@ class _Bot(Wechaty):
         # python-wechaty logs the QR link at INFO, which our quieter loggers hide.
         if qr_code:
             log.warning("微信需要扫码登录：用机器人的微信扫 https://wechaty.js.org/qrcode/%s / scan to log in", qr_code)
+
+
+def bot_time(clock: Clock | None, sent: dt.datetime) -> dt.datetime:
+    """A message's time as the bot's clock reads it. The service stamps messages by the
+    wall clock; a bot started on a shifted clock (SCHOOLBOT_CLOCK_START) must see them at
+    the same shift."""
+    if clock is None:
+        return sent
+    shift = clock.now() - dt.datetime.now(dt.UTC)
+    at = sent + shift if abs(shift) > dt.timedelta(seconds=1) else sent
+    return at.astimezone(clock.tz)
