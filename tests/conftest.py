@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +15,7 @@ from bot.chat.transports.memory import MemoryTransport
 from bot.clock import VirtualClock
 from bot.runtime import Bootstrap, build_app, open_database
 from bot.school.config import load_school
+from bot.school.deployment import Deployment, load_deployment
 from bot.settings import Settings
 from storage.queries import sync_school
 
@@ -102,14 +104,28 @@ class Bot:
 @pytest.fixture
 def make_bot(school, db_url):
     async def factory(start: dt.datetime = at("2026-11-23", "07:00"), url: str | None = None, the_school=None):
-        the_school = the_school or school
+        dep = Deployment.of(the_school or school)  # a school folder, or a deployment of several
         engine = open_database(url or db_url)
         with Session(engine) as s:
-            sync_school(s, the_school)
-        clock = VirtualClock(start, the_school.timezone)
+            for one in dep.with_cross_staff():
+                sync_school(s, one)
+        clock = VirtualClock(start, dep.schools[0].timezone)
         transport = MemoryTransport(clock)
-        app = build_app(Bootstrap(Settings(db=url or db_url, instance_id="test"), the_school, engine), transport, clock)
+        app = build_app(Bootstrap(Settings(db=url or db_url, instance_id="test"), dep, engine), transport, clock)
         return await Bot(app, transport, clock).start()
+
+    return factory
+
+
+TWO_SCHOOLS = Path(__file__).parent / "fixtures" / "two_schools"
+
+
+@pytest.fixture
+def make_two(make_bot):
+    """A bot over tests/fixtures/two_schools: 青石镇中心小学 and 石门村完全小学, 黄志强 over both."""
+
+    async def factory(start: dt.datetime = at("2026-11-23", "07:00")) -> Bot:
+        return await make_bot(start=start, the_school=load_deployment(TWO_SCHOOLS))
 
     return factory
 

@@ -3,16 +3,8 @@ member check before anything private goes to a staff group."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from sqlmodel import Session, col, select
 
-from bot.chat.transports.memory import MemoryTransport
-from bot.clock import VirtualClock
-from bot.runtime import Bootstrap, build_app, open_database
-from bot.school.deployment import load_deployment
-from bot.settings import Settings
 from storage.enums import OutboxStatus, PendingKind, PendingStatus
 from storage.models import Absence, ClassReport, OutboundMessage, PendingQuestion, Room
 from storage.queries import sync_school
@@ -22,7 +14,6 @@ VICE = "wxid_demo_yangming"
 PARENT_XU = "wxid_parent_xu"  # 徐秀兰, 王小明 (三年级二班)'s mother
 NEW_ID = "R:wx-7f3a9c"  # the id WeChat gave the class's new parent group
 NEW_TOPIC = "三年级二班家长交流群"
-TWO = Path(__file__).resolve().parents[1] / "fixtures" / "two_schools"
 HUANG = "wxid_zx_huangzhiqiang"  # 中心校校长 over both schools
 TIAN = "wxid_sm_tianxiuzhi"  # shimen 三年级二班 head teacher
 
@@ -188,22 +179,6 @@ async def test_a_stranger_in_the_staff_group_holds_private_text_back(make_bot):
 
 
 # -- two schools whose groups share names -------------------------------------------------
-
-
-@pytest.fixture
-def make_two(db_url):
-    async def factory(start=at("2026-11-23", "07:00")) -> Bot:
-        dep = load_deployment(TWO)
-        engine = open_database(db_url)
-        with Session(engine) as s:
-            for school in dep.with_cross_staff():
-                sync_school(s, school)
-        clock = VirtualClock(start, dep.schools[0].timezone)
-        transport = MemoryTransport(clock)
-        app = build_app(Bootstrap(Settings(db=db_url, instance_id="test"), dep, engine), transport, clock)
-        return await Bot(app, transport, clock).start()
-
-    return factory
 
 
 async def test_a_leader_over_both_schools_names_the_school_when_both_have_the_group(make_two):

@@ -4,20 +4,11 @@ the principal agrees. Written as head teachers write."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
-from sqlmodel import Session
 
-from bot.chat.transports.memory import MemoryTransport
-from bot.clock import VirtualClock
-from bot.runtime import Bootstrap, build_app, open_database
-from bot.school.deployment import load_deployment
-from bot.settings import Settings
 from storage.models import Absence, AlertEvent, Enrolment, InboundMessage, PendingQuestion, Student
-from storage.queries import sync_school
-from tests.conftest import OFFICER, PRINCIPAL, WANGFANG, ZHENG, Bot, at
+from tests.conftest import OFFICER, PRINCIPAL, WANGFANG, ZHENG, at
 from tests.handlers.test_ledger_truth import FRI, MON, alerts, away_four_days
 
 XIAOMING = "G53032017000193"  # 三年级二班 王小明 (三年级一班 has a 王小明 too)
@@ -211,27 +202,10 @@ async def test_talk_of_transfers_is_not_a_transfer(make_bot, text):
 
 # -- in, from another school of the deployment --------------------------------------------
 
-TWO = Path(__file__).resolve().parents[1] / "fixtures" / "two_schools"
 TIAN = "wxid_sm_tianxiuzhi"  # shimen, head teacher of 三年级二班
 LUO = "wxid_sm_luodeming"  # shimen's principal
 HUANG = "wxid_zx_huangzhiqiang"  # principal over both
 LINJIAQI = "G53032017000150"  # qingshi 三年级一班
-
-
-@pytest.fixture
-def make_two(db_url):
-    async def factory(start=at("2026-11-23", "07:00")) -> Bot:
-        dep = load_deployment(TWO)
-        engine = open_database(db_url)
-        with Session(engine) as s:
-            for school in dep.with_cross_staff():
-                sync_school(s, school)
-        clock = VirtualClock(start, dep.schools[0].timezone)
-        transport = MemoryTransport(clock)
-        app = build_app(Bootstrap(Settings(db=db_url, instance_id="test"), dep, engine), transport, clock)
-        return await Bot(app, transport, clock).start()
-
-    return factory
 
 
 async def test_a_child_on_another_schools_roll_moves_from_there(make_two):
